@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The harness (HeapProbe, SoakGate, SoakGateCLI, PlantedWorkloads) and the engines never import
+// each other; only EngineWorkloads and the `soakgate` executable join them.
+let package = Package(
+    name: "soakgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "soakgate", targets: ["soakgate"]),
+        .library(name: "HeapProbe", targets: ["HeapProbe"]),
+        .library(name: "SoakGate", targets: ["SoakGate"]),
+        .library(name: "SoakGateCLI", targets: ["SoakGateCLI"]),
+        .library(name: "LibPQ", targets: ["LibPQ"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, from Debian's libjemalloc-dev and libpq-dev.
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Linking this turns jemalloc's thread cache off for the whole process (in-process
+        // measurement, e.g. a test bundle). Child processes get MALLOC_CONF instead.
+        .target(name: "CSoakGateTCacheOff"),
+
+        // The harness.
+        .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
+        .target(name: "SoakGate", dependencies: ["HeapProbe"]),
+        .target(
+            name: "SoakGateCLI",
+            dependencies: [
+                "SoakGate",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "PlantedWorkloads", dependencies: ["SoakGate"]),
+        .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads"]),
+
+        // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
+        .target(name: "LibPQ", dependencies: ["CLibPQ"]),
+
+        // A user's own workload executable, as the README shows it; the CLI tests drive it.
+        .executableTarget(name: "soakgate-fixtures", dependencies: ["SoakGateCLI"]),
+
+        .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CSoakGateTCacheOff"]),
+        .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
+        .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
+        .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

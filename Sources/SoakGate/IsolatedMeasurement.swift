@@ -1,0 +1,117 @@
+import Foundation
+
+/// What a measuring process leaves in its result file.
+public enum ChildResult: Sendable, Codable {
+    case measured(MeasurementRecord)
+    /// The set-up is wrong (not jemalloc, thread cache on): no workload can be measured.
+    case configurationError(String)
+    /// The workload threw.
+    case workloadError(String)
+}
+
+/// Measures workloads each in a process of its own, so that one workload's caches, crash or
+/// leak cannot touch another's figures.
+///
+/// The measuring process is `executable` (a program built with ``SoakGateCLI`` or the
+/// `soakgate` tool itself) started as `executable _measure --workload NAME --plan JSON --result
+/// FILE` with `MALLOC_CONF` ending in `tcache:false`.
+public struct IsolatedMeasurement: Sendable {
+    /// The name of the hidden subcommand a measuring process answers to.
+    public static let subcommand = "_measure"
+
+    public var executable: String
+    public var plan: MeasurementPlan
+    public var timeoutSeconds: Double
+    public var baseEnvironment: [String: String]
+
+    public init(executable: String, plan: MeasurementPlan, timeoutSeconds: Double, baseEnvironment: [String: String]) {
+        self.executable = executable
+        self.plan = plan
+        self.timeoutSeconds = timeoutSeconds
+        self.baseEnvironment = baseEnvironment
+    }
+
+    /// The `MALLOC_CONF` the children run with: the caller's options, then `tcache:false`
+    /// (later options win in jemalloc).
+    public var mallocConf: String {
+        let inherited = baseEnvironment["MALLOC_CONF"].map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return inherited.isEmpty ? "tcache:false" : inherited + ",tcache:false"
+    }
+
+    /// A configuration error reported by a measuring process; `soakgate check` stops with exit 2.
+    public struct ConfigurationError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Measures one workload in a fresh process and analyses it. Throws only for a
+    /// configuration error; a crash, a timeout or a thrown workload error is a `crashed` result.
+    public func measure(
+        _ workload: WorkloadDefinition, onProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> WorkloadResult {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("soakgate-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let resultFile = directory.appendingPathComponent("result.json")
+        let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        var environment = baseEnvironment
+        environment["MALLOC_CONF"] = mallocConf
+
+        let exit: ChildExit
+        do {
+            exit = try await ChildProcess.run(
+                executable: executable,
+                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path],
+                environment: environment, timeoutSeconds: timeoutSeconds, onProgress: onProgress)
+        } catch {
+            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error.localizedDescription)")
+        }
+
+        if !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile),
+           let result = try? JSONDecoder().decode(ChildResult.self, from: data) {
+            switch result {
+            case .measured(let record):
+                return WorkloadAnalysis.analyze(record, summary: workload.summary, plan: plan)
+            case .configurationError(let message):
+                throw ConfigurationError(description: message)
+            case .workloadError(let message):
+                return .crashed(name: workload.name, summary: workload.summary, failure: Failure(
+                    reason: "the workload threw: \(message)", exitStatus: exit.status, signal: nil, timedOut: false,
+                    outputTail: exit.outputTail, seconds: exit.seconds))
+            }
+        }
+        return .crashed(name: workload.name, summary: workload.summary, failure: Failure(
+            reason: Self.describe(exit, timeoutSeconds: timeoutSeconds), exitStatus: exit.status, signal: exit.signal,
+            timedOut: exit.timedOut, outputTail: exit.outputTail, seconds: exit.seconds))
+    }
+
+    static func describe(_ exit: ChildExit, timeoutSeconds: Double) -> String {
+        // Swift's crash handler prints a backtrace after the message; the message is the line
+        // that says what went wrong.
+        let lines = exit.outputTail.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let telling = lines.first { $0.contains("Fatal error") || $0.contains("fatal error") }
+            ?? lines.first { $0.contains("Program crashed") } ?? lines.last
+        let said = telling.map { ": \($0)" } ?? ""
+        if exit.timedOut {
+            return "timed out after \(Int(timeoutSeconds)) s and was killed"
+        }
+        if let signal = exit.signal {
+            return "killed by signal \(signal) (\(signalName(signal)))\(said)"
+        }
+        return "exited with status \(exit.status ?? -1) without a result\(said)"
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGSEGV: return "SIGSEGV"
+        case SIGABRT: return "SIGABRT"
+        case SIGILL: return "SIGILL"
+        case SIGTRAP: return "SIGTRAP"
+        case SIGBUS: return "SIGBUS"
+        case SIGFPE: return "SIGFPE"
+        case SIGKILL: return "SIGKILL"
+        case SIGTERM: return "SIGTERM"
+        default: return "signal \(signal)"
+        }
+    }
+}

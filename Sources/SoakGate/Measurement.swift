@@ -1,0 +1,97 @@
+import HeapProbe
+
+/// Everything one measuring process read, before any verdict: what the parent turns into a
+/// report.
+public struct MeasurementRecord: Sendable, Equatable, Codable {
+    public var workload: String
+    /// The baseline (iterations 0) and every checkpoint read, in order.
+    public var samples: [HeapSample]
+    public var sizeClasses: [SizeClass]
+    /// Live objects per size class at the baseline and after the last reading.
+    public var liveObjectsAtBaseline: [Int]
+    public var liveObjectsAtEnd: [Int]
+    public var jemallocVersion: String
+    public var threadCacheEnabled: Bool
+    /// Iterations measured (warm-up not included).
+    public var iterationsRun: Int
+    /// Seconds from baseline to the last reading.
+    public var durationSeconds: Double
+}
+
+/// Runs one workload through a plan in this process and reads the heap at every checkpoint.
+///
+/// The process must run with jemalloc's thread cache off (``HeapProbe`` refuses otherwise).
+/// Between the baseline and the last reading the loop itself allocates nothing: samples go into
+/// storage reserved up front, progress is written from a preallocated buffer, and the stopping
+/// rule allocates nothing, so every byte counted is the workload's.
+public enum InProcessMeasurement {
+    public static func measure(
+        _ definition: WorkloadDefinition, plan: MeasurementPlan, progress: ProgressWriter? = nil
+    ) async throws -> MeasurementRecord {
+        let probe = try HeapProbe()
+        var workload = definition.make()
+        try await workload.setUp()
+        for _ in 0..<plan.warmupIterations { try await workload.run() }
+
+        let checkpoints = plan.allCheckpoints
+        var samples: [HeapSample] = []
+        samples.reserveCapacity(checkpoints.count + 1)
+        let classCount = probe.sizeClasses.count
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * classCount)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+
+        // Run the loop's own machinery once, every branch of the stopping rule included, so its
+        // first-use costs (runtime metadata, lazily bound symbols) land before the baseline.
+        _ = probe.snapshot()
+        progress?.report(iterations: 0, retainedBytes: 0)
+        _ = MonotonicClock.nanoseconds()
+        warmUpStoppingRule(plan: plan, heap: probe.snapshot())
+
+        let baseline = probe.snapshot()
+        probe.countLiveObjects(into: UnsafeMutableBufferPointer(rebasing: counts[0..<classCount]))
+        let start = MonotonicClock.nanoseconds()
+        samples.append(HeapSample(iterations: 0, retainedBytes: 0, heap: baseline, elapsedSeconds: 0))
+
+        var done = 0
+        for checkpoint in checkpoints {
+            while done < checkpoint {
+                try await workload.run()
+                done += 1
+            }
+            let heap = probe.snapshot()
+            let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            let retained = heap.allocatedBytes - baseline.allocatedBytes
+            samples.append(HeapSample(iterations: done, retainedBytes: retained, heap: heap, elapsedSeconds: elapsed))
+            progress?.report(iterations: done, retainedBytes: retained)
+            if GrowthRules.decide(samples: samples, plan: plan) != nil { break }
+        }
+        probe.countLiveObjects(into: UnsafeMutableBufferPointer(rebasing: counts[classCount..<(2 * classCount)]))
+        let duration = samples[samples.count - 1].elapsedSeconds
+        try await workload.tearDown()
+
+        return MeasurementRecord(
+            workload: definition.name,
+            samples: samples,
+            sizeClasses: probe.sizeClasses,
+            liveObjectsAtBaseline: Array(counts[0..<classCount]),
+            liveObjectsAtEnd: Array(counts[classCount..<(2 * classCount)]),
+            jemallocVersion: probe.jemallocVersion,
+            threadCacheEnabled: probe.threadCacheEnabled,
+            iterationsRun: done,
+            durationSeconds: duration
+        )
+    }
+
+    /// Drives ``GrowthRules/decide(samples:plan:)`` through the ladder, every window and the
+    /// magnitude rule on made-up samples.
+    private static func warmUpStoppingRule(plan: MeasurementPlan, heap: HeapSnapshot) {
+        let points = [0] + plan.allCheckpoints
+        for slope in [0, 1, plan.policy.magnitudeLimitBytes] {
+            let samples = points.map { HeapSample(iterations: $0, retainedBytes: $0 * slope, heap: heap, elapsedSeconds: 0) }
+            for end in 2...samples.count {
+                _ = GrowthRules.decide(samples: Array(samples[0..<end]), plan: plan)
+            }
+        }
+    }
+}

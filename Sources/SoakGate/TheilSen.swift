@@ -1,0 +1,49 @@
+import Foundation
+
+/// The Theil–Sen slope: the median of the slopes between every pair of points. Robust to a
+/// few wild points (a one-off allocation, a cache that drops), unlike least squares.
+public struct TheilSenSlope: Sendable, Equatable, Codable {
+    /// Median pairwise slope, bytes per iteration.
+    public var slope: Double
+    /// One-sided 95 % lower confidence bound on the slope (Sen, 1968, from Kendall's tau).
+    public var lowerBound95: Double
+    /// Upper counterpart of `lowerBound95`.
+    public var upperBound95: Double
+    /// Median of `y - slope·x`.
+    public var intercept: Double
+    /// Points the slope was computed from.
+    public var points: Int
+
+    /// Needs at least 2 points with distinct x.
+    public static func fit(x: [Double], y: [Double]) -> TheilSenSlope? {
+        let n = x.count
+        guard n == y.count, n >= 2 else { return nil }
+        var slopes: [Double] = []
+        slopes.reserveCapacity(n * (n - 1) / 2)
+        for i in 0..<n {
+            for j in (i + 1)..<n where x[j] != x[i] {
+                slopes.append((y[j] - y[i]) / (x[j] - x[i]))
+            }
+        }
+        guard !slopes.isEmpty else { return nil }
+        slopes.sort()
+        let slope = median(ofSorted: slopes)
+        let intercept = median(ofSorted: zip(x, y).map { $1 - slope * $0 }.sorted())
+        // Sen's interval: with N pairwise slopes and C = z·sqrt(n(n-1)(2n+5)/18), z = 1.645 for a
+        // one-sided 95 % bound, the bounds are the slopes at 0-based ranks round((N-C)/2) - 1 and
+        // round((N+C)/2) (the convention of scipy.stats.theilslopes; ties in the data are not
+        // corrected for).
+        let pairs = Double(slopes.count)
+        let c = 1.6448536269514722 * (Double(n * (n - 1) * (2 * n + 5)) / 18).squareRoot()
+        let lowerIndex = Int(((pairs - c) / 2).rounded(.toNearestOrEven)) - 1
+        let upperIndex = Int(((pairs + c) / 2).rounded(.toNearestOrEven))
+        let lower = slopes[min(max(lowerIndex, 0), slopes.count - 1)]
+        let upper = slopes[min(max(upperIndex, 0), slopes.count - 1)]
+        return TheilSenSlope(slope: slope, lowerBound95: lower, upperBound95: upper, intercept: intercept, points: n)
+    }
+
+    static func median(ofSorted values: [Double]) -> Double {
+        let mid = values.count / 2
+        return values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+    }
+}

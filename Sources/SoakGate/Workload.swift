@@ -1,0 +1,67 @@
+/// One unit of work the harness repeats and measures.
+///
+/// Adopt it in your own package: `setUp()` and `tearDown()` run outside the measurement,
+/// `run()` is one iteration. Each workload is measured in a process of its own, so state kept
+/// in the value (or in globals) lives exactly as long as one measurement.
+///
+/// ```swift
+/// struct ParseInvoice: Workload {
+///     var parser = InvoiceParser()
+///     mutating func run() async throws { _ = try parser.parse(sampleInvoice) }
+/// }
+/// ```
+public protocol Workload: SendableMetatype {
+    /// Prepares state before the baseline is read. Not measured.
+    mutating func setUp() async throws
+    /// One iteration. Memory it keeps beyond its return is what the harness measures.
+    mutating func run() async throws
+    /// Releases state after the last reading. Not measured.
+    mutating func tearDown() async throws
+}
+
+extension Workload {
+    public mutating func setUp() async throws {}
+    public mutating func tearDown() async throws {}
+}
+
+/// A named workload the harness can list, select and measure.
+///
+/// `make` builds a fresh workload in the measuring process; it runs there only, so the
+/// value it returns never crosses a process or a task boundary.
+public struct WorkloadDefinition: Sendable {
+    /// Dotted name used on the command line, e.g. `parser.invoice`.
+    public let name: String
+    /// One sentence for `soakgate list` and the report.
+    public let summary: String
+    /// Whether `soakgate check` without `--workload` measures it. Planted leaks say no: they
+    /// exist to show the harness finding a leak, and run only when named.
+    public let runsByDefault: Bool
+    /// Builds the workload in the measuring process.
+    public let make: @Sendable () -> any Workload
+
+    /// A workload built from a type that adopts ``Workload``.
+    public init<W: Workload>(
+        _ name: String, summary: String = "", runsByDefault: Bool = true,
+        make: @escaping @Sendable () -> W
+    ) {
+        self.name = name
+        self.summary = summary
+        self.runsByDefault = runsByDefault
+        self.make = { make() }
+    }
+
+    /// A workload whose iteration is a closure, for work that keeps no state between
+    /// iterations.
+    public init(
+        _ name: String, summary: String = "", runsByDefault: Bool = true,
+        iteration: @escaping @Sendable () async throws -> Void
+    ) {
+        self.init(name, summary: summary, runsByDefault: runsByDefault) { ClosureWorkload(iteration: iteration) }
+    }
+}
+
+/// A stateless workload: each iteration calls the closure.
+struct ClosureWorkload: Workload {
+    let iteration: @Sendable () async throws -> Void
+    mutating func run() async throws { try await iteration() }
+}

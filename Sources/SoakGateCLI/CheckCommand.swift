@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import SoakGate
+
+struct CheckCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Measures workloads, each in its own process, and says whether they leak.",
+        discussion: """
+            Writes OUT/leak-report.json (replacing it only when the new one is complete) and prints a table.
+            Examples:
+              soakgate check                                  every workload that runs by default
+              soakgate check --workload 'planted.*'           the planted cases; exits 1 (they include leaks)
+              soakgate check --workload planted.clean.task-group --iterations 1,10,100,1000,10000
+            Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out \
+            (3 wins over 1).
+            """
+    )
+
+    @Option(
+        name: .customLong("workload"), parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Workload names or patterns, '*' matching any run of characters.",
+            discussion: "Without it, every workload except those 'soakgate list' marks as only when named.",
+            valueName: "name"))
+    var workloads: [String] = []
+
+    @Option(help: ArgumentHelp("The iteration ladder: strictly increasing counts.", valueName: "n,n,..."))
+    var iterations = MeasurementPlan.defaultLadder.map(String.init).joined(separator: ",")
+
+    @Option(help: ArgumentHelp("Directory for leak-report.json; created if missing.", valueName: "dir"))
+    var out = "reports"
+
+    @Option(help: ArgumentHelp("Seconds a workload may run before it is killed and counted as crashed.", valueName: "seconds"))
+    var timeout: Double = 600
+
+    @Option(help: ArgumentHelp("Iterations run before the baseline is read.", valueName: "n"))
+    var warmup = 0
+
+    @Option(help: ArgumentHelp("Confirmation windows at most (each twice as long as the last).", valueName: "n"))
+    var windows = 5
+
+    @Option(help: ArgumentHelp("Bytes per iteration a workload may keep growing by and still pass.", valueName: "bytes"))
+    var tolerate: Double = 0
+
+    @Option(help: ArgumentHelp("Workloads measured at once, each in its own process.", valueName: "n"))
+    var jobs = 1
+
+    func validate() throws {
+        do {
+            _ = try MeasurementPlan.parseLadder(iterations)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, not \(warmup)") }
+        guard (1...20).contains(windows) else { throw ValidationError("--windows must be from 1 to 20, not \(windows)") }
+        guard tolerate >= 0, tolerate.isFinite else { throw ValidationError("--tolerate must be 0 or more bytes per iteration, not \(tolerate)") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64, not \(jobs)") }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Int32 {
+        let plan = try MeasurementPlan(
+            ladder: MeasurementPlan.parseLadder(iterations), warmupIterations: warmup, windowCount: windows,
+            policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
+        let selected = workloads.isEmpty
+            ? context.workloads.filter(\.runsByDefault)
+            : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
+        guard !selected.isEmpty else {
+            throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
+        }
+        do {
+            try AtomicFile.ensureWritableDirectory(out)
+        } catch let error as AtomicFile.WriteError {
+            throw CommandError(exitCode: 2, description: "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports")
+        }
+
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        let runner = IsolatedMeasurement(
+            executable: context.executablePath, plan: plan, timeoutSeconds: timeout,
+            baseEnvironment: ProcessInfo.processInfo.environment)
+        let progress = CheckProgress(total: selected.count, plan: plan)
+        let results = try await measureAll(selected, runner: runner, progress: progress)
+
+        let info = ProcessInfo.processInfo
+        let report = LeakReport(
+            tool: .init(name: "soakgate", version: SoakGateVersion.current), startedAt: startedAt,
+            host: .init(
+                operatingSystem: info.operatingSystemVersionString, processorCount: info.processorCount,
+                physicalMemoryBytes: Int(info.physicalMemory)),
+            mallocConf: runner.mallocConf, plan: plan, workloads: results)
+        let path = (out as NSString).appendingPathComponent("leak-report.json")
+        try AtomicFile.write(try report.jsonData(), to: path)
+        print(SummaryTable.render(report))
+        print("report: \(path)")
+        return report.exitCode
+    }
+
+    /// Runs up to `jobs` measuring processes at once; results keep the selection's order.
+    private func measureAll(
+        _ selected: [WorkloadDefinition], runner: IsolatedMeasurement, progress: CheckProgress
+    ) async throws -> [WorkloadResult] {
+        try await withThrowingTaskGroup(of: (Int, WorkloadResult).self) { group in
+            var results = [WorkloadResult?](repeating: nil, count: selected.count)
+            var next = 0
+            func start(_ index: Int) {
+                let workload = selected[index]
+                progress.started(workload.name)
+                group.addTask {
+                    let result = try await runner.measure(workload) { iterations, retained in
+                        progress.update(workload.name, iterations: iterations, retainedBytes: retained)
+                    }
+                    return (index, result)
+                }
+            }
+            while next < min(jobs, selected.count) {
+                start(next)
+                next += 1
+            }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                progress.finished(result)
+                if next < selected.count {
+                    start(next)
+                    next += 1
+                }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}
+
+/// This tool's version, written into every report.
+public enum SoakGateVersion {
+    public static let current = "0.1.0"
+}

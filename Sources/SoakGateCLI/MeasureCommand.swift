@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import HeapProbe
+import SoakGate
+
+/// The measuring process's entry point: `check` starts the executable with this, once per
+/// workload. Not for people; hidden from help.
+struct MeasureCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: IsolatedMeasurement.subcommand,
+        abstract: "Measures one workload in this process (started by 'check').",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The workload to measure.")
+    var workload: String
+
+    @Option(help: "The measurement plan, as JSON.")
+    var plan: String
+
+    @Option(help: "Where to write the result, as JSON.")
+    var result: String
+
+    func execute(_ context: CommandContext) async throws -> Int32 {
+        let outcome: ChildResult
+        if let definition = context.workloads.first(where: { $0.name == workload }) {
+            if let plan = try? JSONDecoder().decode(MeasurementPlan.self, from: Data(self.plan.utf8)) {
+                outcome = await Self.measure(definition, plan: plan)
+            } else {
+                outcome = .configurationError("the measurement plan passed to \(IsolatedMeasurement.subcommand) is not a valid plan")
+            }
+        } else {
+            outcome = .configurationError("this executable has no workload named '\(workload)'")
+        }
+        try AtomicFile.write(try JSONEncoder().encode(outcome), to: result)
+        return 0
+    }
+
+    private static func measure(_ definition: WorkloadDefinition, plan: MeasurementPlan) async -> ChildResult {
+        do {
+            // Measure away from the main actor: hopping back to the main queue on every
+            // iteration would itself grow the heap.
+            let record = try await Task.detached {
+                try await InProcessMeasurement.measure(definition, plan: plan, progress: ProgressWriter())
+            }.value
+            return .measured(record)
+        } catch let error as HeapProbeError {
+            return .configurationError(error.description)
+        } catch {
+            return .workloadError(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SoakGate
+import SoakGateCLI
+
+// A user's own workload executable, built the way the README tells a user to, with cases the
+// CLI tests need: a crash, a hang, a thrown error and a clean workload beside them.
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String { "fixture failure on purpose" }
+}
+
+/// A workload written as a type, the way a user with state would write one.
+struct CountingWorkload: Workload {
+    var total = 0
+    mutating func run() async throws {
+        let scratch = [Int](repeating: total, count: 16)
+        total &+= scratch.count
+    }
+}
+
+await SoakGateMain.run(workloads: [
+    WorkloadDefinition("fixture.clean", summary: "clean closure work") {
+        let scratch = [UInt8](repeating: 1, count: 512)
+        precondition(scratch.count == 512)
+    },
+    WorkloadDefinition("fixture.counting", summary: "clean stateful work") { CountingWorkload() },
+    WorkloadDefinition("fixture.crash", summary: "traps on iteration 50", runsByDefault: false) {
+        FixtureState.shared.tick()
+    },
+    WorkloadDefinition("fixture.hang", summary: "sleeps forever on the first iteration", runsByDefault: false) {
+        while true { sleep(60) }
+    },
+    WorkloadDefinition("fixture.throws", summary: "throws on the first iteration", runsByDefault: false) {
+        throw FixtureError()
+    },
+])
+
+/// Counts iterations so the crash fixture traps partway through a measurement.
+final class FixtureState: @unchecked Sendable {
+    // @unchecked Sendable: the crash fixture runs in one task; the counter has no other user.
+    static let shared = FixtureState()
+    private var count = 0
+    func tick() {
+        count += 1
+        if count == 50 { fatalError("fixture.crash traps on iteration 50 on purpose") }
+    }
+}

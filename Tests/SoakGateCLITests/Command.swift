@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+
+/// Runs one of this package's executables, built beside the test bundle, and captures what it
+/// printed.
+struct Command {
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static var productsDirectory: URL {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: bundle).deletingLastPathComponent()
+    }
+
+    static func path(of product: String) throws -> String {
+        let url = productsDirectory.appendingPathComponent(product)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw XCTSkip("'\(url.path)' is not built; run 'swift build' before 'swift test'")
+        }
+        return url.path
+    }
+
+    static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path(of: product))
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "MALLOC_CONF")
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cmd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOf: out, encoding: .utf8),
+            standardError: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    static func temporaryDirectory(_ test: XCTestCase) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+}

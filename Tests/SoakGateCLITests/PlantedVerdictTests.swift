@@ -1,0 +1,65 @@
+import Foundation
+import SoakGate
+import XCTest
+
+/// The planted cases through the real `soakgate` executable: each in its own process, with the
+/// thread cache off, exactly as a user runs them.
+final class PlantedVerdictTests: XCTestCase {
+    private func check(_ arguments: [String], out: String) throws -> (Command.Outcome, LeakReport) {
+        let outcome = try Command.run("soakgate", ["check"] + arguments + ["--out", out])
+        let path = out + "/leak-report.json"
+        let report = try LeakReport.read(from: Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        return (outcome, report)
+    }
+
+    func testEveryPlantedCaseGetsItsVerdict() throws {
+        let out = try Command.temporaryDirectory(self)
+        let (outcome, report) = try check(["--workload", "planted.*", "--jobs", "2"], out: out)
+        XCTAssertEqual(outcome.status, 1, "leaks are present, so check exits 1\n\(outcome.standardError)")
+        let expected: [String: (Verdict, GrowthClass)] = [
+            "planted.leak.c-heap": (.leak, .linear),
+            "planted.leak.retain-cycle": (.leak, .linear),
+            "planted.leak.global-array": (.leak, .linear),
+            "planted.leak.quadratic": (.leak, .superlinear),
+            "planted.clean.one-off-init": (.pass, .none),
+            "planted.clean.bounded-cache": (.pass, .none),
+            "planted.clean.thread-once": (.pass, .none),
+            "planted.clean.lazy-singleton": (.pass, .none),
+            "planted.clean.task-group": (.pass, .none),
+            "planted.clean.concurrent-perform": (.pass, .none),
+        ]
+        XCTAssertEqual(Set(report.workloads.map(\.name)), Set(expected.keys))
+        for workload in report.workloads {
+            let (verdict, growth) = try XCTUnwrap(expected[workload.name])
+            XCTAssertEqual(workload.verdict, verdict, "\(workload.name): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")")
+            XCTAssertEqual(workload.growth, growth, workload.name)
+        }
+        let cHeap = try XCTUnwrap(report.workloads.first { $0.name == "planted.leak.c-heap" })
+        XCTAssertEqual(try XCTUnwrap(cHeap.bytesPerIteration), 16, accuracy: 0.01)
+        XCTAssertEqual(cHeap.sizeClasses.first?.size, 16, "the 16-byte class is the one that grew")
+        XCTAssertEqual(cHeap.seedRule?.reading, "leak")
+        XCTAssertEqual(report.mallocConf, "tcache:false")
+        XCTAssertTrue(outcome.standardOutput.contains("6 pass, 4 leak, 0 crashed"), outcome.standardOutput)
+    }
+
+    /// Every not-a-leak case, 50 times each in fresh processes: not one false positive.
+    func testCleanCasesNeverReadAsLeaksInFiftyRuns() throws {
+        let out = try Command.temporaryDirectory(self)
+        var verdicts: [String: [Verdict]] = [:]
+        var falsePositives: [String] = []
+        for run in 1...50 {
+            let (outcome, report) = try check(["--workload", "planted.clean.*", "--jobs", "2"], out: out)
+            XCTAssertEqual(report.workloads.count, 6)
+            for workload in report.workloads {
+                verdicts[workload.name, default: []].append(workload.verdict)
+                if workload.verdict != .pass {
+                    falsePositives.append("run \(run): \(workload.name) \(workload.verdict.rawValue): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")")
+                }
+            }
+            XCTAssertEqual(outcome.status, report.exitCode)
+        }
+        XCTAssertEqual(falsePositives, [])
+        XCTAssertEqual(verdicts.count, 6)
+        XCTAssertTrue(verdicts.values.allSatisfy { $0.count == 50 })
+    }
+}

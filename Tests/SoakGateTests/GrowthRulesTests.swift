@@ -1,0 +1,85 @@
+import XCTest
+@testable import SoakGate
+
+final class GrowthRulesTests: XCTestCase {
+    let plan = try! MeasurementPlan()
+
+    func testConstantLeakGrowsInEveryWindow() throws {
+        let run = Series.run(plan) { 16 * $0 }
+        guard case .leak(let evidence) = run.decision else { return XCTFail("expected a leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.kind, .grewInEveryWindow)
+        XCTAssertEqual(evidence.windowsCompleted, 5)
+        XCTAssertEqual(evidence.fromIteration, 1000)
+        XCTAssertEqual(evidence.toIteration, 32000)
+        XCTAssertEqual(evidence.growthBytes, 16 * 31000)
+    }
+
+    func testOneOffInitialisationIsNotALeak() {
+        let run = Series.run(plan) { $0 >= 1 ? 655_360 : 0 }
+        XCTAssertEqual(run.decision?.evidence.kind, .ladderFlat)
+        guard case .noLeak = run.decision else { return XCTFail("expected no leak") }
+        XCTAssertEqual(run.samples.last?.iterations, 1000, "a flat ladder needs no windows")
+    }
+
+    // The figures design.md records for DispatchQueue.concurrentPerform: [64, 704, 6400, 67648]
+    // at 1/10/100/1000, then +43392, +13184, +0 over the next 1000, 1000 and 3000 iterations.
+    func testFillingRuntimeCacheIsNotALeak() {
+        let curve = Series.interpolate([(1, 64), (10, 704), (100, 6400), (1000, 67648), (2000, 111_040), (3000, 124_224), (6000, 124_224)])
+        let run = Series.run(plan, retained: curve)
+        guard case .noLeak(let evidence) = run.decision else { return XCTFail("expected no leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.kind, .growthStopped)
+        XCTAssertEqual(evidence.windowsCompleted, 3)
+    }
+
+    // design.md's task group: [0, 48, 3120, 8768] at 1/10/100/1000, then 11136, 64736, 66656,
+    // 66720 at 2000, 5000, 10000, 20000: erratic steps, then flat.
+    func testTaskGroupRuntimeCacheIsNotALeak() {
+        let curve = Series.interpolate([(1, 0), (10, 48), (100, 3120), (1000, 8768), (2000, 11136), (5000, 64736), (10000, 66656), (20000, 66720)])
+        let run = Series.run(plan, retained: curve)
+        guard case .noLeak(let evidence) = run.decision else { return XCTFail("expected no leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.kind, .growthStopped)
+        XCTAssertEqual(evidence.toIteration, 32000, "the cache kept stepping until 20000 iterations")
+    }
+
+    func testLadderAloneWouldCallTheFillingCacheALeak() throws {
+        // The reason for the windows: a fit over the ladder alone sees steady growth.
+        let curve = Series.interpolate([(1, 64), (10, 704), (100, 6400), (1000, 67648)])
+        let points = plan.ladderCheckpoints
+        let slope = try XCTUnwrap(TheilSenSlope.fit(x: points.map(Double.init), y: points.map { Double(curve($0)) }))
+        XCTAssertGreaterThan(slope.lowerBound95, 50)
+    }
+
+    func testQuadraticGrowthStopsAtTheMagnitudeLimit() {
+        let run = Series.run(plan) { $0 * ($0 + 1) / 2 }
+        guard case .leak(let evidence) = run.decision else { return XCTFail("expected a leak") }
+        XCTAssertEqual(evidence.kind, .magnitude)
+        XCTAssertGreaterThanOrEqual(evidence.growthBytes, 64 << 20)
+        XCTAssertLessThan(run.samples.last!.iterations, 32000)
+    }
+
+    func testALargeOneOffOnTheFirstIterationIsNotAMagnitudeLeak() {
+        let run = Series.run(plan) { $0 >= 1 ? 200 << 20 : 0 }
+        guard case .noLeak = run.decision else { return XCTFail("expected no leak, got \(String(describing: run.decision))") }
+    }
+
+    func testMemoryGivenBackIsNotGrowth() {
+        let run = Series.run(plan) { $0 <= 100 ? 40 * $0 : 4000 - $0 }
+        guard case .noLeak = run.decision else { return XCTFail("expected no leak") }
+    }
+
+    func testToleratedRateIsNotALeak() throws {
+        let tolerant = try MeasurementPlan(policy: GrowthPolicy(toleratedBytesPerIteration: 8))
+        guard case .noLeak = Series.run(tolerant, retained: { 8 * $0 }).decision else { return XCTFail("8 B/iter is tolerated") }
+        guard case .leak = Series.run(tolerant, retained: { 16 * $0 }).decision else { return XCTFail("16 B/iter is not") }
+    }
+
+    func testSlowLeakBelowOneBytePerIterationIsFound() {
+        // 8 bytes every 10 iterations: 0.8 B/iteration, sixteen times the floor.
+        guard case .leak = Series.run(plan, retained: { 8 * ($0 / 10) }).decision else { return XCTFail("expected a leak") }
+    }
+
+    func testGrowthBelowTheFloorIsNoGrowth() {
+        // 64 bytes over the whole ladder's last decade: the late drift design.md measured.
+        guard case .noLeak = Series.run(plan, retained: { $0 >= 500 ? 64 : 0 }).decision else { return XCTFail("expected no leak") }
+    }
+}

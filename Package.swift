@@ -51,6 +51,13 @@ let package = Package(
         // A user's own workload executable, as the README shows it; the CLI tests drive it.
         .executableTarget(name: "soakgate-fixtures", dependencies: ["SoakGateCLI"]),
 
+        // Benchmarks are programs that print figures (release builds); tests never time anything.
+        .executableTarget(
+            name: "soakgate-benchmarks",
+            dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"],
+            path: "Benchmarks/SoakGateBenchmarks"
+        ),
+
         .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),

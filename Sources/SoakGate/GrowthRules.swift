@@ -22,6 +22,9 @@ public struct Evidence: Sendable, Equatable, Codable {
     public var thresholdBytes: Double
     /// Confirmation windows completed when the rule fired.
     public var windowsCompleted: Int
+    /// For a leak found by the windows: whether the last window grew at least half as fast as
+    /// the one before (a steady leak), rather than still growing but slowing down.
+    public var rateHeld: Bool?
 
     /// One sentence for people.
     public var summary: String {
@@ -33,7 +36,8 @@ public struct Evidence: Sendable, Equatable, Codable {
         case .growthStopped:
             return "growth stopped in confirmation window \(windowsCompleted): \(stretch) gained \(ByteCount.format(growthBytes)) (threshold \(limit))"
         case .grewInEveryWindow:
-            return "grew in all \(windowsCompleted) confirmation windows: \(stretch) gained \(ByteCount.format(growthBytes))"
+            let pace = rateHeld == false ? ", more slowly in each of the last windows" : " at a steady rate"
+            return "grew in all \(windowsCompleted) confirmation windows\(pace): \(stretch) gained \(ByteCount.format(growthBytes))"
         case .magnitude:
             return "still growing past the \(ByteCount.format(Double(thresholdBytes))) limit: \(ByteCount.format(growthBytes)) retained at iteration \(toIteration)"
         }
@@ -61,7 +65,9 @@ public enum GrowthDecision: Sendable, Equatable {
 ///    threshold × its length, there is no growth.
 /// 3. *Windows*: otherwise windows follow, each twice as long as the one before. The first that
 ///    grows by no more than threshold × its length ends it with no leak: bounded caches stop,
-///    leaks do not. If every window grew, it is a leak.
+///    leaks do not. If every planned window grew and the last grew at least half as fast as the
+///    one before, it is a leak. If the rate fell by more than half, up to
+///    `extraWindowsWhenSlowing` more windows run, and a leak is called only if they grow too.
 public enum GrowthRules {
     /// The first decision the samples reach, in order, or nil if they reach none yet.
     /// Allocates nothing, so the measuring loop can call it between readings.
@@ -81,7 +87,7 @@ public enum GrowthRules {
                 return .leak(Evidence(
                     kind: .magnitude, fromIteration: samples[1].iterations, toIteration: sample.iterations,
                     growthBytes: sample.retainedBytes, thresholdBytes: Double(plan.policy.magnitudeLimitBytes),
-                    windowsCompleted: windowsCompleted))
+                    windowsCompleted: windowsCompleted, rateHeld: nil))
             }
             if sample.iterations == top, let rung = samples.sample(at: previousRung) {
                 let growth = sample.retainedBytes - rung.retainedBytes
@@ -89,10 +95,10 @@ public enum GrowthRules {
                 if Double(growth) <= allowance {
                     return .noLeak(Evidence(
                         kind: .ladderFlat, fromIteration: previousRung, toIteration: top, growthBytes: growth,
-                        thresholdBytes: allowance, windowsCompleted: 0))
+                        thresholdBytes: allowance, windowsCompleted: 0, rateHeld: nil))
                 }
             }
-            guard sample.iterations > top, windowsCompleted < plan.windowCount else { continue }
+            guard sample.iterations > top, windowsCompleted < plan.maximumWindowCount else { continue }
             let window = plan.window(windowsCompleted)
             guard sample.iterations == window.end, let start = samples.sample(at: window.start) else { continue }
             windowsCompleted += 1
@@ -101,13 +107,20 @@ public enum GrowthRules {
             if Double(growth) <= allowance {
                 return .noLeak(Evidence(
                     kind: .growthStopped, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted))
+                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, rateHeld: nil))
             }
-            if windowsCompleted == plan.windowCount {
+            guard windowsCompleted >= plan.windowCount else { continue }
+            // Window lengths double, so a steady rate means this window's growth is at least
+            // the previous window's.
+            var held = true
+            if windowsCompleted >= 2, let earlier = samples.sample(at: plan.window(windowsCompleted - 2).start) {
+                held = growth >= start.retainedBytes - earlier.retainedBytes
+            }
+            if held || windowsCompleted == plan.maximumWindowCount {
                 return .leak(Evidence(
                     kind: .grewInEveryWindow, fromIteration: top, toIteration: window.end,
                     growthBytes: sample.retainedBytes - (samples.sample(at: top)?.retainedBytes ?? 0),
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted))
+                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, rateHeld: held))
             }
         }
         return nil

@@ -38,8 +38,11 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
     public var ladder: [Int]
     /// Iterations run before the baseline is read.
     public var warmupIterations: Int
-    /// How many confirmation windows at most.
+    /// Confirmation windows that must all grow before a leak is called.
     public var windowCount: Int
+    /// Further windows run when every window grew but the last one's rate fell below half the
+    /// one before: a cache that is still filling gets the chance to stop.
+    public var extraWindowsWhenSlowing: Int
     /// Length of the first window; each later one is twice as long. Defaults to the ladder's top.
     public var firstWindowLength: Int
     /// Readings inside each window (the last at its end).
@@ -52,6 +55,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         ladder: [Int] = MeasurementPlan.defaultLadder,
         warmupIterations: Int = 0,
         windowCount: Int = 5,
+        extraWindowsWhenSlowing: Int = 2,
         firstWindowLength: Int? = nil,
         checkpointsPerWindow: Int = 4,
         policy: GrowthPolicy = GrowthPolicy()
@@ -63,16 +67,21 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         guard ladder.count >= 2 else { throw PlanError.ladderTooShort(ladder) }
         guard warmupIterations >= 0 else { throw PlanError.negative("warm-up iterations", warmupIterations) }
         guard windowCount >= 1 else { throw PlanError.negative("window count", windowCount) }
+        guard extraWindowsWhenSlowing >= 0 else { throw PlanError.negative("extra windows", extraWindowsWhenSlowing) }
         guard checkpointsPerWindow >= 1 else { throw PlanError.negative("checkpoints per window", checkpointsPerWindow) }
         let window = firstWindowLength ?? top
         guard window >= 1 else { throw PlanError.negative("first window length", window) }
         self.ladder = ladder
         self.warmupIterations = warmupIterations
         self.windowCount = windowCount
+        self.extraWindowsWhenSlowing = extraWindowsWhenSlowing
         self.firstWindowLength = window
         self.checkpointsPerWindow = checkpointsPerWindow
         self.policy = policy
     }
+
+    /// The most windows a measurement can run.
+    public var maximumWindowCount: Int { windowCount + extraWindowsWhenSlowing }
 
     /// The ladder's top: the iteration count where confirmation starts.
     public var ladderTop: Int { ladder[ladder.count - 1] }
@@ -111,7 +120,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
 
     /// Every reading the plan can take, in order.
     public var allCheckpoints: [Int] {
-        ladderCheckpoints + (0..<windowCount).flatMap { windowCheckpoints($0) }
+        ladderCheckpoints + (0..<maximumWindowCount).flatMap { windowCheckpoints($0) }
     }
 
     /// Parses `1,10,100,1000`.
@@ -151,7 +160,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
             case .malformedLadder(let text):
                 return "--iterations '\(text)' is not a comma-separated list of whole numbers from 1 to 100000000; write it like 1,10,100,1000"
             case .negative(let what, let value):
-                return "the \(what) must be at least \(what == "warm-up iterations" ? 0 : 1), not \(value)"
+                return "the \(what) must be at least \(what == "warm-up iterations" || what == "extra windows" ? 0 : 1), not \(value)"
             }
         }
     }

@@ -57,7 +57,7 @@ public enum WorkloadAnalysis {
 
     static func windowGrowths(_ samples: [HeapSample], plan: MeasurementPlan) -> [WindowGrowth] {
         var result: [WindowGrowth] = []
-        for k in 0..<plan.windowCount {
+        for k in 0..<plan.maximumWindowCount {
             let window = plan.window(k)
             guard let start = samples.sample(at: window.start), let end = samples.sample(at: window.end) else { break }
             let growth = end.retainedBytes - start.retainedBytes

@@ -54,10 +54,10 @@ final class CheckProgress: Sendable {
 
     private func phase(_ iterations: Int) -> String {
         if iterations <= plan.ladderTop { return "ladder" }
-        for k in 0..<plan.windowCount where iterations <= plan.window(k).end {
-            return "window \(k + 1)/\(plan.windowCount)"
+        for k in 0..<plan.maximumWindowCount where iterations <= plan.window(k).end {
+            return "window \(k + 1)"
         }
-        return "window \(plan.windowCount)/\(plan.windowCount)"
+        return "window \(plan.maximumWindowCount)"
     }
 
     private func draw(_ line: String) {

@@ -82,4 +82,28 @@ final class GrowthRulesTests: XCTestCase {
         // 64 bytes over the whole ladder's last decade: the late drift design.md measured.
         guard case .noLeak = Series.run(plan, retained: { $0 >= 500 ? 64 : 0 }).decision else { return XCTFail("expected no leak") }
     }
+
+    func testSlowingGrowthGetsExtraWindowsToStop() {
+        // Windows 1-5 each gain less than the one before; window 6 gains nothing.
+        let curve = Series.interpolate([(1000, 10_000), (2000, 60_000), (4000, 90_000), (8000, 110_000), (16000, 122_000), (32000, 130_000), (64000, 130_000)])
+        let run = Series.run(plan, retained: curve)
+        guard case .noLeak(let evidence) = run.decision else { return XCTFail("expected no leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.kind, .growthStopped)
+        XCTAssertEqual(evidence.windowsCompleted, 6)
+    }
+
+    func testGrowthThatSlowsButNeverStopsIsALeakAfterTheExtraWindows() {
+        let curve = Series.interpolate([(1000, 10_000), (2000, 60_000), (4000, 90_000), (8000, 110_000), (16000, 122_000), (32000, 130_000), (64000, 137_000), (128_000, 143_000)])
+        let run = Series.run(plan, retained: curve)
+        guard case .leak(let evidence) = run.decision else { return XCTFail("expected a leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.windowsCompleted, 7)
+        XCTAssertEqual(evidence.rateHeld, false)
+        XCTAssertTrue(evidence.summary.contains("more slowly"), evidence.summary)
+    }
+
+    func testSteadyLeakNeedsNoExtraWindows() {
+        let run = Series.run(plan) { 16 * $0 }
+        XCTAssertEqual(run.decision?.evidence.rateHeld, true)
+        XCTAssertEqual(run.samples.last?.iterations, 32000)
+    }
 }

@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
 # Build everything first: the CLI tests run the soakgate and soakgate-fixtures executables.
 swift build --build-tests
+# The README's user-package example, built as a user would build it: it must find its leak.
+bash ci/example.sh
 bash ci/with-postgres.sh swift test --skip-build "$@"

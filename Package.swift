@@ -58,7 +58,7 @@ let package = Package(
             path: "Benchmarks/SoakGateBenchmarks"
         ),
 
-        .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CSoakGateTCacheOff"]),
+        .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),

@@ -23,15 +23,18 @@ for _ in $(seq 1 50); do
 done
 [ -n "$port" ] || { echo "ci/with-postgres.sh: found no free port" >&2; exit 2; }
 
+# Run as postgres from a directory it can enter (the caller's may be private to root).
+pg() { (cd "$work" && "${as_postgres[@]}" "$@"); }
+
 stop() {
-  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+  pg "$pg_bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap stop EXIT
 
-"${as_postgres[@]}" "$pg_bin/initdb" -D "$work/data" -A trust -U postgres >"$work/initdb.log" 2>&1 \
+pg "$pg_bin/initdb" -D "$work/data" -A trust -U postgres >"$work/initdb.log" 2>&1 \
   || { cat "$work/initdb.log" >&2; exit 2; }
-"${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
+pg "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
   -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
   || { cat "$work/server.log" >&2; exit 2; }
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $work, removed afterwards)"

@@ -10,8 +10,14 @@ enum ProcessResidentSize {
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Resident bytes, or 0 where `/proc` cannot be read.
+    // A StaticString is null-terminated in the binary: passing it to open(2) copies nothing,
+    // where a String argument may be copied to the heap.
+    private static let path: StaticString = "/proc/self/statm"
+
     static func read() -> Int {
-        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        let fd = path.utf8Start.withMemoryRebound(to: CChar.self, capacity: path.utf8CodeUnitCount + 1) {
+            open($0, O_RDONLY | O_CLOEXEC)
+        }
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> Int in

@@ -54,18 +54,51 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
-    /// Connections and results are owned by Swift values that free them on every path,
-    /// including a failed statement: the harness sees no growth across hundreds of cycles.
-    func testConnectionsAndResultsAreFreedOnEveryPath() async throws {
+    /// Results are owned by Swift values that free them on every path, a failed statement
+    /// included: the harness sees no growth over thousands of statements.
+    func testResultsAreFreedOnEveryPath() throws {
         let url = try connectionString()
-        let cycle = WorkloadDefinition("libpq.connect-query-fail-close") {
-            let connection = try PostgresConnection(connectionString: url)
-            _ = try connection.execute("SELECT $1::int + 1", ["41"])
-            _ = try? connection.execute("SELECT * FROM no_such_table")
-        }
-        let plan = try MeasurementPlan(ladder: [1, 10, 100], warmupIterations: 2, windowCount: 3)
-        let record = try await Task.detached { try await InProcessMeasurement.measure(cycle, plan: plan) }.value
+        let statements = WorkloadDefinition("libpq.statements") { StatementCycle(url: url) }
+        let plan = try MeasurementPlan()
+        let record = try InProcessMeasurement.measureBlocking(statements, plan: plan)
         let result = WorkloadAnalysis.analyze(record, summary: "", plan: plan)
         XCTAssertEqual(result.verdict, .pass, result.evidenceSummary ?? "")
+    }
+
+    /// Connections, opened and refused, are closed on every path: no growth over a thousand
+    /// connect-query-close cycles with a refused connection in each.
+    func testConnectionsAreClosedOnEveryPath() throws {
+        let url = try connectionString()
+        let cycle = WorkloadDefinition("libpq.connect-close") {
+            let connection = try PostgresConnection(connectionString: url)
+            _ = try connection.execute("SELECT 1")
+            _ = try? PostgresConnection(connectionString: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+        }
+        let plan = try MeasurementPlan(warmupIterations: 2)
+        let record = try InProcessMeasurement.measureBlocking(cycle, plan: plan)
+        let result = WorkloadAnalysis.analyze(record, summary: "", plan: plan)
+        XCTAssertEqual(result.verdict, .pass, result.evidenceSummary ?? "")
+    }
+}
+
+/// One connection for the whole measurement; each iteration runs a statement that succeeds and
+/// one that fails.
+struct StatementCycle: Workload {
+    let url: String
+    var connection: PostgresConnection?
+
+    mutating func setUp() throws {
+        connection = try PostgresConnection(connectionString: url)
+    }
+
+    mutating func run() throws {
+        guard let connection else { return }
+        let sum = try connection.execute("SELECT $1::int + 1, $2::text", ["41", "it's"])
+        precondition(sum.value(row: 0, column: 0) == "42")
+        _ = try? connection.execute("SELECT * FROM no_such_table")
+    }
+
+    mutating func tearDown() throws {
+        connection = nil
     }
 }

@@ -8,6 +8,11 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# The schema test validates reports with Python's jsonschema (a dev tool, not a dependency
+# of the package).
+if ! python3 -c "import jsonschema" 2>/dev/null; then
+  python3 -m pip install --quiet jsonschema
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

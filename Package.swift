@@ -10,11 +10,13 @@ let package = Package(
         .executable(name: "soakgate", targets: ["soakgate"]),
         .library(name: "HeapProbe", targets: ["HeapProbe"]),
         .library(name: "SoakGate", targets: ["SoakGate"]),
+        .library(name: "SoakGateReports", targets: ["SoakGateReports"]),
         .library(name: "SoakGateCLI", targets: ["SoakGateCLI"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -36,9 +38,14 @@ let package = Package(
         .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
         .target(name: "SoakGate", dependencies: ["HeapProbe"]),
         .target(
+            name: "SoakGateReports",
+            dependencies: ["SoakGate", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
             name: "SoakGateCLI",
             dependencies: [
                 "SoakGate",
+                "SoakGateReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +68,7 @@ let package = Package(
         .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
+        .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],
     swiftLanguageModes: [.v6]

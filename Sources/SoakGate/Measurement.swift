@@ -18,6 +18,22 @@ public struct MeasurementRecord: Sendable, Equatable, Codable {
     public var iterationsRun: Int
     /// Seconds from baseline to the last reading.
     public var durationSeconds: Double
+
+    public init(
+        workload: String, samples: [HeapSample], sizeClasses: [SizeClass], liveObjectsAtBaseline: [Int],
+        liveObjectsAtEnd: [Int], jemallocVersion: String, threadCacheEnabled: Bool, iterationsRun: Int,
+        durationSeconds: Double
+    ) {
+        self.workload = workload
+        self.samples = samples
+        self.sizeClasses = sizeClasses
+        self.liveObjectsAtBaseline = liveObjectsAtBaseline
+        self.liveObjectsAtEnd = liveObjectsAtEnd
+        self.jemallocVersion = jemallocVersion
+        self.threadCacheEnabled = threadCacheEnabled
+        self.iterationsRun = iterationsRun
+        self.durationSeconds = durationSeconds
+    }
 }
 
 /// Runs one workload through a plan in this process and reads the heap at every checkpoint.

@@ -7,7 +7,8 @@ struct CheckCommand: RunnableCommand {
         commandName: "check",
         abstract: "Measures workloads, each in its own process, and says whether they leak.",
         discussion: """
-            Writes OUT/leak-report.json (replacing it only when the new one is complete) and prints a table.
+            Writes OUT/leak-report.json, .html (charts), .junit.xml and .md (each replaced only when the new \
+            one is complete) and prints a table.
             Examples:
               soakgate check                                  every workload that runs by default
               soakgate check --workload 'planted.*'           the planted cases; exits 1 (they include leaks)
@@ -89,10 +90,9 @@ struct CheckCommand: RunnableCommand {
                 operatingSystem: info.operatingSystemVersionString, processorCount: info.processorCount,
                 physicalMemoryBytes: Int(info.physicalMemory)),
             mallocConf: runner.mallocConf, plan: plan, workloads: results)
-        let path = (out as NSString).appendingPathComponent("leak-report.json")
-        try AtomicFile.write(try report.jsonData(), to: path)
+        let written = try ReportFiles.write(report, to: out)
         print(SummaryTable.render(report))
-        print("report: \(path)")
+        print("reports: \(written.joined(separator: ", "))")
         return report.exitCode
     }
 

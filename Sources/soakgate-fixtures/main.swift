@@ -30,6 +30,10 @@ await SoakGateMain.run(workloads: [
     WorkloadDefinition("fixture.hang", summary: "sleeps forever on the first iteration", runsByDefault: false) {
         while true { sleep(60) }
     },
+    WorkloadDefinition("<script>alert(1)</script>", summary: "a name that must be escaped: <b>bold</b> & \"quoted\"", runsByDefault: false) {
+        let scratch = [UInt8](repeating: 2, count: 64)
+        precondition(scratch.count == 64)
+    },
     WorkloadDefinition("fixture.throws", summary: "throws on the first iteration", runsByDefault: false) {
         throw FixtureError()
     },

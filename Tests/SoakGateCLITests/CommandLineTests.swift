@@ -116,4 +116,18 @@ final class CommandLineTests: XCTestCase {
         guard case .configurationError(let message) = result else { return XCTFail("expected a refusal, got \(result)") }
         XCTAssertTrue(message.contains("thread cache is on"), message)
     }
+
+    func testHostileWorkloadNameIsEscapedInEveryReport() throws {
+        let out = try Command.temporaryDirectory(self)
+        let outcome = try Command.run("soakgate-fixtures", ["check", "--workload", "<script>alert(1)</script>", "--out", out])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let html = try String(contentsOfFile: out + "/leak-report.html", encoding: .utf8)
+        XCTAssertFalse(html.contains("<script>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertFalse(html.contains("<b>bold</b>"))
+        let junit = try String(contentsOfFile: out + "/leak-report.junit.xml", encoding: .utf8)
+        XCTAssertTrue(junit.contains("name=\"&lt;script&gt;alert(1)&lt;/script&gt;\""))
+        let markdown = try String(contentsOfFile: out + "/leak-report.md", encoding: .utf8)
+        XCTAssertFalse(markdown.contains("<script>"))
+    }
 }

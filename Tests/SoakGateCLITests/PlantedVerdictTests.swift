@@ -40,6 +40,11 @@ final class PlantedVerdictTests: XCTestCase {
         XCTAssertEqual(cHeap.seedRule?.reading, "leak")
         XCTAssertEqual(report.mallocConf, "tcache:false")
         XCTAssertTrue(outcome.standardOutput.contains("6 pass, 4 leak, 0 crashed"), outcome.standardOutput)
+        for name in ["leak-report.html", "leak-report.junit.xml", "leak-report.md"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + name), name)
+        }
+        let html = try String(contentsOfFile: out + "/leak-report.html", encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 10, "a chart per workload")
     }
 
     /// Every not-a-leak case, 50 times each in fresh processes: not one false positive.

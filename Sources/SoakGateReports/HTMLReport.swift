@@ -1,0 +1,101 @@
+import Foundation
+import Mustache
+import SoakGate
+
+/// Renders a ``LeakReport`` as one self-contained HTML page: a summary table, then per workload
+/// a chart of retained bytes against iterations with the chosen fit drawn over the readings,
+/// the ladder, the windows, the fits, the size classes that changed, and what happened to a
+/// workload that crashed. The same report always renders to the same bytes.
+public enum HTMLReport {
+    public static func render(_ report: LeakReport) throws -> String {
+        let template = try MustacheTemplate(string: HTMLTemplate.report)
+        return template.render(view(of: report))
+    }
+
+    static func view(of report: LeakReport) -> [String: Any] {
+        let policy = report.plan.policy
+        return [
+            "tool": "\(report.tool.name) \(report.tool.version)",
+            "startedAt": report.startedAt,
+            "host": "\(report.host.operatingSystem), \(report.host.processorCount) cores, \(ByteCount.format(report.host.physicalMemoryBytes))",
+            "mallocConf": report.mallocConf,
+            "ladder": report.plan.ladder.map(String.init).joined(separator: ", "),
+            "windowCount": report.plan.windowCount,
+            "tolerated": ByteCount.format(policy.toleratedBytesPerIteration),
+            "floor": ByteCount.format(policy.floorBytesPerIteration),
+            "passCount": report.workloads.filter { $0.verdict == .pass }.count,
+            "leakCount": report.workloads.filter { $0.verdict == .leak }.count,
+            "crashCount": report.workloads.filter { $0.verdict == .crashed }.count,
+            "workloads": report.workloads.enumerated().map { index, workload in view(of: workload, index: index) },
+        ]
+    }
+
+    static func view(of workload: WorkloadResult, index: Int) -> [String: Any] {
+        var view: [String: Any] = [
+            "anchor": "w\(index + 1)",
+            "name": workload.name,
+            "summary": workload.summary,
+            "verdict": workload.verdict.rawValue,
+            "growth": workload.growth.rawValue,
+            "rate": workload.bytesPerIteration.map(ByteCount.rate) ?? "–",
+            "lowerBound": workload.bytesPerIterationLowerBound.map(ByteCount.rate) ?? "–",
+            "evidence": workload.evidenceSummary ?? workload.failure?.reason ?? "",
+            "hasChart": !workload.samples.isEmpty,
+            "hasWindows": !workload.windows.isEmpty,
+            "hasSizeClasses": !workload.sizeClasses.isEmpty,
+        ]
+        if !workload.samples.isEmpty {
+            view["chart"] = chart(workload)
+            view["fitName"] = workload.fits.map { ["constant", "linear", "quadratic"][$0.chosenDegree] } ?? "no"
+            view["seed"] = workload.seedRule.map { seed in
+                let ratio = seed.ratio.map { String(format: "%.1f×", $0) } ?? "–"
+                let agreement = seed.agreesWithVerdict.map { $0 ? "agrees" : "disagrees" } ?? "no call"
+                return "\(ratio): \(seed.reading) (\(agreement))"
+            } ?? "–"
+            view["ladder"] = workload.ladder.map { ["iterations": "\($0.iterations)", "bytes": ByteCount.format($0.retainedBytes)] }
+            view["windows"] = workload.windows.map { window in
+                [
+                    "number": "\(window.window)",
+                    "range": "\(window.fromIteration)→\(window.toIteration)",
+                    "gained": ByteCount.format(window.growthBytes),
+                    "rate": ByteCount.rate(window.bytesPerIteration),
+                    "grew": window.grew ? "yes" : "no",
+                ]
+            }
+            view["fits"] = workload.fits.map { fits in
+                [fits.constant, fits.linear, fits.quadratic].map { fit -> [String: Any] in
+                    [
+                        "model": ["constant", "linear", "quadratic"][fit.degree],
+                        "chosen": fit.degree == fits.chosenDegree,
+                        "coefficients": fit.coefficients.map { String(format: "%.6g", $0) }.joined(separator: ", "),
+                        "rss": String(format: "%.4g", fit.residualSumOfSquares),
+                        "bic": String(format: "%.2f", fit.bic),
+                    ]
+                }
+            } ?? []
+        }
+        view["sizeClasses"] = workload.sizeClasses.prefix(12).map { row in
+            [
+                "size": ByteCount.format(row.size), "kind": row.kind.rawValue, "before": "\(row.countAtBaseline)",
+                "after": "\(row.countAtEnd)", "delta": String(format: "%+d", row.countDelta),
+                "bytes": ByteCount.format(row.bytesDelta),
+            ]
+        }
+        if let failure = workload.failure {
+            view["failure"] = ["reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n")]
+        }
+        return view
+    }
+
+    static func chart(_ workload: WorkloadResult) -> String {
+        let points = workload.samples.filter { $0.iterations > 0 }
+            .map { SVGChart.Point(x: Double($0.iterations), y: Double($0.retainedBytes)) }
+        let chosen = workload.fits?.chosen
+        var chart = SVGChart(points: points, curve: chosen.map { fit in { fit.value(at: $0) } })
+        // A leak reads best on a linear axis (a line stays a line, a parabola bends up); a pass
+        // on a logarithmic one, where the first iterations' filling and the flat tail both show.
+        chart.logarithmicX = workload.verdict != .leak
+        chart.markers = workload.windows.map { Double($0.fromIteration) }
+        return chart.render()
+    }
+}

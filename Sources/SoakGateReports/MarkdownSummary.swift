@@ -1,0 +1,41 @@
+import SoakGate
+
+/// Renders a ``LeakReport`` as a Markdown summary for a pull-request comment or
+/// `$GITHUB_STEP_SUMMARY`: counts, then one table row per workload, leaks and crashes first.
+public enum MarkdownSummary {
+    public static func render(_ report: LeakReport) -> String {
+        let counts = [Verdict.leak, .crashed, .pass].map { verdict in
+            "\(report.workloads.filter { $0.verdict == verdict }.count) \(verdict.rawValue)"
+        }
+        let headline = report.exitCode == 0 ? "✅ no leak" : report.exitCode == 1 ? "❌ leak found" : "⚠️ a workload crashed"
+        var lines = [
+            "### SoakGate: \(headline)",
+            "",
+            "\(counts.joined(separator: ", ")) · \(escape(report.tool.name)) \(escape(report.tool.version)) · ladder \(report.plan.ladder.map(String.init).joined(separator: ", "))",
+            "",
+            "| workload | verdict | growth | bytes/iteration | decided by |",
+            "| --- | --- | --- | ---: | --- |",
+        ]
+        let order: [Verdict: Int] = [.leak: 0, .crashed: 1, .pass: 2]
+        let sorted = report.workloads.enumerated().sorted { (order[$0.element.verdict]!, $0.offset) < (order[$1.element.verdict]!, $1.offset) }
+        for (_, workload) in sorted {
+            let rate = workload.bytesPerIteration.map(ByteCount.rate) ?? "–"
+            let evidence = workload.evidenceSummary ?? workload.failure?.reason ?? ""
+            lines.append("| \(escape(workload.name)) | **\(workload.verdict.rawValue)** | \(workload.growth.rawValue) | \(rate) | \(escape(evidence)) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Keeps table cells intact and stops names from becoming markup or HTML.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "|", "\\", "`", "*", "_", "[", "]", "<", ">", "#": result += "\\\(character)"
+            case "\n", "\r": result += " "
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

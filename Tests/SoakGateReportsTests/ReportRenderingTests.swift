@@ -1,0 +1,101 @@
+import Foundation
+import HeapProbe
+import SoakGate
+@testable import SoakGateReports
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+final class ReportRenderingTests: XCTestCase {
+    static let heap = HeapSnapshot(
+        allocatedBytes: 1, activeBytes: 2, residentBytes: 3, mappedBytes: 4, allocatorRetainedBytes: 5, processResidentBytes: 6)
+
+    /// A measurement that follows `retained` through the default plan, as the runner would.
+    private func result(_ name: String, summary: String = "", retained: (Int) -> Int) throws -> WorkloadResult {
+        let plan = try MeasurementPlan()
+        var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: Self.heap, elapsedSeconds: 0)]
+        for checkpoint in plan.allCheckpoints {
+            samples.append(HeapSample(iterations: checkpoint, retainedBytes: retained(checkpoint), heap: Self.heap, elapsedSeconds: Double(checkpoint) / 1e4))
+            if GrowthRules.decide(samples: samples, plan: plan) != nil { break }
+        }
+        let record = MeasurementRecord(
+            workload: name, samples: samples, sizeClasses: [SizeClass(size: 16, kind: .small, index: 1)],
+            liveObjectsAtBaseline: [3], liveObjectsAtEnd: [3 + samples.last!.retainedBytes / 16], jemallocVersion: "5.3.0",
+            threadCacheEnabled: false, iterationsRun: samples.last!.iterations, durationSeconds: 1)
+        return WorkloadAnalysis.analyze(record, summary: summary, plan: plan)
+    }
+
+    private func report(_ workloads: [WorkloadResult]) throws -> LeakReport {
+        LeakReport(
+            tool: .init(name: "soakgate", version: "test"), startedAt: "2026-11-22T00:00:00Z",
+            host: .init(operatingSystem: "Linux", processorCount: 2, physicalMemoryBytes: 1 << 34),
+            mallocConf: "tcache:false", plan: try MeasurementPlan(), workloads: workloads)
+    }
+
+    private func hostileReport() throws -> LeakReport {
+        let crash = WorkloadResult.crashed(name: "fixture.crash", summary: "", failure: Failure(
+            reason: "killed by signal 4 (SIGILL): Fatal error: <boom> & \"more\"", exitStatus: nil, signal: 4, timedOut: false,
+            outputTail: ["\u{1B}[31mred\u{1B}[0m </pre><script>x</script>"], seconds: 0.5))
+        return try report([
+            try result("<script>alert(1)</script>", summary: "a | b <b>bold</b> & 'quoted'") { 16 * $0 },
+            try result("clean.one-off") { $0 >= 1 ? 4096 : 0 },
+            crash,
+        ])
+    }
+
+    func testHTMLIsSelfContainedAndDeterministic() throws {
+        let report = try hostileReport()
+        let html = try HTMLReport.render(report)
+        XCTAssertEqual(html, try HTMLReport.render(report))
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 2, "one chart per measured workload")
+        for external in ["<script", "<link", "src=", "@import", "url("] {
+            XCTAssertFalse(html.contains(external), "the page must not load anything: found \(external)")
+        }
+        let withoutNamespace = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        XCTAssertFalse(withoutNamespace.contains("http://") || withoutNamespace.contains("https://"))
+    }
+
+    func testEveryStringIsEscapedInHTML() throws {
+        let html = try HTMLReport.render(try hostileReport())
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertTrue(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &#39;quoted&#39;"))
+        XCTAssertTrue(html.contains("&lt;/pre&gt;&lt;script&gt;x&lt;/script&gt;"))
+        XCTAssertFalse(html.contains("<b>bold"))
+    }
+
+    func testChartDrawsTheFitOverTheReadings() throws {
+        let leak = try result("leak") { 16 * $0 }
+        let svg = HTMLReport.chart(leak)
+        XCTAssertTrue(svg.contains("class=\"fit\""))
+        XCTAssertEqual(svg.components(separatedBy: "class=\"point\"").count - 1, leak.samples.count - 1)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"marker\"").count - 1, 5, "one marker per window")
+        XCTAssertLessThan(svg.range(of: "class=\"point\"")!.lowerBound, svg.range(of: "class=\"fit\"")!.lowerBound, "the fit is drawn on top")
+        XCTAssertFalse(svg.contains("log scale"), "a leak is drawn on a linear axis")
+    }
+
+    func testJUnitIsWellFormedAndCountsLeaksAndCrashes() throws {
+        let xml = JUnitReport.render(try hostileReport())
+        let parser = XMLParser(data: Data(xml.utf8))
+        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")\n\(xml)")
+        XCTAssertTrue(xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""))
+        XCTAssertTrue(xml.contains("name=\"&lt;script&gt;alert(1)&lt;/script&gt;\""))
+        XCTAssertTrue(xml.contains("<failure message=\"leak (linear, 16.0 B/iter)\""))
+        XCTAssertFalse(xml.contains("\u{1B}"), "control characters are dropped")
+    }
+
+    func testMarkdownListsLeaksFirstAndKeepsCellsIntact() throws {
+        let markdown = MarkdownSummary.render(try hostileReport())
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| workload") && !$0.hasPrefix("| ---") }
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertTrue(rows[0].contains("**leak**"))
+        XCTAssertTrue(rows[1].contains("**crashed**"))
+        XCTAssertTrue(rows[2].contains("**pass**"))
+        XCTAssertTrue(markdown.contains("\\<script\\>alert(1)\\</script\\>"))
+        XCTAssertTrue(markdown.hasPrefix("### SoakGate: ⚠️ a workload crashed"))
+        for row in rows {
+            XCTAssertEqual(row.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count, 6, String(row))
+        }
+    }
+}

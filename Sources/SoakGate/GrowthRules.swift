@@ -8,6 +8,9 @@ public struct Evidence: Sendable, Equatable, Codable {
         case growthStopped
         /// Every confirmation window grew: the growth goes on.
         case grewInEveryWindow
+        /// Every window grew, but the last gained less than the one before: a cache still
+        /// filling, ever more slowly.
+        case growthFading
         /// Growth past the magnitude limit was still going on.
         case magnitude
     }
@@ -22,9 +25,9 @@ public struct Evidence: Sendable, Equatable, Codable {
     public var thresholdBytes: Double
     /// Confirmation windows completed when the rule fired.
     public var windowsCompleted: Int
-    /// For a leak found by the windows: whether the last window grew at least half as fast as
-    /// the one before (a steady leak), rather than still growing but slowing down.
-    public var rateHeld: Bool?
+    /// For a leak found by the windows: whether it grew between every two readings of the last
+    /// two windows (a steady leak), rather than in steps.
+    public var steady: Bool?
 
     /// One sentence for people.
     public var summary: String {
@@ -36,8 +39,10 @@ public struct Evidence: Sendable, Equatable, Codable {
         case .growthStopped:
             return "growth stopped in confirmation window \(windowsCompleted): \(stretch) gained \(ByteCount.format(growthBytes)) (threshold \(limit))"
         case .grewInEveryWindow:
-            let pace = rateHeld == false ? ", more slowly in each of the last windows" : " at a steady rate"
+            let pace = steady == false ? ", in steps, each at least as large as the last" : ", between every two readings of the last two"
             return "grew in all \(windowsCompleted) confirmation windows\(pace): \(stretch) gained \(ByteCount.format(growthBytes))"
+        case .growthFading:
+            return "grew in all \(windowsCompleted) confirmation windows, in steps that did not keep pace: \(stretch) gained \(ByteCount.format(growthBytes))"
         case .magnitude:
             return "still growing past the \(ByteCount.format(Double(thresholdBytes))) limit: \(ByteCount.format(growthBytes)) retained at iteration \(toIteration)"
         }
@@ -65,9 +70,13 @@ public enum GrowthDecision: Sendable, Equatable {
 ///    threshold × its length, there is no growth.
 /// 3. *Windows*: otherwise windows follow, each twice as long as the one before. The first that
 ///    grows by no more than threshold × its length ends it with no leak: bounded caches stop,
-///    leaks do not. If every planned window grew and the last grew at least half as fast as the
-///    one before, it is a leak. If the rate fell by more than half, up to
-///    `extraWindowsWhenSlowing` more windows run, and a leak is called only if they grow too.
+///    leaks do not. Once the planned windows have all grown, it is a leak if the last window
+///    kept pace (gained at least what the window before gained) and the heap grew between
+///    every two readings of the last two windows. A cache that fills in steps (worker threads
+///    arriving under load) or ever more slowly fails one of the two: then up to
+///    `extraWindowsWhenSlowing` more windows run. After the last one, growth in steps is a
+///    leak if each of the last two windows kept pace (an array doubling its buffer grows once
+///    per window, each step twice the last); otherwise it is a cache still filling.
 public enum GrowthRules {
     /// The first decision the samples reach, in order, or nil if they reach none yet.
     /// Allocates nothing, so the measuring loop can call it between readings.
@@ -87,7 +96,7 @@ public enum GrowthRules {
                 return .leak(Evidence(
                     kind: .magnitude, fromIteration: samples[1].iterations, toIteration: sample.iterations,
                     growthBytes: sample.retainedBytes, thresholdBytes: Double(plan.policy.magnitudeLimitBytes),
-                    windowsCompleted: windowsCompleted, rateHeld: nil))
+                    windowsCompleted: windowsCompleted, steady: nil))
             }
             if sample.iterations == top, let rung = samples.sample(at: previousRung) {
                 let growth = sample.retainedBytes - rung.retainedBytes
@@ -95,7 +104,7 @@ public enum GrowthRules {
                 if Double(growth) <= allowance {
                     return .noLeak(Evidence(
                         kind: .ladderFlat, fromIteration: previousRung, toIteration: top, growthBytes: growth,
-                        thresholdBytes: allowance, windowsCompleted: 0, rateHeld: nil))
+                        thresholdBytes: allowance, windowsCompleted: 0, steady: nil))
                 }
             }
             guard sample.iterations > top, windowsCompleted < plan.maximumWindowCount else { continue }
@@ -107,22 +116,53 @@ public enum GrowthRules {
             if Double(growth) <= allowance {
                 return .noLeak(Evidence(
                     kind: .growthStopped, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, rateHeld: nil))
+                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: nil))
             }
             guard windowsCompleted >= plan.windowCount else { continue }
-            // Window lengths double, so a steady rate means this window's growth is at least
-            // the previous window's.
-            var held = true
-            if windowsCompleted >= 2, let earlier = samples.sample(at: plan.window(windowsCompleted - 2).start) {
-                held = growth >= start.retainedBytes - earlier.retainedBytes
-            }
-            if held || windowsCompleted == plan.maximumWindowCount {
+            // Window lengths double, so keeping pace means gaining at least what the previous
+            // window gained.
+            let keptPace = windowsCompleted < 2 || growth >= windowGrowth(samples, plan: plan, window: windowsCompleted - 2)
+            let keptPaceBefore = windowsCompleted < 3
+                || windowGrowth(samples, plan: plan, window: windowsCompleted - 2)
+                    >= windowGrowth(samples, plan: plan, window: windowsCompleted - 3)
+            let steady = grewAtEveryReading(
+                samples, from: plan.window(max(windowsCompleted - 2, 0)).start, to: window.end, threshold: threshold)
+            let last = windowsCompleted == plan.maximumWindowCount
+            // Steps count only at the end, and only if the last two windows both kept pace: an
+            // array doubling its buffer does, a runtime cache filling erratically rarely does.
+            if keptPace && (steady || (last && keptPaceBefore)) {
                 return .leak(Evidence(
                     kind: .grewInEveryWindow, fromIteration: top, toIteration: window.end,
                     growthBytes: sample.retainedBytes - (samples.sample(at: top)?.retainedBytes ?? 0),
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, rateHeld: held))
+                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
+            }
+            if last {
+                return .noLeak(Evidence(
+                    kind: .growthFading, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
+                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
             }
         }
         return nil
+    }
+
+    /// Whether live bytes grew by more than `threshold` per iteration between every two
+    /// consecutive readings in `(from, to]`. Allocates nothing.
+    static func grewAtEveryReading(_ samples: [HeapSample], from: Int, to: Int, threshold: Double) -> Bool {
+        var previous: HeapSample?
+        for sample in samples where sample.iterations >= from && sample.iterations <= to {
+            if let previous {
+                let allowance = threshold * Double(sample.iterations - previous.iterations)
+                if Double(sample.retainedBytes - previous.retainedBytes) <= allowance { return false }
+            }
+            previous = sample
+        }
+        return previous != nil
+    }
+
+    /// Live bytes gained over window `k` (0 if its readings are missing).
+    static func windowGrowth(_ samples: [HeapSample], plan: MeasurementPlan, window k: Int) -> Int {
+        let bounds = plan.window(k)
+        guard let start = samples.sample(at: bounds.start), let end = samples.sample(at: bounds.end) else { return 0 }
+        return end.retainedBytes - start.retainedBytes
     }
 }

@@ -55,7 +55,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         ladder: [Int] = MeasurementPlan.defaultLadder,
         warmupIterations: Int = 0,
         windowCount: Int = 5,
-        extraWindowsWhenSlowing: Int = 2,
+        extraWindowsWhenSlowing: Int = 3,
         firstWindowLength: Int? = nil,
         checkpointsPerWindow: Int = 4,
         policy: GrowthPolicy = GrowthPolicy()

@@ -18,8 +18,11 @@ extension LeakReport {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw ReportReadError(path: path, reason: data.isEmpty ? "is empty" : "is not valid JSON (truncated, or another format)")
+        }
         guard let version = try? decoder.decode(VersionOnly.self, from: data) else {
-            throw ReportReadError(path: path, reason: "is not a SoakGate leak report (no schemaVersion in valid JSON)")
+            throw ReportReadError(path: path, reason: "is JSON but not a SoakGate leak report (it has no schemaVersion)")
         }
         guard version.schemaVersion <= currentSchemaVersion else {
             throw ReportReadError(path: path, reason: "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate")
@@ -36,5 +39,29 @@ extension LeakReport {
 public struct ReportReadError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
-    public var description: String { "report '\(path)' \(reason)" }
+    /// What the file was meant to be: `report`, `policy`.
+    public var what = "report"
+
+    public init(path: String, reason: String, what: String = "report") {
+        self.path = path
+        self.reason = reason
+        self.what = what
+    }
+
+    public var description: String { "\(what) '\(path)' \(reason)" }
+}
+
+/// Reads a file named on the command line, with a one-line reason when it cannot.
+public enum InputFile {
+    public static func read(_ path: String, what: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReportReadError(path: path, reason: "does not exist", what: what)
+        }
+        guard !isDirectory.boolValue else { throw ReportReadError(path: path, reason: "is a directory", what: what) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))", what: what)
+        }
+        return data
+    }
 }

@@ -47,6 +47,11 @@ struct CheckCommand: RunnableCommand {
     @Option(help: ArgumentHelp("Workloads measured at once, each in its own process.", valueName: "n"))
     var jobs = 1
 
+    @Flag(help: "Apply the gate (--policy, --baseline) to the new report; the exit code is the gate's.")
+    var gate = false
+
+    @OptionGroup var gateOptions: GateOptions
+
     func validate() throws {
         do {
             _ = try MeasurementPlan.parseLadder(iterations)
@@ -58,6 +63,9 @@ struct CheckCommand: RunnableCommand {
         guard (1...20).contains(windows) else { throw ValidationError("--windows must be from 1 to 20, not \(windows)") }
         guard tolerate >= 0, tolerate.isFinite else { throw ValidationError("--tolerate must be 0 or more bytes per iteration, not \(tolerate)") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64, not \(jobs)") }
+        if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
+            throw ValidationError("--policy and --baseline go with --gate; add --gate, or run 'soakgate gate REPORT --policy FILE'")
+        }
     }
 
     func execute(_ context: CommandContext) async throws -> Int32 {
@@ -76,6 +84,9 @@ struct CheckCommand: RunnableCommand {
             throw CommandError(exitCode: 2, description: "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports")
         }
 
+        // Read the gate's files before measuring, so a bad policy costs nothing.
+        let gateInputs = gate ? try gateOptions.load() : nil
+
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let runner = IsolatedMeasurement(
             executable: context.executablePath, plan: plan, timeoutSeconds: timeout,
@@ -93,6 +104,9 @@ struct CheckCommand: RunnableCommand {
         let written = try ReportFiles.write(report, to: out)
         print(SummaryTable.render(report))
         print("reports: \(written.joined(separator: ", "))")
+        if let (policy, baseline) = gateInputs {
+            return GateOptions.report(Gate.evaluate(report, policy: policy, baseline: baseline))
+        }
         return report.exitCode
     }
 

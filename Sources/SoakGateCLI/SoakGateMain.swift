@@ -65,7 +65,7 @@ public enum SoakGateMain {
     private static func isOwn(_ error: Error) -> Bool {
         error is WorkloadSelection.SelectionError || error is MeasurementPlan.PlanError
             || error is AtomicFile.WriteError || error is IsolatedMeasurement.ConfigurationError
-            || error is ReportReadError
+            || error is ReportReadError || error is GatePolicy.PolicyError
     }
 }
 
@@ -114,7 +114,7 @@ struct SoakGateCommand: ParsableCommand {
 
             Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out.
             """,
-        subcommands: [ListCommand.self, CheckCommand.self, MeasureCommand.self]
+        subcommands: [ListCommand.self, CheckCommand.self, GateCommand.self, MeasureCommand.self]
     )
 }
 

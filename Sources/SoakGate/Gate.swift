@@ -1,0 +1,67 @@
+/// The merge gate's decision on one workload.
+public struct GateDecision: Sendable, Equatable {
+    public enum Outcome: String, Sendable {
+        /// Within the policy.
+        case accepted
+        /// A leak the policy expects (a planted case).
+        case expectedLeak = "expected leak"
+        /// Outside the policy: a leak, a growth class not allowed, a missing expected leak,
+        /// or a slope that rose over the baseline.
+        case rejected
+        /// The workload crashed or timed out.
+        case crashed
+    }
+
+    public var workload: String
+    public var verdict: Verdict
+    public var outcome: Outcome
+    /// One sentence: why.
+    public var reason: String
+}
+
+/// Applies a ``GatePolicy`` (and optionally a baseline report) to a report.
+public enum Gate {
+    public static func evaluate(_ report: LeakReport, policy: GatePolicy, baseline: LeakReport? = nil) -> [GateDecision] {
+        report.workloads.map { workload in
+            let rule = policy.rule(for: workload.name)
+            let rate = workload.bytesPerIteration ?? 0
+            func decision(_ outcome: GateDecision.Outcome, _ reason: String) -> GateDecision {
+                GateDecision(workload: workload.name, verdict: workload.verdict, outcome: outcome, reason: reason)
+            }
+            switch workload.verdict {
+            case .crashed:
+                return decision(.crashed, workload.failure?.reason ?? "crashed")
+            case .leak where rule.expect == .leak:
+                return decision(.expectedLeak, "leaks as the policy expects (\(ByteCount.rate(rate)))")
+            case .pass where rule.expect == .leak:
+                return decision(.rejected, "the policy expects a leak and none was found")
+            case .leak:
+                guard rule.allowed.contains(workload.growth) else {
+                    return decision(.rejected, "\(workload.growth.rawValue) growth of \(ByteCount.rate(rate)); the policy allows \(rule.allowed.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard rate <= rule.tolerated else {
+                    return decision(.rejected, "\(ByteCount.rate(rate)) exceeds the \(ByteCount.rate(rule.tolerated)) the policy tolerates")
+                }
+                fallthrough
+            case .pass:
+                if let baseline, let previous = baseline.workloads.first(where: { $0.name == workload.name }),
+                   let before = previous.bytesPerIteration, rule.expect != .leak {
+                    let relative = policy.baseline?.relativeTolerance ?? 0.10
+                    let absolute = policy.baseline?.absoluteToleranceBytesPerIteration ?? 1
+                    let limit = max(before, 0) * (1 + relative) + absolute
+                    if rate > limit {
+                        return decision(.rejected, "slope rose from \(ByteCount.rate(before)) in the baseline to \(ByteCount.rate(rate)) (limit \(ByteCount.rate(limit)))")
+                    }
+                }
+                return decision(.accepted, workload.verdict == .pass ? "no leak" : "\(ByteCount.rate(rate)), within the policy")
+            }
+        }
+    }
+
+    /// 3 if a workload crashed, else 1 if one was rejected, else 0.
+    public static func exitCode(_ decisions: [GateDecision]) -> Int32 {
+        if decisions.contains(where: { $0.outcome == .crashed }) { return 3 }
+        if decisions.contains(where: { $0.outcome == .rejected }) { return 1 }
+        return 0
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// What a merge gate accepts, read from a JSON file (see `ci/soakgate-policy.json`).
+///
+/// ```json
+/// {
+///   "toleratedBytesPerIteration": 0,
+///   "allowedGrowth": ["none"],
+///   "workloads": [
+///     { "match": "planted.leak.*", "expect": "leak" },
+///     { "match": "parser.*", "toleratedBytesPerIteration": 4, "allowedGrowth": ["none", "linear"] }
+///   ],
+///   "baseline": { "relativeTolerance": 0.10, "absoluteToleranceBytesPerIteration": 1 }
+/// }
+/// ```
+/// Every key is optional; the first `workloads` entry whose `match` pattern fits a workload
+/// sets its rule, the top-level keys apply to the rest. Unknown keys are refused.
+public struct GatePolicy: Sendable, Equatable, Codable {
+    /// A rule for the workloads one pattern matches.
+    public struct WorkloadRule: Sendable, Equatable, Codable {
+        /// A name or a pattern with `*`.
+        public var match: String
+        /// `leak` for a workload that must leak (a planted case); `pass` (the default) otherwise.
+        public var expect: Verdict?
+        public var toleratedBytesPerIteration: Double?
+        public var allowedGrowth: [GrowthClass]?
+    }
+
+    /// How far a workload's slope may rise over the baseline report's before it is a
+    /// regression: more than `baseline × (1 + relativeTolerance) + absoluteToleranceBytesPerIteration`.
+    public struct BaselineRule: Sendable, Equatable, Codable {
+        public var relativeTolerance: Double?
+        public var absoluteToleranceBytesPerIteration: Double?
+    }
+
+    public var toleratedBytesPerIteration: Double?
+    public var allowedGrowth: [GrowthClass]?
+    public var workloads: [WorkloadRule]?
+    public var baseline: BaselineRule?
+
+    public init() {}
+
+    /// The rule for one workload: the first matching entry, filled in from the top level.
+    public func rule(for name: String) -> (expect: Verdict, tolerated: Double, allowed: [GrowthClass]) {
+        let entry = workloads?.first { WorkloadSelection.matches(name, pattern: $0.match) }
+        return (
+            entry?.expect ?? .pass,
+            entry?.toleratedBytesPerIteration ?? toleratedBytesPerIteration ?? 0,
+            entry?.allowedGrowth ?? allowedGrowth ?? [.none]
+        )
+    }
+
+    /// Reads a policy, refusing unknown keys and bad values with one line that names them.
+    public static func read(from data: Data, path: String) throws -> GatePolicy {
+        guard let object = try? JSONSerialization.jsonObject(with: data), let top = object as? [String: Any] else {
+            throw PolicyError(path: path, reason: "is not a JSON object")
+        }
+        try checkKeys(top, known: ["toleratedBytesPerIteration", "allowedGrowth", "workloads", "baseline"], at: "the top level", path: path)
+        if let entries = top["workloads"] as? [Any] {
+            for (index, entry) in entries.enumerated() {
+                guard let entry = entry as? [String: Any] else {
+                    throw PolicyError(path: path, reason: "workloads[\(index)] is not an object")
+                }
+                try checkKeys(entry, known: ["match", "expect", "toleratedBytesPerIteration", "allowedGrowth"], at: "workloads[\(index)]", path: path)
+                guard entry["match"] is String else {
+                    throw PolicyError(path: path, reason: "workloads[\(index)] has no \"match\" pattern")
+                }
+                if let expect = entry["expect"] as? String, expect != "pass", expect != "leak" {
+                    throw PolicyError(path: path, reason: "workloads[\(index)].expect is '\(expect)'; write \"pass\" or \"leak\"")
+                }
+            }
+        }
+        if let baseline = top["baseline"] as? [String: Any] {
+            try checkKeys(baseline, known: ["relativeTolerance", "absoluteToleranceBytesPerIteration"], at: "baseline", path: path)
+        }
+        do {
+            let policy = try JSONDecoder().decode(GatePolicy.self, from: data)
+            let tolerances = [policy.toleratedBytesPerIteration, policy.baseline?.relativeTolerance, policy.baseline?.absoluteToleranceBytesPerIteration]
+                + (policy.workloads ?? []).map(\.toleratedBytesPerIteration)
+            if tolerances.contains(where: { ($0 ?? 0) < 0 }) {
+                throw PolicyError(path: path, reason: "has a negative tolerance; tolerances are 0 or more")
+            }
+            return policy
+        } catch let error as PolicyError {
+            throw error
+        } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context) {
+            throw PolicyError(path: path, reason: "has a bad value at \(describe(context.codingPath)): \(context.debugDescription)")
+        } catch {
+            throw PolicyError(path: path, reason: "cannot be read: \(error)")
+        }
+    }
+
+    private static func checkKeys(_ object: [String: Any], known: [String], at place: String, path: String) throws {
+        for key in object.keys.sorted() where !known.contains(key) {
+            throw PolicyError(path: path, reason: "has unknown key '\(key)' in \(place); known keys: \(known.joined(separator: ", "))")
+        }
+    }
+
+    private static func describe(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    /// A policy file that cannot be used.
+    public struct PolicyError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "policy '\(path)' \(reason)" }
+    }
+}

@@ -140,6 +140,19 @@ public final class HeapProbe: @unchecked Sendable {
         _ = mallctl("arena.4096.purge", nil, nil, nil, 0)
     }
 
+    /// Writes a heap profile (jemalloc's `prof.dump`) to `path`: every live sampled allocation
+    /// with its stack. Needs the process started with `MALLOC_CONF=prof:true` (the harness
+    /// adds `lg_prof_sample:0` so every allocation is sampled). Profiling allocates: never
+    /// measure and profile in the same run.
+    public func dumpProfile(to path: String) throws {
+        guard profilingActive else { throw HeapProbeError.profilingOff }
+        try path.withCString { cPath in
+            var pointer: UnsafePointer<CChar>? = cPath
+            let code = mallctl("prof.dump", nil, nil, &pointer, MemoryLayout<UnsafePointer<CChar>?>.size)
+            guard code == 0 else { throw HeapProbeError.mallctlFailed(name: "prof.dump", errno: code) }
+        }
+    }
+
     // MARK: - Reading
 
     private func refresh() {

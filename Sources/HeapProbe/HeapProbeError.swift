@@ -8,6 +8,8 @@ public enum HeapProbeError: Error, CustomStringConvertible, Equatable, Sendable 
     case threadCacheEnabled
     /// This jemalloc was built without statistics.
     case statisticsNotCompiledIn
+    /// A heap profile was asked for in a process started without profiling.
+    case profilingOff
     /// A `mallctl` name was rejected by jemalloc.
     case mallctlFailed(name: String, errno: Int32)
 
@@ -19,6 +21,8 @@ public enum HeapProbeError: Error, CustomStringConvertible, Equatable, Sendable 
             return "jemalloc's thread cache is on, so live-byte figures are not exact; run the measured process with MALLOC_CONF=tcache:false (soakgate check sets it for its children) or link CSoakGateTCacheOff"
         case .statisticsNotCompiledIn:
             return "this jemalloc was built without --enable-stats, so it has no live-byte counters; install Debian's libjemalloc2"
+        case .profilingOff:
+            return "heap profiling is off in this process; start it with MALLOC_CONF=prof:true,lg_prof_sample:0 (soakgate does this for its profiling run)"
         case .mallctlFailed(let name, let code):
             return "jemalloc rejected mallctl '\(name)' (error \(code)); this jemalloc is older than 5.x or built without statistics"
         }

@@ -3,6 +3,8 @@ import Foundation
 /// What a measuring process leaves in its result file.
 public enum ChildResult: Sendable, Codable {
     case measured(MeasurementRecord)
+    /// A profiling run's two heap profiles.
+    case profiled(ProfileRecord)
     /// The set-up is wrong (not jemalloc, thread cache on): no workload can be measured.
     case configurationError(String)
     /// The workload threw.
@@ -72,6 +74,8 @@ public struct IsolatedMeasurement: Sendable {
             switch result {
             case .measured(let record):
                 return WorkloadAnalysis.analyze(record, summary: workload.summary, plan: plan)
+            case .profiled:
+                throw ConfigurationError(description: "the measuring process profiled when it was asked to measure")
             case .configurationError(let message):
                 throw ConfigurationError(description: message)
             case .workloadError(let message):
@@ -83,6 +87,45 @@ public struct IsolatedMeasurement: Sendable {
         return .crashed(name: workload.name, summary: workload.summary, failure: Failure(
             reason: Self.describe(exit, timeoutSeconds: timeoutSeconds), exitStatus: exit.status, signal: exit.signal,
             timedOut: exit.timedOut, outputTail: exit.outputTail, seconds: exit.seconds))
+    }
+
+    /// The `MALLOC_CONF` of a profiling run: every allocation sampled.
+    public var profilingMallocConf: String { "prof:true,prof_active:true,lg_prof_sample:0," + mallocConf }
+
+    /// Names the allocation sites that grow: a separate process with heap profiling on runs the
+    /// workload, dumps a profile after the ladder's iterations and another after twice as many
+    /// more, and the stacks that grew between them are symbolised. Never the measuring run:
+    /// profiling allocates.
+    public func attributeAllocationSites(_ workload: WorkloadDefinition) async -> AllocationAttribution {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("soakgate-profile-\(getpid())-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            return AllocationAttribution(sites: [], note: "cannot create a directory for heap profiles: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let resultFile = directory.appendingPathComponent("result.json")
+        var environment = baseEnvironment
+        environment["MALLOC_CONF"] = profilingMallocConf
+        do {
+            let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+            let exit = try await ChildProcess.run(
+                executable: executable,
+                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
+                            "--profile-directory", directory.path],
+                environment: environment, timeoutSeconds: timeoutSeconds, onProgress: { _, _ in })
+            guard exit.status == 0, let data = try? Data(contentsOf: resultFile),
+                  case .profiled(let record) = try JSONDecoder().decode(ChildResult.self, from: data)
+            else {
+                return AllocationAttribution(sites: [], note: "the profiling run failed: \(Self.describe(exit, timeoutSeconds: timeoutSeconds))")
+            }
+            let first = try HeapProfile.parse(try String(contentsOfFile: record.firstDump, encoding: .utf8))
+            let second = try HeapProfile.parse(try String(contentsOfFile: record.secondDump, encoding: .utf8))
+            return AllocationSiteFinder.find(first: first, second: second, iterations: record.iterationsBetween)
+        } catch {
+            return AllocationAttribution(sites: [], note: "the heap profiles could not be read: \(error)")
+        }
     }
 
     static func describe(_ exit: ChildExit, timeoutSeconds: Double) -> String {

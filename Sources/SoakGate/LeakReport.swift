@@ -101,6 +101,8 @@ public struct WorkloadResult: Sendable, Equatable, Codable {
     public var durationSeconds: Double
     public var jemallocVersion: String?
     public var failure: Failure?
+    /// For a leak: the allocation sites that grew, from a separate profiled run.
+    public var allocationSites: AllocationAttribution?
 
     public init(
         name: String, summary: String, verdict: Verdict, growth: GrowthClass, bytesPerIteration: Double?,

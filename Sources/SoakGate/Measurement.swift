@@ -144,3 +144,32 @@ private final class BlockingOutcome: Sendable {
     func store(_ result: Result<MeasurementRecord, any Error>) { value.withLock { $0 = result } }
     func load() -> Result<MeasurementRecord, any Error> { value.withLock { $0! } }
 }
+
+/// Where a profiling run left its two heap profiles.
+public struct ProfileRecord: Sendable, Equatable, Codable {
+    public var workload: String
+    /// Heap profile after the ladder's iterations (one-off costs done).
+    public var firstDump: String
+    /// Heap profile after `iterationsBetween` more iterations.
+    public var secondDump: String
+    public var iterationsBetween: Int
+}
+
+extension InProcessMeasurement {
+    /// The profiling run behind allocation sites: the ladder's iterations, a heap profile, as
+    /// many again twice over, a second profile. What grew between the two is what leaks.
+    /// Runs only in a process started with profiling on; its figures are never measurements.
+    public static func profile(_ definition: WorkloadDefinition, plan: MeasurementPlan, directory: String) async throws -> ProfileRecord {
+        let probe = try HeapProbe()
+        var workload = definition.make()
+        try await workload.setUp()
+        for _ in 0..<(plan.warmupIterations + plan.ladderTop) { try await workload.run() }
+        let first = directory + "/first.heap", second = directory + "/second.heap"
+        try probe.dumpProfile(to: first)
+        let between = 2 * plan.ladderTop
+        for _ in 0..<between { try await workload.run() }
+        try probe.dumpProfile(to: second)
+        try await workload.tearDown()
+        return ProfileRecord(workload: definition.name, firstDump: first, secondDump: second, iterationsBetween: between)
+    }
+}

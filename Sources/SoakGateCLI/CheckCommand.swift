@@ -47,6 +47,9 @@ struct CheckCommand: RunnableCommand {
     @Option(help: ArgumentHelp("Workloads measured at once, each in its own process.", valueName: "n"))
     var jobs = 1
 
+    @Flag(help: "Skip the profiled run that names the allocation sites of a leak.")
+    var noSites = false
+
     @Flag(help: "Apply the gate (--policy, --baseline) to the new report; the exit code is the gate's.")
     var gate = false
 
@@ -92,7 +95,14 @@ struct CheckCommand: RunnableCommand {
             executable: context.executablePath, plan: plan, timeoutSeconds: timeout,
             baseEnvironment: ProcessInfo.processInfo.environment)
         let progress = CheckProgress(total: selected.count, plan: plan)
-        let results = try await measureAll(selected, runner: runner, progress: progress)
+        var results = try await measureAll(selected, runner: runner, progress: progress)
+        if !noSites {
+            for index in results.indices where results[index].verdict == .leak {
+                guard let workload = selected.first(where: { $0.name == results[index].name }) else { continue }
+                progress.attributing(workload.name)
+                results[index].allocationSites = await runner.attributeAllocationSites(workload)
+            }
+        }
 
         let info = ProcessInfo.processInfo
         let report = LeakReport(

@@ -45,6 +45,12 @@ final class CheckProgress: Sendable {
         }
     }
 
+    func attributing(_ name: String) {
+        let line = "\(name): profiling to name the allocation sites"
+        Terminal.status(redraws ? "\r\u{1B}[K" + line : line + "\n")
+        if redraws { Terminal.status("\r\u{1B}[K") }
+    }
+
     private var position: Int { state.withLock { $0.finished + 1 } }
 
     private func elapsed(_ name: String) -> Double {

@@ -21,11 +21,14 @@ struct MeasureCommand: RunnableCommand {
     @Option(help: "Where to write the result, as JSON.")
     var result: String
 
+    @Option(help: "Profile instead of measuring: write two heap profiles into this directory.")
+    var profileDirectory: String?
+
     func execute(_ context: CommandContext) async throws -> Int32 {
         let outcome: ChildResult
         if let definition = context.workloads.first(where: { $0.name == workload }) {
             if let plan = try? JSONDecoder().decode(MeasurementPlan.self, from: Data(self.plan.utf8)) {
-                outcome = await Self.measure(definition, plan: plan)
+                outcome = await Self.measure(definition, plan: plan, profileDirectory: profileDirectory)
             } else {
                 outcome = .configurationError("the measurement plan passed to \(IsolatedMeasurement.subcommand) is not a valid plan")
             }
@@ -36,8 +39,14 @@ struct MeasureCommand: RunnableCommand {
         return 0
     }
 
-    private static func measure(_ definition: WorkloadDefinition, plan: MeasurementPlan) async -> ChildResult {
+    private static func measure(_ definition: WorkloadDefinition, plan: MeasurementPlan, profileDirectory: String?) async -> ChildResult {
         do {
+            if let profileDirectory {
+                let record = try await Task.detached {
+                    try await InProcessMeasurement.profile(definition, plan: plan, directory: profileDirectory)
+                }.value
+                return .profiled(record)
+            }
             // Measure away from the main actor: hopping back to the main queue on every
             // iteration would itself grow the heap.
             let record = try await Task.detached {

@@ -81,6 +81,17 @@ public enum HTMLReport {
                 "bytes": ByteCount.format(row.bytesDelta),
             ]
         }
+        if let attribution = workload.allocationSites {
+            view["hasSites"] = !attribution.sites.isEmpty
+            view["siteIterations"] = attribution.sites.first.map { "\(Int(($0.bytes > 0 ? Double($0.bytes) / $0.bytesPerIteration : 0).rounded()))" } ?? ""
+            view["sites"] = attribution.sites.map { site in
+                [
+                    "frames": site.frames.joined(separator: " ← "), "location": site.location ?? "",
+                    "bytes": ByteCount.format(site.bytes), "objects": "\(site.objects)", "rate": ByteCount.rate(site.bytesPerIteration),
+                ]
+            }
+            if let note = attribution.note { view["sitesNote"] = note }
+        }
         if let failure = workload.failure {
             view["failure"] = ["reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n")]
         }

@@ -77,6 +77,14 @@ enum HTMLTemplate {
     {{#sizeClasses}}<tr><td class="num">{{size}}</td><td>{{kind}}</td><td class="num">{{before}}</td><td class="num">{{after}}</td><td class="num">{{delta}}</td><td class="num">{{bytes}}</td></tr>
     {{/sizeClasses}}</table>
     {{/hasSizeClasses}}
+    {{#hasSites}}
+    <h3>Where it is allocated</h3>
+    <p class="meta">From a separate run with heap profiling on: what each allocation site gained between two profiles {{siteIterations}} iterations apart.</p>
+    <table><tr><th>allocated by (innermost first)</th><th>where</th><th>bytes</th><th>objects</th><th>per iteration</th></tr>
+    {{#sites}}<tr><td>{{frames}}</td><td>{{location}}</td><td class="num">{{bytes}}</td><td class="num">{{objects}}</td><td class="num">{{rate}}</td></tr>
+    {{/sites}}</table>
+    {{/hasSites}}
+    {{#sitesNote}}<p class="meta">Allocation sites: {{sitesNote}}</p>{{/sitesNote}}
     {{#failure}}
     <h3>What happened</h3>
     <p>{{reason}}</p>

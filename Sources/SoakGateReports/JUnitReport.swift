@@ -19,7 +19,11 @@ public enum JUnitReport {
             case .leak:
                 let rate = workload.bytesPerIteration.map(ByteCount.rate) ?? "?"
                 let message = "leak (\(workload.growth.rawValue), \(rate))"
-                xml += ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(message + ": " + (workload.evidenceSummary ?? "")))</failure>\n    </testcase>\n"
+                var text = message + ": " + (workload.evidenceSummary ?? "")
+                for site in workload.allocationSites?.sites.prefix(3) ?? [] {
+                    text += "\n  \(ByteCount.rate(site.bytesPerIteration)) allocated by \(site.frames.joined(separator: " <- "))"
+                }
+                xml += ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
             case .crashed:
                 let reason = workload.failure?.reason ?? "crashed"
                 let output = workload.failure?.outputTail.suffix(40).joined(separator: "\n") ?? ""

@@ -20,7 +20,10 @@ public enum MarkdownSummary {
         let sorted = report.workloads.enumerated().sorted { (order[$0.element.verdict]!, $0.offset) < (order[$1.element.verdict]!, $1.offset) }
         for (_, workload) in sorted {
             let rate = workload.bytesPerIteration.map(ByteCount.rate) ?? "–"
-            let evidence = workload.evidenceSummary ?? workload.failure?.reason ?? ""
+            var evidence = workload.evidenceSummary ?? workload.failure?.reason ?? ""
+            if let site = workload.allocationSites?.sites.first {
+                evidence += "; allocated by " + site.frames.joined(separator: " ← ")
+            }
             lines.append("| \(escape(workload.name)) | **\(workload.verdict.rawValue)** | \(workload.growth.rawValue) | \(rate) | \(escape(evidence)) |")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -45,6 +45,21 @@ final class PlantedVerdictTests: XCTestCase {
         }
         let html = try String(contentsOfFile: out + "/leak-report.html", encoding: .utf8)
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 10, "a chart per workload")
+
+        // The profiled run names the planted function as the top allocation site of each leak.
+        let planted = [
+            "planted.leak.c-heap": "CHeapLeak.run()", "planted.leak.retain-cycle": "RetainCycleLeak.run()",
+            "planted.leak.global-array": "GlobalArrayLeak.run()", "planted.leak.quadratic": "QuadraticLeak.run()",
+        ]
+        for (name, function) in planted {
+            let workload = try XCTUnwrap(report.workloads.first { $0.name == name })
+            let top = try XCTUnwrap(workload.allocationSites?.sites.first, "\(name): \(workload.allocationSites?.note ?? "no sites")")
+            XCTAssertTrue(top.frames.contains(function), "\(name): \(top.frames)")
+            XCTAssertTrue(html.contains(function), "the HTML names \(function)")
+        }
+        let cHeapSite = try XCTUnwrap(report.workloads.first { $0.name == "planted.leak.c-heap" }?.allocationSites?.sites.first)
+        XCTAssertEqual(cHeapSite.bytesPerIteration, 16, accuracy: 0.01)
+        XCTAssertNil(report.workloads.first { $0.name == "planted.clean.task-group" }?.allocationSites, "no profiling for a pass")
     }
 
     /// Every not-a-leak case, 50 times each in fresh processes: not one false positive.

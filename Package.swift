@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "SoakGate", targets: ["SoakGate"]),
         .library(name: "SoakGateReports", targets: ["SoakGateReports"]),
         .library(name: "SoakGateCLI", targets: ["SoakGateCLI"]),
+        .library(name: "SoakGateXCTest", targets: ["SoakGateXCTest"]),
+        .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
     ],
     dependencies: [
@@ -50,6 +52,9 @@ let package = Package(
             ]
         ),
         .target(name: "PlantedWorkloads", dependencies: ["SoakGate"]),
+        // One-line leak checks for a package's own tests.
+        .target(name: "SoakGateXCTest", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
+        .target(name: "SoakGateTesting", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
         .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
+        .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],

@@ -8,6 +8,8 @@ public struct LeakReport: Sendable, Equatable, Codable {
 
     public var schemaVersion: Int
     public var tool: Tool
+    /// The Swift compiler the harness was built with (major.minor).
+    public var swiftVersion: String
     /// When the run started, ISO 8601 in UTC: the report's only timestamp.
     public var startedAt: String
     public var host: Host
@@ -42,6 +44,7 @@ public struct LeakReport: Sendable, Equatable, Codable {
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.tool = tool
+        self.swiftVersion = SwiftCompilerVersion.current
         self.startedAt = startedAt
         self.host = host
         self.mallocConf = mallocConf

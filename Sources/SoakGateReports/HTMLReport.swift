@@ -17,6 +17,7 @@ public enum HTMLReport {
         return [
             "tool": "\(report.tool.name) \(report.tool.version)",
             "startedAt": report.startedAt,
+            "swiftVersion": report.swiftVersion,
             "host": "\(report.host.operatingSystem), \(report.host.processorCount) cores, \(ByteCount.format(report.host.physicalMemoryBytes))",
             "mallocConf": report.mallocConf,
             "ladder": report.plan.ladder.map(String.init).joined(separator: ", "),

@@ -38,7 +38,7 @@ enum HTMLTemplate {
     </head>
     <body>
     <h1>SoakGate leak report</h1>
-    <p class="meta">{{tool}} · started {{startedAt}} · {{host}} · MALLOC_CONF={{mallocConf}}<br>
+    <p class="meta">{{tool}} (Swift {{swiftVersion}}) · started {{startedAt}} · {{host}} · MALLOC_CONF={{mallocConf}}<br>
     ladder {{ladder}} · {{windowCount}} confirmation windows · tolerated {{tolerated}} per iteration, floor {{floor}} per iteration</p>
     <p><strong>{{passCount}} pass</strong>, <strong>{{leakCount}} leak</strong>, <strong>{{crashCount}} crashed</strong>.</p>
     <table>

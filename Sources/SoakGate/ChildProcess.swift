@@ -36,7 +36,7 @@ enum ChildProcess {
         let tail = Mutex<[String]>([])
         let timedOut = Atomic<Bool>(false)
         let reader = pipe.fileHandleForReading
-        let finished: Void = await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let readerThread = Thread {
                 var pending = Data()
                 while true {
@@ -77,7 +77,6 @@ enum ChildProcess {
             }
             watchdog.start()
         }
-        _ = finished
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         let signalled = process.terminationReason == .uncaughtSignal
         return ChildExit(

@@ -1,6 +1,6 @@
 /// A jemalloc heap profile (`heap_v2`, as `prof.dump` writes it): live objects and bytes per
 /// allocation stack, and the process's mappings for symbolising the stacks.
-struct HeapProfile: Equatable {
+struct HeapProfile {
     struct Mapping: Equatable {
         var start: UInt64
         var end: UInt64
@@ -11,11 +11,6 @@ struct HeapProfile: Equatable {
     /// Per stack (return addresses, innermost first): live objects and bytes.
     var stacks: [[UInt64]: (objects: Int, bytes: Int)]
     var mappings: [Mapping]
-
-    static func == (a: HeapProfile, b: HeapProfile) -> Bool {
-        a.mappings == b.mappings && a.stacks.count == b.stacks.count
-            && a.stacks.allSatisfy { key, value in b.stacks[key].map { $0 == value } ?? false }
-    }
 
     struct FormatError: Error, CustomStringConvertible {
         var description: String

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SoakGateXCTest", targets: ["SoakGateXCTest"]),
         .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
+        .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,7 +56,13 @@ let package = Package(
         // One-line leak checks for a package's own tests.
         .target(name: "SoakGateXCTest", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
         .target(name: "SoakGateTesting", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
-        .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads"]),
+        .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads", "EngineWorkloads"]),
+
+        // The engines' shared memory budget: levels, admission, adaptive batches, emergency stop.
+        .target(name: "MemoryGovernor", dependencies: ["HeapProbe"]),
+
+        // The only module, with the soakgate executable, that joins engines and harness.
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -75,6 +82,7 @@ let package = Package(
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
+        .testTarget(name: "MemoryGovernorTests", dependencies: ["MemoryGovernor"]),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
+import EngineWorkloads
 import PlantedWorkloads
 import SoakGateCLI
 
-// The engines' workloads join here (EngineWorkloads) as they are built; the harness modules
-// never import an engine.
-await SoakGateMain.run(workloads: PlantedWorkloads.all)
+// The planted cases and the engines' operations (EngineWorkloads, the one module that joins
+// the engines to the harness); the harness modules never import an engine.
+await SoakGateMain.run(workloads: PlantedWorkloads.all + EngineWorkloads.all)

@@ -1,0 +1,322 @@
+import Foundation
+import Synchronization
+
+/// A change of pressure level, for logs, metrics and the caller's own callback.
+public struct MemoryAlert: Sendable, Equatable {
+    public var level: PressureLevel
+    public var previous: PressureLevel
+    public var usageBytes: Int
+    public var budgetBytes: Int
+    /// One line for people.
+    public var message: String
+}
+
+/// Why a job was not admitted.
+public struct AdmissionError: Error, CustomStringConvertible, Equatable {
+    public var job: String
+    public var level: PressureLevel
+    public var usageBytes: Int
+    public var budgetBytes: Int
+
+    public var description: String {
+        let percent = String(format: "%.1f", 100 * Double(usageBytes) / Double(max(budgetBytes, 1)))
+        return "job '\(job)' refused: memory is at \(percent) % of the \(MemoryGovernor.format(budgetBytes)) budget (\(MemoryGovernor.format(usageBytes)) in use, level \(level)); wait for running jobs to finish or raise the budget"
+    }
+}
+
+/// Keeps the engines inside a memory budget: reads usage, says the pressure level, refuses new
+/// jobs near the cap, sizes batches (AIMD), and in an emergency stops running jobs at their next
+/// safe point, drops registered caches and purges the allocator, then reports what it did.
+///
+/// Thread-safe: any number of jobs on any threads share one governor.
+public final class MemoryGovernor: Sendable {
+    public let budget: MemoryBudget
+    public let thresholds: PressureThresholds
+    private let usage: any UsageSource
+    private let purge: @Sendable () -> Void
+    private let onAlert: (@Sendable (MemoryAlert) -> Void)?
+    private let clock: @Sendable () -> Double
+    private let state: Mutex<State>
+
+    struct JobState {
+        var name: String
+        var batch: AdaptiveBatchSize
+        var ownBytes = 0
+        var peakOwnBytes = 0
+        var peakUsage = 0
+        var usageTotal = 0.0
+        var samples = 0
+        var lastLiveBytes: Int?
+        var grownBytes = 0
+        var batches = 0
+        var secondsAtLevel = [Double](repeating: 0, count: PressureLevel.allCases.count)
+        var stopRequested = false
+        var finished = false
+    }
+
+    /// Finished jobs kept for the report, and actions kept: bounded, so a long-running process
+    /// that admits millions of jobs holds a fixed amount.
+    static let finishedJobsKept = 64
+    static let actionsKept = 256
+
+    struct State {
+        var finishedJobs: [JobState] = []
+        var actionsDropped = 0
+        var level = PressureLevel.normal
+        var lastCheck: Double
+        var peakUsage = 0
+        var secondsAtLevel = [Double](repeating: 0, count: PressureLevel.allCases.count)
+        var actions: [String] = []
+        var jobs: [Int: JobState] = [:]
+        var nextJob = 0
+        var caches: [(name: String, drop: @Sendable () -> Int)] = []
+
+        mutating func record(_ action: String) {
+            actions.append(action)
+            if actions.count > MemoryGovernor.actionsKept {
+                actions.removeFirst(actions.count - MemoryGovernor.actionsKept)
+                actionsDropped += 1
+            }
+        }
+    }
+
+    /// - Parameters:
+    ///   - usage: where usage is read (``ProcessUsageSource`` for the real process).
+    ///   - purge: returns the allocator's unused pages to the system in an emergency.
+    ///   - onAlert: called on every level change, outside the governor's lock.
+    ///   - clock: seconds on a monotonic clock (injectable for tests).
+    public init(
+        budget: MemoryBudget, thresholds: PressureThresholds, usage: any UsageSource,
+        purge: @escaping @Sendable () -> Void = {}, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
+        clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) {
+        self.budget = budget
+        self.thresholds = thresholds
+        self.usage = usage
+        self.purge = purge
+        self.onAlert = onAlert
+        self.clock = clock
+        state = Mutex(State(lastCheck: clock()))
+    }
+
+    /// A governor for this process, sized from configuration, the cgroup limit or the machine.
+    public static func forThisProcess(
+        budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil
+    ) throws -> MemoryGovernor {
+        let source = try ProcessUsageSource()
+        return MemoryGovernor(
+            budget: try MemoryBudget.resolve(configured: budgetBytes), thresholds: try thresholds ?? PressureThresholds(),
+            usage: source, purge: { source.purge() }, onAlert: onAlert)
+    }
+
+    /// The level at the last check.
+    public var level: PressureLevel { state.withLock { $0.level } }
+
+    /// Registers a cache the governor may drop in an emergency; `drop` empties it and returns
+    /// about how many bytes it freed.
+    public func registerCache(_ name: String, drop: @escaping @Sendable () -> Int) {
+        state.withLock { $0.caches.append((name, drop)) }
+    }
+
+    /// Reads usage, updates the level and every running job's accounting, and acts on a change.
+    @discardableResult
+    public func check() -> PressureLevel {
+        let reading = usage.currentUsage()
+        let now = clock()
+        let bytes = reading.governingBytes
+        let level = thresholds.level(for: Double(bytes) / Double(budget.bytes))
+        var alert: MemoryAlert?
+        var emergencyCaches: [(name: String, drop: @Sendable () -> Int)] = []
+        state.withLock { state in
+            let elapsed = max(now - state.lastCheck, 0)
+            state.secondsAtLevel[state.level.rawValue] += elapsed
+            state.lastCheck = now
+            state.peakUsage = max(state.peakUsage, bytes)
+            let levelIndex = state.level.rawValue
+            for key in state.jobs.keys {
+                guard var job = state.jobs[key], !job.finished else { continue }
+                job.secondsAtLevel[levelIndex] += elapsed
+                job.peakUsage = max(job.peakUsage, bytes)
+                job.usageTotal += Double(bytes)
+                job.samples += 1
+                state.jobs[key] = job
+            }
+            if level != state.level {
+                alert = MemoryAlert(
+                    level: level, previous: state.level, usageBytes: bytes, budgetBytes: budget.bytes,
+                    message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(Self.format(bytes)) of \(Self.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
+                state.record("\(level): \(alert!.message)")
+                if level == .emergency {
+                    var stopped: [String] = []
+                    for key in state.jobs.keys.sorted() where !state.jobs[key]!.finished {
+                        state.jobs[key]!.stopRequested = true
+                        stopped.append(state.jobs[key]!.name)
+                    }
+                    state.record("emergency: asked \(stopped.isEmpty ? "no running job" : stopped.joined(separator: ", ")) to stop at the next safe point")
+                    emergencyCaches = state.caches
+                }
+                state.level = level
+            }
+        }
+        if alert?.level == .emergency {
+            var freed: [String] = []
+            for cache in emergencyCaches { freed.append("\(cache.name) (\(Self.format(cache.drop())))") }
+            purge()
+            state.withLock { $0.record("emergency: dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas") }
+        }
+        if let alert { onAlert?(alert) }
+        return level
+    }
+
+    /// Admits a job unless memory is at the refusal level or above; the handle sizes its
+    /// batches and says when to stop.
+    public func admit(job name: String, batch: AdaptiveBatchSize) throws -> JobHandle {
+        let level = check()
+        if level >= .refuse {
+            let usageNow = usage.currentUsage().governingBytes
+            state.withLock { $0.record("\(level): refused job '\(name)'") }
+            throw AdmissionError(job: name, level: level, usageBytes: usageNow, budgetBytes: budget.bytes)
+        }
+        let live = usage.currentUsage().liveBytes
+        let id = state.withLock { state -> Int in
+            let id = state.nextJob
+            state.nextJob += 1
+            var job = JobState(name: name, batch: batch)
+            job.lastLiveBytes = live
+            state.jobs[id] = job
+            return id
+        }
+        return JobHandle(governor: self, id: id, name: name)
+    }
+
+    // MARK: - Job operations (through JobHandle)
+
+    func nextBatchSize(job id: Int) -> Int {
+        let level = check()
+        let live = usage.currentUsage().liveBytes
+        return state.withLock { state in
+            guard var job = state.jobs[id] else { return 1 }
+            if let last = job.lastLiveBytes, live > last { job.grownBytes += live - last }
+            job.lastLiveBytes = live
+            job.batches += 1
+            let size = job.batch.next(at: level)
+            state.jobs[id] = job
+            return size
+        }
+    }
+
+    func record(job id: Int, ownBytes: Int) {
+        state.withLock { state in
+            guard var job = state.jobs[id] else { return }
+            job.ownBytes = ownBytes
+            job.peakOwnBytes = max(job.peakOwnBytes, ownBytes)
+            state.jobs[id] = job
+        }
+    }
+
+    func shouldStop(job id: Int) -> Bool { state.withLock { $0.jobs[id]?.stopRequested ?? true } }
+
+    func finish(job id: Int) {
+        check()
+        state.withLock { state in
+            guard var job = state.jobs.removeValue(forKey: id) else { return }
+            job.finished = true
+            state.finishedJobs.append(job)
+            if state.finishedJobs.count > Self.finishedJobsKept { state.finishedJobs.removeFirst() }
+        }
+    }
+
+    /// What the governor saw and did, per job and overall.
+    public func report() -> GovernorReport {
+        check()
+        return state.withLock { state in
+            GovernorReport(
+                budgetBytes: budget.bytes, budgetSource: budget.source, thresholds: thresholds, level: state.level,
+                peakBytes: state.peakUsage,
+                secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: state.secondsAtLevel[$0.rawValue]) },
+                actions: state.actions, actionsDropped: state.actionsDropped,
+                jobs: (state.finishedJobs + state.jobs.keys.sorted().map { state.jobs[$0]! }).map { job in
+                    GovernorReport.Job(
+                        name: job.name, finished: job.finished, stopRequested: job.stopRequested, batches: job.batches,
+                        lastBatchSize: job.batch.current, peakOwnBytes: job.peakOwnBytes, grownBytes: job.grownBytes,
+                        peakBytes: job.peakUsage, averageBytes: job.samples > 0 ? job.usageTotal / Double(job.samples) : 0,
+                        secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: job.secondsAtLevel[$0.rawValue]) })
+                })
+        }
+    }
+
+    static func format(_ bytes: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f ", value) + units[unit]
+    }
+}
+
+/// One admitted job: asks for its next batch size, reports its own buffers, checks whether to
+/// stop, and finishes.
+public final class JobHandle: Sendable {
+    private let governor: MemoryGovernor
+    private let id: Int
+    public let name: String
+
+    init(governor: MemoryGovernor, id: Int, name: String) {
+        self.governor = governor
+        self.id = id
+        self.name = name
+    }
+
+    /// Checks memory and returns how many items the next batch should hold.
+    public func nextBatchSize() -> Int { governor.nextBatchSize(job: id) }
+
+    /// The bytes the job's own buffers hold now.
+    public func recordOwnBytes(_ bytes: Int) { governor.record(job: id, ownBytes: bytes) }
+
+    /// True once the governor asked running jobs to stop: finish the current item, keep what is
+    /// done, and return.
+    public var shouldStop: Bool { governor.shouldStop(job: id) }
+
+    /// Ends the job's accounting.
+    public func finish() { governor.finish(job: id) }
+}
+
+/// Seconds spent at one level.
+public struct LevelTime: Sendable, Equatable, Codable {
+    public var level: PressureLevel
+    public var seconds: Double
+}
+
+/// The governor's usage report: per job and overall, peak and average, time per level, actions.
+public struct GovernorReport: Sendable, Equatable, Codable {
+    public struct Job: Sendable, Equatable, Codable {
+        public var name: String
+        public var finished: Bool
+        public var stopRequested: Bool
+        public var batches: Int
+        public var lastBatchSize: Int
+        /// The most the job reported for its own buffers.
+        public var peakOwnBytes: Int
+        /// Live bytes gained across its batches (sum of the rises between consecutive batches).
+        public var grownBytes: Int
+        /// Process usage while the job ran: peak and average of the readings.
+        public var peakBytes: Int
+        public var averageBytes: Double
+        public var secondsAtLevel: [LevelTime]
+    }
+
+    public var budgetBytes: Int
+    public var budgetSource: MemoryBudget.Source
+    public var thresholds: PressureThresholds
+    public var level: PressureLevel
+    public var peakBytes: Int
+    public var secondsAtLevel: [LevelTime]
+    /// The most recent actions (at most 256) and how many older ones were dropped.
+    public var actions: [String]
+    public var actionsDropped: Int
+    /// The last 64 finished jobs, then the running ones.
+    public var jobs: [Job]
+}

@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -59,7 +61,14 @@ let package = Package(
         .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads", "EngineWorkloads"]),
 
         // The engines' shared memory budget: levels, admission, adaptive batches, emergency stop.
-        .target(name: "MemoryGovernor", dependencies: ["HeapProbe"]),
+        .target(
+            name: "MemoryGovernor",
+            dependencies: [
+                "HeapProbe",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
         .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
@@ -82,7 +91,14 @@ let package = Package(
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
-        .testTarget(name: "MemoryGovernorTests", dependencies: ["MemoryGovernor"]),
+        .testTarget(
+            name: "MemoryGovernorTests",
+            dependencies: [
+                "MemoryGovernor",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Metrics
 import Synchronization
 
 /// A change of pressure level, for logs, metrics and the caller's own callback.
@@ -37,6 +39,11 @@ public final class MemoryGovernor: Sendable {
     private let onAlert: (@Sendable (MemoryAlert) -> Void)?
     private let clock: @Sendable () -> Double
     private let state: Mutex<State>
+    private let logger: Logger
+    private let usageGauge: Gauge
+    private let levelGauge: Gauge
+    private let refusedCounter: Counter
+    private let metrics: any MetricsFactory
 
     struct JobState {
         var name: String
@@ -85,10 +92,16 @@ public final class MemoryGovernor: Sendable {
     ///   - purge: returns the allocator's unused pages to the system in an emergency.
     ///   - onAlert: called on every level change, outside the governor's lock.
     ///   - clock: seconds on a monotonic clock (injectable for tests).
+    ///   - logger: level changes, refusals and emergency actions, once per change.
+    ///   - metrics: gauges `memory_governor_usage_bytes`, `memory_governor_budget_bytes`,
+    ///     `memory_governor_level` (0 normal … 4 emergency) and counters
+    ///     `memory_governor_alerts_total{level}`, `memory_governor_refused_jobs_total`.
     public init(
         budget: MemoryBudget, thresholds: PressureThresholds, usage: any UsageSource,
         purge: @escaping @Sendable () -> Void = {}, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
-        clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+        logger: Logger = Logger(label: "soakgate.memory-governor"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.budget = budget
         self.thresholds = thresholds
@@ -96,6 +109,12 @@ public final class MemoryGovernor: Sendable {
         self.purge = purge
         self.onAlert = onAlert
         self.clock = clock
+        self.logger = logger
+        self.metrics = metrics
+        usageGauge = Gauge(label: "memory_governor_usage_bytes", factory: metrics)
+        levelGauge = Gauge(label: "memory_governor_level", factory: metrics)
+        refusedCounter = Counter(label: "memory_governor_refused_jobs_total", factory: metrics)
+        Gauge(label: "memory_governor_budget_bytes", factory: metrics).record(budget.bytes)
         state = Mutex(State(lastCheck: clock()))
     }
 
@@ -162,9 +181,21 @@ public final class MemoryGovernor: Sendable {
             var freed: [String] = []
             for cache in emergencyCaches { freed.append("\(cache.name) (\(Self.format(cache.drop())))") }
             purge()
-            state.withLock { $0.record("emergency: dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas") }
+            let action = "emergency: dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
+            state.withLock { $0.record(action) }
+            logger.critical("\(action)")
         }
-        if let alert { onAlert?(alert) }
+        usageGauge.record(bytes)
+        levelGauge.record(level.rawValue)
+        if let alert {
+            Counter(label: "memory_governor_alerts_total", dimensions: [("level", alert.level.description)], factory: metrics).increment()
+            switch alert.level {
+            case .emergency: logger.critical("\(alert.message)")
+            case _ where alert.level > alert.previous: logger.warning("\(alert.message)")
+            default: logger.info("\(alert.message)")
+            }
+            onAlert?(alert)
+        }
         return level
     }
 
@@ -175,7 +206,10 @@ public final class MemoryGovernor: Sendable {
         if level >= .refuse {
             let usageNow = usage.currentUsage().governingBytes
             state.withLock { $0.record("\(level): refused job '\(name)'") }
-            throw AdmissionError(job: name, level: level, usageBytes: usageNow, budgetBytes: budget.bytes)
+            refusedCounter.increment()
+            let error = AdmissionError(job: name, level: level, usageBytes: usageNow, budgetBytes: budget.bytes)
+            logger.warning("\(error.description)")
+            throw error
         }
         let live = usage.currentUsage().liveBytes
         let id = state.withLock { state -> Int in

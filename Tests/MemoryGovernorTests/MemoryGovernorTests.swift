@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import MemoryGovernor
+import MetricsTestKit
 import Synchronization
 import XCTest
 
@@ -23,6 +25,20 @@ final class Recorder<Value: Sendable>: Sendable {
     let values = Mutex<[Value]>([])
     func append(_ value: Value) { values.withLock { $0.append(value) } }
     var all: [Value] { values.withLock { $0 } }
+}
+
+/// Keeps what a logger was told.
+struct RecordingLogHandler: LogHandler {
+    let lines: Recorder<String>
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        lines.append("\(event.level): \(event.message)")
+    }
 }
 
 final class MemoryGovernorTests: XCTestCase {
@@ -187,5 +203,30 @@ final class MemoryGovernorTests: XCTestCase {
             now = probe.currentUsage().governingBytes
         }
         XCTAssertLessThanOrEqual(now, start + chunk, "usage \(now) did not return near the start \(start) within 5 s")
+    }
+
+    func testAlertsGoToTheLogAndToMetrics() throws {
+        let usage = FakeUsage(), lines = Recorder<String>(), metrics = TestMetrics()
+        let governor = MemoryGovernor(
+            budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: usage,
+            logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) }, metrics: metrics)
+        usage.set(850)
+        governor.check()
+        governor.check()
+        usage.set(970)
+        XCTAssertThrowsError(try governor.admit(job: "late", batch: AdaptiveBatchSize(initial: 1, ceiling: 1)))
+        usage.set(1200)
+        governor.check()
+        usage.set(100)
+        governor.check()
+        XCTAssertEqual(lines.all.filter { $0.contains("memory rose to warn") }.count, 1, "once per crossing: \(lines.all)")
+        XCTAssertTrue(lines.all.contains { $0.hasPrefix("warning: job 'late' refused") }, "\(lines.all)")
+        XCTAssertTrue(lines.all.contains { $0.hasPrefix("critical: memory rose to emergency") }, "\(lines.all)")
+        XCTAssertTrue(lines.all.contains { $0.hasPrefix("info: memory fell to normal") }, "\(lines.all)")
+        XCTAssertEqual(try metrics.expectCounter("memory_governor_alerts_total", [("level", "warn")]).totalValue, 1)
+        XCTAssertEqual(try metrics.expectCounter("memory_governor_alerts_total", [("level", "emergency")]).totalValue, 1)
+        XCTAssertEqual(try metrics.expectCounter("memory_governor_refused_jobs_total").totalValue, 1)
+        XCTAssertEqual(try metrics.expectGauge("memory_governor_level").lastValue, 0)
+        XCTAssertEqual(try metrics.expectGauge("memory_governor_budget_bytes").lastValue, 1000)
     }
 }

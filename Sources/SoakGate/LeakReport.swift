@@ -106,6 +106,8 @@ public struct WorkloadResult: Sendable, Equatable, Codable {
     public var failure: Failure?
     /// For a leak: the allocation sites that grew, from a separate profiled run.
     public var allocationSites: AllocationAttribution?
+    /// The workload's own table, if it gives one (the memory governor's usage report, say).
+    public var section: ReportSection?
 
     public init(
         name: String, summary: String, verdict: Verdict, growth: GrowthClass, bytesPerIteration: Double?,

@@ -18,6 +18,8 @@ public struct MeasurementRecord: Sendable, Equatable, Codable {
     public var iterationsRun: Int
     /// Seconds from baseline to the last reading.
     public var durationSeconds: Double
+    /// The workload's own table, if it gives one.
+    public var section: ReportSection?
 
     public init(
         workload: String, samples: [HeapSample], sizeClasses: [SizeClass], liveObjectsAtBaseline: [Int],
@@ -33,6 +35,7 @@ public struct MeasurementRecord: Sendable, Equatable, Codable {
         self.threadCacheEnabled = threadCacheEnabled
         self.iterationsRun = iterationsRun
         self.durationSeconds = durationSeconds
+        self.section = nil
     }
 }
 
@@ -86,9 +89,10 @@ public enum InProcessMeasurement {
         }
         probe.countLiveObjects(into: UnsafeMutableBufferPointer(rebasing: counts[classCount..<(2 * classCount)]))
         let duration = samples[samples.count - 1].elapsedSeconds
+        let section = workload.reportSection()
         try await workload.tearDown()
 
-        return MeasurementRecord(
+        var record = MeasurementRecord(
             workload: definition.name,
             samples: samples,
             sizeClasses: probe.sizeClasses,
@@ -99,6 +103,8 @@ public enum InProcessMeasurement {
             iterationsRun: done,
             durationSeconds: duration
         )
+        record.section = section
+        return record
     }
 
     /// Drives ``GrowthRules/decide(samples:plan:)`` through the ladder, every window and the

@@ -17,11 +17,27 @@ public protocol Workload: SendableMetatype {
     mutating func run() async throws
     /// Releases state after the last reading. Not measured.
     mutating func tearDown() async throws
+    /// A table the workload adds to the report about itself (a usage report, say), read after
+    /// the last reading and before tear-down. Nil (the default) adds nothing.
+    func reportSection() -> ReportSection?
 }
 
 extension Workload {
     public mutating func setUp() async throws {}
     public mutating func tearDown() async throws {}
+    public func reportSection() -> ReportSection? { nil }
+}
+
+/// A workload's own table in the report: a title and rows of text, the first row the header.
+/// Every cell is escaped where it is shown.
+public struct ReportSection: Sendable, Equatable, Codable {
+    public var title: String
+    public var rows: [[String]]
+
+    public init(title: String, rows: [[String]]) {
+        self.title = title
+        self.rows = rows
+    }
 }
 
 /// A named workload the harness can list, select and measure.

@@ -39,13 +39,15 @@ public enum WorkloadAnalysis {
         let ladder = plan.ladder.compactMap { rung in
             samples.sample(at: rung).map { LadderRung(iterations: rung, retainedBytes: $0.retainedBytes) }
         }
-        return WorkloadResult(
+        var result = WorkloadResult(
             name: record.workload, summary: summary, verdict: verdict, growth: growth, bytesPerIteration: rate,
             bytesPerIterationLowerBound: verdict == .leak ? theilSen?.lowerBound95 : nil, evidence: evidence,
             ladder: ladder, samples: samples, windows: windows, fits: fits, theilSen: theilSen,
             seedRule: seedRule(samples, verdict: verdict), sizeClasses: sizeClassGrowth(record),
             iterationsRun: record.iterationsRun, durationSeconds: record.durationSeconds,
             jemallocVersion: record.jemallocVersion, failure: nil)
+        result.section = record.section
+        return result
     }
 
     /// The readings past the ladder if there are at least three, else the ladder's last decade.

@@ -93,6 +93,13 @@ public enum HTMLReport {
             }
             if let note = attribution.note { view["sitesNote"] = note }
         }
+        if let section = workload.section {
+            view["section"] = [
+                "title": section.title,
+                "header": section.rows.first ?? [],
+                "body": section.rows.dropFirst().map { ["cells": $0] },
+            ] as [String: Any]
+        }
         if let failure = workload.failure {
             view["failure"] = ["reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n")]
         }

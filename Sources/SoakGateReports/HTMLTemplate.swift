@@ -85,6 +85,12 @@ enum HTMLTemplate {
     {{/sites}}</table>
     {{/hasSites}}
     {{#sitesNote}}<p class="meta">Allocation sites: {{sitesNote}}</p>{{/sitesNote}}
+    {{#section}}
+    <h3>{{title}}</h3>
+    <table><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr>
+    {{#body}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>
+    {{/body}}</table>
+    {{/section}}
     {{#failure}}
     <h3>What happened</h3>
     <p>{{reason}}</p>

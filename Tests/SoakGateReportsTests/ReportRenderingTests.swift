@@ -98,4 +98,13 @@ final class ReportRenderingTests: XCTestCase {
             XCTAssertEqual(row.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count, 6, String(row))
         }
     }
+
+    func testAWorkloadsOwnSectionIsRenderedAndEscaped() throws {
+        var workload = try result("governed") { $0 >= 1 ? 64 : 0 }
+        workload.section = ReportSection(title: "Usage <report>", rows: [["name", "peak"], ["job <b>x</b>", "10 B"]])
+        let html = try HTMLReport.render(try report([workload]))
+        XCTAssertTrue(html.contains("<h3>Usage &lt;report&gt;</h3>"))
+        XCTAssertTrue(html.contains("<th>name</th><th>peak</th>"))
+        XCTAssertTrue(html.contains("<td>job &lt;b&gt;x&lt;/b&gt;</td><td>10 B</td>"))
+    }
 }

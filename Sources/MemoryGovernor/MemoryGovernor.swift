@@ -307,6 +307,10 @@ public final class JobHandle: Sendable {
     /// Checks memory and returns how many items the next batch should hold.
     public func nextBatchSize() -> Int { governor.nextBatchSize(job: id) }
 
+    /// True at `throttle` and above: do the light version of the work (smaller buffers, no
+    /// optional extras, caches off) until pressure falls. Reads the last check's level.
+    public var lightMode: Bool { governor.level >= .throttle }
+
     /// The bytes the job's own buffers hold now.
     public func recordOwnBytes(_ bytes: Int) { governor.record(job: id, ownBytes: bytes) }
 
@@ -353,4 +357,11 @@ public struct GovernorReport: Sendable, Equatable, Codable {
     public var actionsDropped: Int
     /// The last 64 finished jobs, then the running ones.
     public var jobs: [Job]
+
+    /// Pretty, key-sorted JSON of the report.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
 }

@@ -60,8 +60,10 @@ final class MemoryGovernorTests: XCTestCase {
         XCTAssertEqual(governor.check(), .warn)
         XCTAssertEqual(job.nextBatchSize(), 65, "warn: holds")
 
+        XCTAssertFalse(job.lightMode)
         usage.set(920)
         XCTAssertEqual(job.nextBatchSize(), 32, "throttle: halves")
+        XCTAssertTrue(job.lightMode, "throttle: go light")
         XCTAssertEqual(job.nextBatchSize(), 16)
 
         usage.set(960)
@@ -82,6 +84,9 @@ final class MemoryGovernorTests: XCTestCase {
         XCTAssertTrue(report.actions.contains { $0.contains("dropped caches parsed-files (4.0 KiB)") }, "\(report.actions)")
         XCTAssertTrue(report.actions.contains("refuse: refused job 'second'"))
         XCTAssertEqual(report.peakBytes, 1000)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
+        XCTAssertEqual(json["budgetBytes"] as? Int, 1000)
+        XCTAssertEqual((json["jobs"] as? [[String: Any]])?.first?["name"] as? String, "features")
     }
 
     func testWarningIsRaisedOncePerCrossing() throws {

@@ -14,7 +14,7 @@ struct CheckCommand: RunnableCommand {
               soakgate check --workload 'planted.*'           the planted cases; exits 1 (they include leaks)
               soakgate check --workload planted.clean.task-group --iterations 1,10,100,1000,10000
             Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out \
-            (3 wins over 1).
+            (3 wins over 1). With --gate, the gate's: 0 within the policy, 1 rejected, 3 a crash.
             """
     )
 
@@ -29,7 +29,7 @@ struct CheckCommand: RunnableCommand {
     @Option(help: ArgumentHelp("The iteration ladder: strictly increasing counts.", valueName: "n,n,..."))
     var iterations = MeasurementPlan.defaultLadder.map(String.init).joined(separator: ",")
 
-    @Option(help: ArgumentHelp("Directory for leak-report.json; created if missing.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory for the reports (leak-report.json, .html, .junit.xml, .md); created if missing.", valueName: "dir"))
     var out = "reports"
 
     @Option(help: ArgumentHelp("Seconds a workload may run before it is killed and counted as crashed.", valueName: "seconds"))
@@ -38,7 +38,9 @@ struct CheckCommand: RunnableCommand {
     @Option(help: ArgumentHelp("Iterations run before the baseline is read.", valueName: "n"))
     var warmup = 0
 
-    @Option(help: ArgumentHelp("Confirmation windows at most (each twice as long as the last).", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Confirmation windows that must all grow before a leak is called (each twice as long as the last; up to three more when growth comes in steps).",
+        valueName: "n"))
     var windows = 5
 
     @Option(help: ArgumentHelp("Bytes per iteration a workload may keep growing by and still pass.", valueName: "bytes"))

@@ -33,7 +33,10 @@ public enum SoakGateMain {
             if let runnable = command as? any RunnableCommand {
                 code = try await runnable.execute(context)
             } else {
-                print(SoakGateCommand.helpMessage())
+                // `--help` and `help NAME` parse as ArgumentParser's own help command, whose
+                // run prints the right command's help.
+                var other = command
+                try other.run()
                 code = 0
             }
         } catch {
@@ -53,8 +56,8 @@ public enum SoakGateMain {
             return 2
         }
         if SoakGateCommand.exitCode(for: error) == .success {
-            print(SoakGateCommand.fullMessage(for: error))
-            return 0
+            // Help or version: ArgumentParser prints the right command's text and exits 0.
+            SoakGateCommand.exit(withError: error)
         }
         let message = SoakGateCommand.message(for: error)
         let firstLine = message.split(separator: "\n").first.map(String.init) ?? message

@@ -39,8 +39,13 @@ final class CommandLineTests: XCTestCase {
     func testHelpExplainsExitCodes() throws {
         let outcome = try Command.run("soakgate", ["check", "--help"])
         XCTAssertEqual(outcome.status, 0)
-        XCTAssertTrue(outcome.standardOutput.contains("Exit codes"), outcome.standardOutput)
-        XCTAssertFalse(outcome.standardOutput.contains("_measure"))
+        XCTAssertTrue(outcome.standardOutput.hasPrefix("OVERVIEW: Measures workloads"), "the check command's own help: \(outcome.standardOutput)")
+        for text in ["Exit codes", "--iterations", "--gate", "--policy", "--no-sites"] {
+            XCTAssertTrue(outcome.standardOutput.contains(text), text)
+        }
+        let root = try Command.run("soakgate", ["--help"])
+        XCTAssertTrue(root.standardOutput.contains("gate"))
+        XCTAssertFalse(root.standardOutput.contains("_measure"), "the measuring subcommand is hidden")
     }
 
     func testListMarksPlantedLeaksAsOnlyWhenNamed() throws {

@@ -76,7 +76,8 @@ public enum GrowthDecision: Sendable, Equatable {
 ///    arriving under load) or ever more slowly fails one of the two: then up to
 ///    `extraWindowsWhenSlowing` more windows run. After the last one, growth in steps is a
 ///    leak if each of the last two windows kept pace (an array doubling its buffer grows once
-///    per window, each step twice the last); otherwise it is a cache still filling.
+///    per window, each step twice the last); otherwise it is a cache still filling. A plan's
+///    `decisionSeconds` makes any window end past that time count as the last.
 public enum GrowthRules {
     /// The first decision the samples reach, in order, or nil if they reach none yet.
     /// Allocates nothing, so the measuring loop can call it between readings.
@@ -127,7 +128,8 @@ public enum GrowthRules {
                     >= windowGrowth(samples, plan: plan, window: windowsCompleted - 3)
             let steady = grewAtEveryReading(
                 samples, from: plan.window(max(windowsCompleted - 2, 0)).start, to: window.end, threshold: threshold)
-            let last = windowsCompleted == plan.maximumWindowCount
+            let outOfTime = plan.decisionSeconds.map { sample.elapsedSeconds >= $0 } ?? false
+            let last = windowsCompleted == plan.maximumWindowCount || outOfTime
             // Steps count only at the end, and only if the last two windows both kept pace: an
             // array doubling its buffer does, a runtime cache filling erratically rarely does.
             if keptPace && (steady || (last && keptPaceBefore)) {

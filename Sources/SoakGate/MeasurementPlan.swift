@@ -47,6 +47,10 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
     public var firstWindowLength: Int
     /// Readings inside each window (the last at its end).
     public var checkpointsPerWindow: Int
+    /// Seconds after which the extra windows are cut short: once the planned windows have all
+    /// grown and this much time has passed, the next window end decides as the last one would.
+    /// Keeps a slow workload's step-wise leak from running into the timeout. Nil: no limit.
+    public var decisionSeconds: Double?
     public var policy: GrowthPolicy
 
     public static let defaultLadder = [1, 10, 100, 1000]
@@ -58,6 +62,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         extraWindowsWhenSlowing: Int = 3,
         firstWindowLength: Int? = nil,
         checkpointsPerWindow: Int = 4,
+        decisionSeconds: Double? = nil,
         policy: GrowthPolicy = GrowthPolicy()
     ) throws {
         guard let top = ladder.last, ladder.first! > 0 else { throw PlanError.emptyLadder }
@@ -77,6 +82,7 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         self.extraWindowsWhenSlowing = extraWindowsWhenSlowing
         self.firstWindowLength = window
         self.checkpointsPerWindow = checkpointsPerWindow
+        self.decisionSeconds = decisionSeconds
         self.policy = policy
     }
 

@@ -76,7 +76,8 @@ struct CheckCommand: RunnableCommand {
     func execute(_ context: CommandContext) async throws -> Int32 {
         let plan = try MeasurementPlan(
             ladder: MeasurementPlan.parseLadder(iterations), warmupIterations: warmup, windowCount: windows,
-            policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
+            // Decide on what the windows have shown before the timeout would kill the process.
+            decisionSeconds: 0.75 * timeout, policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
         let selected = workloads.isEmpty
             ? context.workloads.filter(\.runsByDefault)
             : try WorkloadSelection(patterns: workloads).select(from: context.workloads)

@@ -136,4 +136,13 @@ final class GrowthRulesTests: XCTestCase {
         XCTAssertEqual(evidence.steady, false)
         XCTAssertEqual(evidence.windowsCompleted, 8)
     }
+
+    func testOutOfTimeTheNextWindowEndDecides() throws {
+        // One iteration per millisecond here: 40 s is reached inside window 6 (32000→64000).
+        let hurried = try MeasurementPlan(decisionSeconds: 40)
+        let run = Series.run(hurried) { n in n < 1000 ? n : 1000 << max(0, Int(log2(Double(n) / 1000 + 1e-9))) }
+        guard case .leak(let evidence) = run.decision else { return XCTFail("expected a leak, got \(String(describing: run.decision))") }
+        XCTAssertEqual(evidence.steady, false)
+        XCTAssertEqual(evidence.windowsCompleted, 6)
+    }
 }

@@ -11,7 +11,7 @@ enum Series {
     static func run(_ plan: MeasurementPlan, retained: (Int) -> Int) -> (samples: [HeapSample], decision: GrowthDecision?) {
         var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
         for checkpoint in plan.allCheckpoints {
-            samples.append(HeapSample(iterations: checkpoint, retainedBytes: retained(checkpoint), heap: heap, elapsedSeconds: 0))
+            samples.append(HeapSample(iterations: checkpoint, retainedBytes: retained(checkpoint), heap: heap, elapsedSeconds: Double(checkpoint) / 1000))
             if let decision = GrowthRules.decide(samples: samples, plan: plan) { return (samples, decision) }
         }
         return (samples, nil)

@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -38,19 +40,33 @@ let package = Package(
         // Linking this turns jemalloc's thread cache off for the whole process (in-process
         // measurement, e.g. a test bundle). Child processes get MALLOC_CONF instead.
         .target(name: "CSoakGateTCacheOff"),
+        // prctl and signal handlers for soaking processes: what Swift cannot call or write safely.
+        .target(name: "CSoakGateProcess"),
 
         // The harness.
         .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
-        .target(name: "SoakGate", dependencies: ["HeapProbe"]),
+        .target(name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess"]),
         .target(
             name: "SoakGateReports",
             dependencies: ["SoakGate", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // A running soak's live page and Prometheus /metrics, on loopback.
+        .target(
+            name: "SoakGateLive",
+            dependencies: [
+                "SoakGate",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .target(
             name: "SoakGateCLI",
             dependencies: [
                 "SoakGate",
                 "SoakGateReports",
+                "SoakGateLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +104,11 @@ let package = Package(
 
         .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
-        .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate"]),
+        // Runs the package's executables from tests (a library so both CLI test targets share it).
+        .target(name: "CommandTestSupport", path: "Tests/CommandTestSupport"),
+        .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate", "CommandTestSupport"]),
+        // Short soaks of the real `soakgate soak` (SOAKGATE_SOAK_SECONDS, default 60).
+        .testTarget(name: "SoakTests", dependencies: ["SoakGate", "CommandTestSupport"], path: "SoakTests", exclude: ["README.md"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
         .testTarget(

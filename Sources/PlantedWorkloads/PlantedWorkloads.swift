@@ -21,5 +21,5 @@ public enum PlantedWorkloads {
         WorkloadDefinition("planted.clean.concurrent-perform", summary: "clean work over DispatchQueue.concurrentPerform(iterations: 8)") { ConcurrentPerformWork() },
     ]
 
-    public static var all: [WorkloadDefinition] { leaks + clean }
+    public static var all: [WorkloadDefinition] { leaks + clean + soak }
 }

@@ -28,3 +28,26 @@ public enum ByteCount {
         return String(format: "%.3g B/iter", bytesPerIteration)
     }
 }
+
+extension ByteCount {
+    /// Why a size could not be read.
+    public struct ParseError: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String { "'\(text)' is not a size in bytes; write e.g. 1048576, 512KiB, 64MiB, 2GiB or 10MB" }
+    }
+
+    /// Parses `4096`, `512KiB`, `64MiB`, `1.5GiB`, `10MB` (KB, MB, GB are powers of 1000).
+    public static func parse(_ text: String) throws -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+            ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1), ("", 1),
+        ]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            guard let value = Double(number), value >= 0, value.isFinite else { break }
+            return value * scale
+        }
+        throw ParseError(text: text)
+    }
+}

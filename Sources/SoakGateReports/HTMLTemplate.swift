@@ -2,13 +2,8 @@
 /// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`.
 /// No scripts, fonts or other files: the page is complete on its own.
 enum HTMLTemplate {
-    static let report = """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>SoakGate leak report</title>
+    /// The style sheet both reports share.
+    static let style = """
     <style>
     body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2330; }
     h1 { font-size: 22px; margin-bottom: 4px; }
@@ -34,7 +29,19 @@ enum HTMLTemplate {
     .legend span { margin-right: 14px; }
     .swatch { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 4px; }
     pre { background: #f4f6f9; padding: 8px; overflow-x: auto; font-size: 12px; }
+    .chart .highlight { stroke: #c0392b; stroke-width: 2; }
+    .inconclusive { background: #e6e9ef; color: #3a4253; }
     </style>
+    """
+
+    static let report = """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>SoakGate leak report</title>
+    \(style)
     </head>
     <body>
     <h1>SoakGate leak report</h1>

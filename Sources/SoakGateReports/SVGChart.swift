@@ -14,15 +14,19 @@ struct SVGChart {
     var points: [Point]
     /// The fitted model, drawn over the points' x range.
     var curve: ((Double) -> Double)?
-    /// Vertical dotted lines (window boundaries), with x values.
+    /// Vertical dotted lines (window boundaries, checkpoints), with x values.
     var markers: [Double] = []
+    /// Vertical solid lines that call for attention (a step), with x values.
+    var highlights: [Double] = []
+    /// Labels of the x axis's ticks; counts (`10k`) when nil.
+    var xTickLabel: ((Double) -> String)?
     var logarithmicX = true
     var width = 640.0
     var height = 260.0
     var xLabel = "iterations"
     var yLabel = "retained bytes"
 
-    private let left = 78.0, right = 16.0, top = 14.0, bottom = 42.0
+    private let left = 78.0, right = 30.0, top = 14.0, bottom = 42.0
 
     func render() -> String {
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max() else {
@@ -51,10 +55,13 @@ struct SVGChart {
         }
         for tick in xTicks(minX, maxX) {
             svg += "<line x1=\"\(Self.f(px(tick)))\" x2=\"\(Self.f(px(tick)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"grid\"/>"
-            svg += "<text x=\"\(Self.f(px(tick)))\" y=\"\(Self.f(height - bottom + 16))\" text-anchor=\"middle\" class=\"tick\">\(Self.count(tick))</text>"
+            svg += "<text x=\"\(Self.f(px(tick)))\" y=\"\(Self.f(height - bottom + 16))\" text-anchor=\"middle\" class=\"tick\">\(Self.xml(xTickLabel?(tick) ?? Self.count(tick)))</text>"
         }
         for marker in markers where marker >= minX && marker <= maxX {
             svg += "<line x1=\"\(Self.f(px(marker)))\" x2=\"\(Self.f(px(marker)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"marker\"/>"
+        }
+        for highlight in highlights where highlight >= minX && highlight <= maxX {
+            svg += "<line x1=\"\(Self.f(px(highlight)))\" x2=\"\(Self.f(px(highlight)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"highlight\"/>"
         }
         let line = points.enumerated().map { index, point in
             "\(index == 0 ? "M" : "L")\(Self.f(px(point.x))),\(Self.f(py(point.y)))"

@@ -2,20 +2,26 @@ import Foundation
 import XCTest
 
 /// Runs one of this package's executables, built beside the test bundle, and captures what it
-/// printed.
-struct Command {
-    struct Outcome {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
+/// printed. Shared by the test targets that drive the real executables.
+public struct Command {
+    public struct Outcome {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+
+        public init(status: Int32, standardOutput: String, standardError: String) {
+            self.status = status
+            self.standardOutput = standardOutput
+            self.standardError = standardError
+        }
     }
 
-    static var productsDirectory: URL {
+    public static var productsDirectory: URL {
         let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: bundle).deletingLastPathComponent()
     }
 
-    static func path(of product: String) throws -> String {
+    public static func path(of product: String) throws -> String {
         let url = productsDirectory.appendingPathComponent(product)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw XCTSkip("'\(url.path)' is not built; run 'swift build' before 'swift test'")
@@ -23,7 +29,7 @@ struct Command {
         return url.path
     }
 
-    static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path(of: product))
         process.arguments = arguments
@@ -48,7 +54,7 @@ struct Command {
             standardError: try String(contentsOf: err, encoding: .utf8))
     }
 
-    static func temporaryDirectory(_ test: XCTestCase) throws -> String {
+    public static func temporaryDirectory(_ test: XCTestCase) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A length of time written the way people write it on a command line: `90s`, `10m`, `24h`,
+/// `1h30m`, `2d`, `500ms`. A bare number is seconds.
+public struct SoakDuration: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var seconds: Double
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+    }
+
+    /// Why a duration could not be read.
+    public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public var text: String
+        public var reason: String
+        public var description: String { "'\(text)' is not a duration (\(reason)); write e.g. 90s, 10m, 24h or 1h30m" }
+    }
+
+    /// Parses `text`; the result is positive and finite.
+    public static func parse(_ text: String) throws -> SoakDuration {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw ParseError(text: text, reason: "it is empty") }
+        if let plain = Double(trimmed) {
+            guard plain > 0, plain.isFinite else { throw ParseError(text: text, reason: "it must be more than zero") }
+            return SoakDuration(seconds: plain)
+        }
+        var total = 0.0
+        var rest = Substring(trimmed)
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else {
+                throw ParseError(text: text, reason: "expected a number at '\(rest)'")
+            }
+            rest = rest.dropFirst(number.count)
+            let letters = rest.prefix { $0.isLetter }
+            guard let unit = units.first(where: { $0.suffix == letters }) else {
+                let said = letters.isEmpty ? "a number without a unit inside it" : "unknown unit '\(letters)'"
+                throw ParseError(text: text, reason: "\(said); units are ms, s, m, h, d")
+            }
+            rest = rest.dropFirst(letters.count)
+            total += value * unit.seconds
+        }
+        guard total > 0, total.isFinite else { throw ParseError(text: text, reason: "it must be more than zero") }
+        return SoakDuration(seconds: total)
+    }
+
+    /// `1h30m`, `2m`, `45s`, `0.5s`: the shortest exact form for whole seconds.
+    public var description: String { Self.format(seconds) }
+
+    /// Formats seconds as `1h30m05s`, dropping zero parts; fractions below a minute keep one decimal.
+    public static func format(_ seconds: Double) -> String {
+        if seconds < 60 {
+            return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+        }
+        let whole = Int(seconds.rounded())
+        let days = whole / 86400, hours = whole % 86400 / 3600, minutes = whole % 3600 / 60, secs = whole % 60
+        var text = ""
+        if days > 0 { text += "\(days)d" }
+        if hours > 0 { text += "\(hours)h" }
+        if minutes > 0 { text += "\(minutes)m" }
+        if secs > 0 { text += "\(secs)s" }
+        return text
+    }
+
+    /// `01:02:03` (hours may exceed 24): for progress lines and chart axes.
+    public static func clock(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds.rounded(.down)))
+        return String(format: "%02d:%02d:%02d", whole / 3600, whole % 3600 / 60, whole % 60)
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Synchronization
+
+/// Runs a soak: one soaking process per workload (`executable _soak`, thread cache off), their
+/// readings appended to `samples.jsonl` as they arrive, alerts raised, and a stop on request.
+///
+/// A process that dies stays dead: its readings so far count, a `crashed` event says why, and
+/// the other workloads go on.
+public final class SoakSupervisor: Sendable {
+    /// The name of the hidden subcommand a soaking process answers to.
+    public static let subcommand = "_soak"
+
+    /// Called for every reading once it is on disk, with the alerts it raised.
+    public typealias Observer = @Sendable (SoakSample, [SoakAlertMonitor.Alert]) -> Void
+
+    public let directory: SoakDirectory
+    public let manifest: SoakManifest
+    let executable: String
+    let environment: [String: String]
+    let samplesLog: DurableLog
+    let eventsLog: DurableLog
+    private let state: Mutex<State>
+
+    private struct State {
+        var monitor: SoakAlertMonitor
+        var processes: [Int32] = []
+        var stopReason: String?
+        var writeFailure: String?
+        var lastElapsed = 0.0
+    }
+
+    /// What the soak did.
+    public struct Outcome: Sendable {
+        /// Why it ended early, if it did.
+        public var stopReason: String?
+        /// A reading that could not be written: the soak stopped there.
+        public var writeFailure: String?
+    }
+
+    /// Prepares a soak in `directory`, whose `soak.json` is already written; `existing` are the
+    /// readings already there (a resume).
+    public init(
+        directory: SoakDirectory, manifest: SoakManifest, executable: String, environment: [String: String],
+        existing: [SoakSample]
+    ) throws {
+        self.directory = directory
+        self.manifest = manifest
+        self.executable = executable
+        var environment = environment
+        let inherited = environment["MALLOC_CONF"].map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        environment["MALLOC_CONF"] = inherited.isEmpty ? "tcache:false" : inherited + ",tcache:false"
+        self.environment = environment
+        samplesLog = try DurableLog(path: directory.samplesPath)
+        eventsLog = try DurableLog(path: directory.eventsPath)
+        var monitor = SoakAlertMonitor(policy: manifest.alerts)
+        monitor.prime(with: existing)
+        state = Mutex(State(monitor: monitor, lastElapsed: existing.map(\.elapsedSeconds).max() ?? 0))
+    }
+
+    /// The plan of each workload's next process: it continues from that workload's last reading.
+    public static func plans(for manifest: SoakManifest, existing: [SoakSample]) -> [SoakProcessPlan] {
+        let segment = (existing.map(\.segment).max() ?? -1) + 1
+        return manifest.workloads.compactMap { name in
+            let last = existing.filter { $0.workload == name }.max { $0.elapsedSeconds < $1.elapsedSeconds }
+            let elapsed = last?.elapsedSeconds ?? 0
+            let remaining = manifest.durationSeconds - elapsed
+            guard remaining > manifest.intervalSeconds / 2 else { return nil }
+            return SoakProcessPlan(
+                workload: name, segment: segment, intervalSeconds: manifest.intervalSeconds,
+                checkpointSeconds: manifest.checkpointSeconds, settleSeconds: manifest.settleSeconds,
+                runSeconds: remaining, startElapsedSeconds: elapsed, startIterations: last?.iterations ?? 0,
+                warmupIterations: manifest.warmupIterations)
+        }
+    }
+
+    /// Runs `plans` to the end (or to a stop) and returns why it ended.
+    public func run(_ plans: [SoakProcessPlan], observer: @escaping Observer) async -> Outcome {
+        await withTaskGroup(of: Void.self) { group in
+            for plan in plans {
+                group.addTask { await self.runProcess(plan, observer: observer) }
+            }
+        }
+        return state.withLock { Outcome(stopReason: $0.stopReason, writeFailure: $0.writeFailure) }
+    }
+
+    /// Ends the soak early: every soaking process takes a last reading and exits.
+    public func stop(reason: String) {
+        let processes = state.withLock { state -> [Int32] in
+            if state.stopReason == nil { state.stopReason = reason }
+            return state.processes
+        }
+        for pid in processes { kill(pid, SIGTERM) }
+    }
+
+    /// Appends an event to `events.jsonl`.
+    public func record(_ event: SoakEvent) {
+        do {
+            var line = try JSONEncoder.sortedKeys.encode(event)
+            line.append(0x0A)
+            try eventsLog.append(line)
+        } catch {
+            state.withLock { if $0.writeFailure == nil { $0.writeFailure = "\(error)" } }
+        }
+    }
+
+    private func runProcess(_ plan: SoakProcessPlan, observer: @escaping Observer) async {
+        record(SoakEvent(
+            kind: plan.segment == 0 ? .started : .resumed, workload: plan.workload, segment: plan.segment,
+            elapsedSeconds: plan.startElapsedSeconds,
+            message: plan.segment == 0 ? "started" : "resumed at \(SoakDuration.clock(plan.startElapsedSeconds)) after \(plan.startIterations) iterations"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        let planJSON = (try? JSONEncoder.sortedKeys.encode(plan)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        process.arguments = [Self.subcommand, "--plan", planJSON, "--parent", "\(getpid())"]
+        process.environment = environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment, elapsedSeconds: plan.startElapsedSeconds,
+                             message: "cannot start '\(executable)': \(error.localizedDescription)"))
+            return
+        }
+        let pid = process.processIdentifier
+        let alreadyStopping = state.withLock { state -> Bool in
+            state.processes.append(pid)
+            return state.stopReason != nil
+        }
+        if alreadyStopping { kill(pid, SIGTERM) }
+
+        let tail = Mutex<[String]>([])
+        let lastElapsed = Mutex<Double>(plan.startElapsedSeconds)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let errorReader = Thread {
+                Self.readLines(errors.fileHandleForReading) { line in
+                    tail.withLock { lines in
+                        lines.append(String(line))
+                        if lines.count > 40 { lines.removeFirst() }
+                    }
+                }
+            }
+            errorReader.start()
+            let reader = Thread {
+                Self.readLines(output.fileHandleForReading) { line in
+                    guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else { return }
+                    lastElapsed.withLock { $0 = sample.elapsedSeconds }
+                    self.accept(sample, observer: observer)
+                }
+                process.waitUntilExit()
+                continuation.resume()
+            }
+            reader.start()
+        }
+        state.withLock { $0.processes.removeAll { $0 == pid } }
+        let stopping = state.withLock { $0.stopReason != nil }
+        let signalled = process.terminationReason == .uncaughtSignal
+        if process.terminationStatus != 0 && !(stopping && signalled && process.terminationStatus == SIGTERM) {
+            let lines = tail.withLock { $0 }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let said = (lines.first { $0.contains("rror") } ?? lines.last).map { ": \($0)" } ?? ""
+            let how = signalled ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
+                             elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
+        }
+    }
+
+    private func accept(_ sample: SoakSample, observer: Observer) {
+        let alerts: [SoakAlertMonitor.Alert]
+        do {
+            try samplesLog.append(try sample.jsonLine())
+            alerts = state.withLock { state in
+                state.lastElapsed = max(state.lastElapsed, sample.elapsedSeconds)
+                return state.monitor.observe(sample)
+            }
+        } catch {
+            state.withLock { if $0.writeFailure == nil { $0.writeFailure = "\(error)" } }
+            stop(reason: "a reading could not be written: \(error)")
+            return
+        }
+        for alert in alerts {
+            record(SoakEvent(kind: .alert, workload: alert.workload, segment: sample.segment,
+                             elapsedSeconds: sample.elapsedSeconds, message: alert.message))
+        }
+        observer(sample, alerts)
+        if !alerts.isEmpty && manifest.alerts.stopOnAlert {
+            stop(reason: "stopped on alert: \(alerts[0].message)")
+        }
+    }
+
+    /// The recent growth rate of a workload, for progress lines.
+    public func recentBytesPerHour(_ workload: String) -> Double? {
+        state.withLock { $0.monitor.recentBytesPerHour(workload) }
+    }
+
+    /// The latest soak time read from any process.
+    public var elapsedSeconds: Double { state.withLock { $0.lastElapsed } }
+
+    private static func readLines(_ handle: FileHandle, _ body: (Substring) -> Void) {
+        var pending = Data()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                pending.removeSubrange(pending.startIndex...newline)
+                body(Substring(line))
+            }
+        }
+        if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
+    }
+}
+
+extension JSONEncoder {
+    /// Compact JSON with sorted keys, for lines of a log.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

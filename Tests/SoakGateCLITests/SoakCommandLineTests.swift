@@ -1,0 +1,49 @@
+import CommandTestSupport
+import Foundation
+import XCTest
+
+/// `soakgate soak` refuses bad input with one line and exit 2, before anything on disk changes.
+final class SoakCommandLineTests: XCTestCase {
+    func testBadSoakInputIsOneLineExitTwoAndChangesNothing() throws {
+        let root = try Command.temporaryDirectory(self)
+        let notASoak = root + "/not-a-soak"
+        try FileManager.default.createDirectory(atPath: notASoak, withIntermediateDirectories: true)
+        try "hello\n".write(toFile: notASoak + "/notes.txt", atomically: true, encoding: .utf8)
+        let leak = "planted-soak.slow-leak"
+        let cases: [([String], String)] = [
+            (["soak", "--workload", leak, "--duration", "two hours", "--out", root + "/a"], "'two hours' is not a duration"),
+            (["soak", "--workload", leak, "--duration", "10x", "--out", root + "/a"], "unknown unit 'x'"),
+            (["soak", "--workload", leak, "--interval", "0s", "--out", root + "/a"], "more than zero"),
+            (["soak", "--workload", leak, "--duration", "1m", "--interval", "2m", "--out", root + "/a"], "longer than --duration"),
+            (["soak", "--workload", leak, "--duration", "1m", "--out", notASoak], "is not empty"),
+            (["soak", "--workload", leak, "--out", root + "/a", "--listen", "0.0.0.0:9464"], "not a loopback address"),
+            (["soak", "--resume", notASoak], "is not a soak directory"),
+            (["soak", "--resume", root + "/missing"], "does not exist"),
+            (["soak", "--resume", notASoak, "--duration", "1h"], "cannot be changed on --resume"),
+            (["report", notASoak], "is not a soak directory"),
+        ]
+        for (arguments, expected) in cases {
+            let outcome = try Command.run("soakgate", arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.standardError)")
+            let lines = outcome.standardError.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(arguments): \(outcome.standardError)")
+            XCTAssertTrue(outcome.standardError.contains(expected), "\(arguments): \(outcome.standardError)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/a"), "a refused soak creates nothing")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: notASoak), ["notes.txt"])
+    }
+
+    func testResumingWithAnotherWorkloadSetIsRefusedAndChangesNothing() throws {
+        let out = try Command.temporaryDirectory(self) + "/soak"
+        let first = try Command.run("soakgate", ["soak", "--workload", "planted-soak.paced-clean", "--duration", "2s", "--interval", "1s", "--warmup", "0", "--out", out])
+        XCTAssertNotEqual(first.status, 2, first.standardError)
+        let before = try String(contentsOfFile: out + "/samples.jsonl", encoding: .utf8)
+        let outcome = try Command.run("soakgate", ["soak", "--resume", out, "--workload", "planted-soak.slow-leak"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertTrue(outcome.standardError.contains("belongs to planted-soak.paced-clean"), outcome.standardError)
+        XCTAssertEqual(try String(contentsOfFile: out + "/samples.jsonl", encoding: .utf8), before)
+        let again = try Command.run("soakgate", ["soak", "--workload", "planted-soak.paced-clean", "--duration", "2s", "--interval", "1s", "--out", out])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.standardError.contains("already holds a soak"), again.standardError)
+    }
+}

@@ -58,6 +58,38 @@ public enum Gate {
         }
     }
 
+    /// The gate on a soak report: a leak beyond the tolerated bytes per hour is rejected unless
+    /// the policy expects it; an inconclusive workload (too few readings) is rejected, since it
+    /// proves nothing; a step is named but not rejected.
+    public static func evaluate(_ report: SoakReport, policy: GatePolicy) -> [GateDecision] {
+        report.workloads.map { workload in
+            let expect = policy.rule(for: workload.name).expect
+            let tolerated = policy.toleratedBytesPerHour(for: workload.name)
+            let rate = (workload.bytesPerHour ?? 0)
+            let verdict: Verdict = workload.verdict == .leak ? .leak : workload.verdict == .crashed ? .crashed : .pass
+            func decision(_ outcome: GateDecision.Outcome, _ reason: String) -> GateDecision {
+                GateDecision(workload: workload.name, verdict: verdict, outcome: outcome, reason: reason)
+            }
+            let perHour = ByteCount.format(rate) + "/h"
+            switch workload.verdict {
+            case .crashed:
+                return decision(.crashed, workload.failures.first ?? workload.evidence)
+            case .inconclusive:
+                return decision(.rejected, "inconclusive: \(workload.evidence)")
+            case .leak where expect == .leak:
+                return decision(.expectedLeak, "leaks as the policy expects (\(perHour))")
+            case .pass where expect == .leak:
+                return decision(.rejected, "the policy expects a leak and none was found")
+            case .leak where rate > tolerated:
+                return decision(.rejected, "grows \(perHour), beyond the \(ByteCount.format(tolerated))/h the policy tolerates")
+            case .leak, .pass:
+                let step = workload.steps.max { abs($0.bytes) < abs($1.bytes) }
+                    .map { "; a step of \(ByteCount.format($0.bytes)) at \(SoakDuration.clock($0.toSeconds))" } ?? ""
+                return decision(.accepted, (workload.verdict == .pass ? "no leak" : "\(perHour), within the policy") + step)
+            }
+        }
+    }
+
     /// 3 if a workload crashed, else 1 if one was rejected, else 0.
     public static func exitCode(_ decisions: [GateDecision]) -> Int32 {
         if decisions.contains(where: { $0.outcome == .crashed }) { return 3 }

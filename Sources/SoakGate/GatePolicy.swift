@@ -23,6 +23,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         /// `leak` for a workload that must leak (a planted case); `pass` (the default) otherwise.
         public var expect: Verdict?
         public var toleratedBytesPerIteration: Double?
+        /// For soak reports: growth per hour of soak time that is accepted.
+        public var toleratedBytesPerHour: Double?
         public var allowedGrowth: [GrowthClass]?
     }
 
@@ -34,6 +36,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
     }
 
     public var toleratedBytesPerIteration: Double?
+    /// For soak reports: growth per hour of soak time that is accepted (default 0).
+    public var toleratedBytesPerHour: Double?
     public var allowedGrowth: [GrowthClass]?
     public var workloads: [WorkloadRule]?
     public var baseline: BaselineRule?
@@ -50,18 +54,24 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         )
     }
 
+    /// The bytes per hour a soaked workload may grow by: the first matching entry's, else the top level's, else 0.
+    public func toleratedBytesPerHour(for name: String) -> Double {
+        let entry = workloads?.first { WorkloadSelection.matches(name, pattern: $0.match) }
+        return entry?.toleratedBytesPerHour ?? toleratedBytesPerHour ?? 0
+    }
+
     /// Reads a policy, refusing unknown keys and bad values with one line that names them.
     public static func read(from data: Data, path: String) throws -> GatePolicy {
         guard let object = try? JSONSerialization.jsonObject(with: data), let top = object as? [String: Any] else {
             throw PolicyError(path: path, reason: "is not a JSON object")
         }
-        try checkKeys(top, known: ["toleratedBytesPerIteration", "allowedGrowth", "workloads", "baseline"], at: "the top level", path: path)
+        try checkKeys(top, known: ["toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "workloads", "baseline"], at: "the top level", path: path)
         if let entries = top["workloads"] as? [Any] {
             for (index, entry) in entries.enumerated() {
                 guard let entry = entry as? [String: Any] else {
                     throw PolicyError(path: path, reason: "workloads[\(index)] is not an object")
                 }
-                try checkKeys(entry, known: ["match", "expect", "toleratedBytesPerIteration", "allowedGrowth"], at: "workloads[\(index)]", path: path)
+                try checkKeys(entry, known: ["match", "expect", "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth"], at: "workloads[\(index)]", path: path)
                 guard entry["match"] is String else {
                     throw PolicyError(path: path, reason: "workloads[\(index)] has no \"match\" pattern")
                 }
@@ -76,7 +86,7 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         do {
             let policy = try JSONDecoder().decode(GatePolicy.self, from: data)
             let tolerances = [policy.toleratedBytesPerIteration, policy.baseline?.relativeTolerance, policy.baseline?.absoluteToleranceBytesPerIteration]
-                + (policy.workloads ?? []).map(\.toleratedBytesPerIteration)
+                + (policy.workloads ?? []).flatMap { [$0.toleratedBytesPerIteration, $0.toleratedBytesPerHour] } + [policy.toleratedBytesPerHour]
             if tolerances.contains(where: { ($0 ?? 0) < 0 }) {
                 throw PolicyError(path: path, reason: "has a negative tolerance; tolerances are 0 or more")
             }

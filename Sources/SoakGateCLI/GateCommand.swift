@@ -44,23 +44,42 @@ struct GateOptions: ParsableArguments {
 struct GateCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "Applies a policy (and an optional baseline) to a leak report; exits non-zero to block a merge.",
+        abstract: "Applies a policy (and an optional baseline) to a leak or soak report; exits non-zero to block a merge.",
         discussion: """
-            Example: soakgate gate reports/leak-report.json --policy ci/soakgate-policy.json --baseline main/leak-report.json
+            Examples:
+              soakgate gate reports/leak-report.json --policy ci/soakgate-policy.json --baseline main/leak-report.json
+              soakgate gate reports/nightly-soak/soak-report.json --policy ci/soakgate-policy.json
+            A soak report is judged against the policy's toleratedBytesPerHour (default 0); an inconclusive \
+            workload is rejected.
             Exit codes: 0 within the policy, 1 a leak or regression the policy rejects (or an expected leak missing), \
             2 a report or policy that cannot be used, 3 a workload crashed.
             """
     )
 
-    @Argument(help: ArgumentHelp("The leak-report.json to judge.", valueName: "report"))
+    @Argument(help: ArgumentHelp("The leak-report.json (from check) or soak-report.json (from soak) to judge.", valueName: "report"))
     var report: String
 
     @OptionGroup var options: GateOptions
 
     func execute(_ context: CommandContext) async throws -> Int32 {
         let data = try InputFile.read(report, what: "report")
+        if Self.isSoakReport(data) {
+            guard options.baseline == nil else {
+                throw CommandError(exitCode: 2, description: "--baseline compares leak reports; a soak report ('\(report)') is judged by the policy alone")
+            }
+            let soak = try SoakReport.read(from: data, path: report)
+            return GateOptions.report(Gate.evaluate(soak, policy: try options.load().0))
+        }
         let leakReport = try LeakReport.read(from: data, path: report)
         let (policy, baseline) = try options.load()
         return GateOptions.report(Gate.evaluate(leakReport, policy: policy, baseline: baseline))
+    }
+}
+
+extension GateCommand {
+    /// Whether `data` is a soak report (`"kind": "soak"`) rather than a leak report.
+    static func isSoakReport(_ data: Data) -> Bool {
+        struct Kind: Decodable { var kind: String? }
+        return (try? JSONDecoder().decode(Kind.self, from: data))?.kind == "soak"
     }
 }

@@ -27,7 +27,8 @@ struct SoakCommand: RunnableCommand {
     )
 
     @Option(name: .customLong("workload"), parsing: .upToNextOption, help: ArgumentHelp(
-        "Workload names or patterns ('*' matches any run of characters); each soaks in its own process.", valueName: "name"))
+        "Workload names or patterns ('*' matches any run of characters); each soaks in its own process.",
+        discussion: "Without it, every workload except those 'soakgate list' marks as only when named.", valueName: "name"))
     var workloads: [String] = []
 
     @Option(help: ArgumentHelp("How long to soak: 90s, 10m, 24h, 1h30m. Default 24h.", valueName: "duration"))
@@ -89,7 +90,6 @@ struct SoakCommand: RunnableCommand {
             }
         } else {
             guard out != nil else { throw ValidationError("missing --out DIR (or --resume DIR to continue a soak)") }
-            guard !workloads.isEmpty else { throw ValidationError("name the workloads to soak with --workload NAME (see 'soakgate list')") }
             _ = try manifestSettings()
         }
         if let listen { _ = try Self.parseListen(listen, publicly: listenPublicly) }
@@ -203,7 +203,12 @@ struct SoakCommand: RunnableCommand {
     /// Creates OUT with its manifest, refusing a directory that holds anything.
     private func createSoak(_ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
         let out = self.out!
-        let selected = try WorkloadSelection(patterns: workloads).select(from: context.workloads)
+        let selected = workloads.isEmpty
+            ? context.workloads.filter(\.runsByDefault)
+            : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
+        guard !selected.isEmpty else {
+            throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
+        }
         let settings = try manifestSettings()
         let directory = SoakDirectory(path: out)
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {

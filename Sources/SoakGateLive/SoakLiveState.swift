@@ -32,21 +32,26 @@ public final class SoakLiveState: Sendable {
     private let metrics: [String: WorkloadMetrics]
     private let state = Mutex<[String: Workload]>([:])
 
+    /// `soakgate_soak_<metric>_<unit>`, with its help text.
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "soakgate", subsystem: "soak", metricName: metric, unitName: unit, helpText: help)
+    }
+
     public init(manifest: SoakManifest) {
         self.manifest = manifest
-        registry.makeGauge(name: "soakgate_soak_duration_seconds", help: "Planned length of the soak.").set(to: manifest.durationSeconds)
-        elapsed = registry.makeGauge(name: "soakgate_soak_elapsed_seconds", help: "Soak time reached by the latest reading.")
+        registry.makeGauge(descriptor: Self.name("duration", "seconds", "Planned length of the soak."), labels: []).set(to: manifest.durationSeconds)
+        elapsed = registry.makeGauge(descriptor: Self.name("elapsed", "seconds", "Soak time reached by the latest reading."), labels: [])
         var metrics: [String: WorkloadMetrics] = [:]
         for name in manifest.workloads {
             let labels = [("workload", name)]
             metrics[name] = WorkloadMetrics(
-                live: registry.makeGauge(name: "soakgate_soak_live_bytes", labels: labels, help: "jemalloc stats.allocated of the soaking process."),
-                retained: registry.makeGauge(name: "soakgate_soak_retained_bytes", labels: labels, help: "Live bytes gained since the soak began."),
-                resident: registry.makeGauge(name: "soakgate_soak_allocator_resident_bytes", labels: labels, help: "jemalloc stats.resident."),
-                processResident: registry.makeGauge(name: "soakgate_soak_process_resident_bytes", labels: labels, help: "Resident set size of the soaking process."),
-                rate: registry.makeGauge(name: "soakgate_soak_bytes_per_hour", labels: labels, help: "Theil-Sen growth rate over the alert window."),
-                iterations: registry.makeCounter(name: "soakgate_soak_iterations_total", labels: labels, help: "Iterations completed."),
-                samples: registry.makeCounter(name: "soakgate_soak_samples_total", labels: labels, help: "Readings taken."))
+                live: registry.makeGauge(descriptor: Self.name("live", "bytes", "jemalloc stats.allocated of the soaking process."), labels: labels),
+                retained: registry.makeGauge(descriptor: Self.name("retained", "bytes", "Live bytes gained since the soak began."), labels: labels),
+                resident: registry.makeGauge(descriptor: Self.name("allocator_resident", "bytes", "jemalloc stats.resident."), labels: labels),
+                processResident: registry.makeGauge(descriptor: Self.name("process_resident", "bytes", "Resident set size of the soaking process."), labels: labels),
+                rate: registry.makeGauge(descriptor: Self.name("bytes_per", "hour", "Theil-Sen growth rate over the alert window."), labels: labels),
+                iterations: registry.makeCounter(descriptor: Self.name("iterations", "total", "Iterations completed."), labels: labels),
+                samples: registry.makeCounter(descriptor: Self.name("samples", "total", "Readings taken."), labels: labels))
         }
         self.metrics = metrics
     }
@@ -89,8 +94,8 @@ public final class SoakLiveState: Sendable {
         metrics.samples.increment()
         for alert in alerts {
             registry.makeCounter(
-                name: "soakgate_soak_alerts_total", labels: [("workload", alert.workload), ("kind", alert.kind.rawValue)],
-                help: "Alerts raised.").increment()
+                descriptor: Self.name("alerts", "total", "Alerts raised."),
+                labels: [("workload", alert.workload), ("kind", alert.kind.rawValue)]).increment()
         }
     }
 

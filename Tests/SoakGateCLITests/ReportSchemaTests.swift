@@ -5,21 +5,28 @@ import XCTest
 /// Real reports, from the real executables, validate against the committed JSON Schema
 /// (checked by Python's jsonschema, a dev tool installed by ci/install-deps.sh).
 final class ReportSchemaTests: XCTestCase {
-    static let schema = URL(fileURLWithPath: #filePath)
+    static let schemas = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("reports/schema/leak-report.schema.json").path
+        .appendingPathComponent("reports/schema")
+    static let schema = schemas.appendingPathComponent("leak-report.schema.json").path
+    static let soakSchema = schemas.appendingPathComponent("soak-report.schema.json").path
 
-    private func validate(_ report: String) throws -> Command.Outcome {
+    /// Validates `report` against `schema`; the soak schema takes shared shapes from the leak
+    /// report's, which is registered by its `$id` so nothing is fetched.
+    private func validate(_ report: String, schema: String = ReportSchemaTests.schema) throws -> Command.Outcome {
         let script = """
-            import json, sys, jsonschema
+            import json, sys, jsonschema, referencing
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft202012Validator.check_schema(schema)
-            jsonschema.validate(json.load(open(sys.argv[2])), schema, format_checker=jsonschema.FormatChecker())
+            shared = json.load(open(sys.argv[3]))
+            registry = referencing.Registry().with_resource(shared["$id"], referencing.Resource.from_contents(shared))
+            validator = jsonschema.Draft202012Validator(schema, registry=registry, format_checker=jsonschema.FormatChecker())
+            validator.validate(json.load(open(sys.argv[2])))
             print("valid")
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, Self.schema, report]
+        process.arguments = ["python3", "-c", script, schema, report, Self.schema]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -41,6 +48,20 @@ final class ReportSchemaTests: XCTestCase {
         _ = try Command.run("soakgate-fixtures", ["check", "--workload", "fixture.*", "--timeout", "3", "--jobs", "2", "--out", out])
         let outcome = try validate(out + "/leak-report.json")
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
+    }
+
+    func testSoakReportMatchesItsSchema() throws {
+        let out = try Command.temporaryDirectory(self) + "/soak"
+        let soak = try Command.run("soakgate", [
+            "soak", "--workload", "planted-soak.slow-leak", "planted-soak.paced-clean", "--duration", "4s", "--interval", "200ms",
+            "--warmup", "0", "--out", out,
+        ])
+        XCTAssertNotEqual(soak.status, 2, soak.standardError)
+        let outcome = try validate(out + "/soak-report.json", schema: Self.soakSchema)
+        XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
+        let broken = out + "/broken.json"
+        try Data(#"{"schemaVersion": 1, "kind": "soak", "workloads": [{"name": "x", "verdict": "leaky"}]}"#.utf8).write(to: URL(fileURLWithPath: broken))
+        XCTAssertNotEqual(try validate(broken, schema: Self.soakSchema).status, 0)
     }
 
     func testSchemaRejectsAReportThatBreaksIt() throws {

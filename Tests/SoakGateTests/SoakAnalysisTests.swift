@@ -161,3 +161,41 @@ final class SoakFilesTests: XCTestCase {
         XCTAssertTrue(repaired.unreadableLines.isEmpty)
     }
 }
+
+final class SoakGateDecisionTests: XCTestCase {
+    private func report(_ series: [String: (Int) -> Int], readings: Int = 60) -> SoakReport {
+        let manifest = SoakManifest(
+            workloads: Array(series.keys), durationSeconds: 600, intervalSeconds: 10, checkpointSeconds: 600,
+            settleSeconds: 0, warmupIterations: 0, alerts: SoakAlertPolicy(), stepThresholdBytes: 1_048_576,
+            toleratedBytesPerHour: 0, mallocConf: "tcache:false", startedAt: "2026-11-22T00:00:00Z", sizeClasses: [])
+        let samples = series.keys.sorted().flatMap { name in
+            (0..<readings).map { index in
+                SoakSample(
+                    workload: name, segment: 0, kind: .interval, elapsedSeconds: Double(index) * 10, iterations: index,
+                    liveBytes: series[name]!(index), activeBytes: 0, residentBytes: 0, processResidentBytes: 0,
+                    meanIterationSeconds: nil, maxIterationSeconds: nil, sizeClassCounts: nil)
+            }
+        }
+        return SoakAnalysis.report(
+            SoakDirectory.Contents(manifest: manifest, samples: samples, events: [], unreadableLines: []),
+            tool: .init(name: "soakgate", version: "test"), state: "finished")
+    }
+
+    func testTheGateRejectsAnUnexpectedSoakLeakAndAcceptsAnExpectedOne() throws {
+        let soak = report(["app.cache": { 1000 + 64 * $0 }, "app.clean": { _ in 1000 }, "canary.leak": { 1000 + 64 * $0 }])
+        var policy = GatePolicy()
+        policy.workloads = [GatePolicy.WorkloadRule(match: "canary.*", expect: .leak)]
+        let decisions = Dictionary(uniqueKeysWithValues: Gate.evaluate(soak, policy: policy).map { ($0.workload, $0.outcome) })
+        XCTAssertEqual(decisions, ["app.cache": .rejected, "app.clean": .accepted, "canary.leak": .expectedLeak])
+
+        policy.toleratedBytesPerHour = 64 * 360 * 2  // twice the 23 KiB/h it grows by
+        XCTAssertEqual(Gate.evaluate(soak, policy: policy).first { $0.workload == "app.cache" }?.outcome, .accepted)
+    }
+
+    func testTheGateRejectsAnInconclusiveSoak() {
+        let soak = report(["short": { _ in 1000 }], readings: 3)
+        let decision = Gate.evaluate(soak, policy: GatePolicy()).first
+        XCTAssertEqual(decision?.outcome, .rejected)
+        XCTAssertTrue(decision?.reason.hasPrefix("inconclusive") == true, decision?.reason ?? "")
+    }
+}

@@ -133,6 +133,7 @@ public final class SoakSupervisor: Sendable {
 
         let tail = Mutex<[String]>([])
         let lastElapsed = Mutex<Double>(plan.startElapsedSeconds)
+        let hung = startWatchdog(process, plan: plan)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let errorReader = Thread {
                 Self.readLines(errors.fileHandleForReading) { line in
@@ -160,10 +161,36 @@ public final class SoakSupervisor: Sendable {
         if process.terminationStatus != 0 && !(stopping && signalled && process.terminationStatus == SIGTERM) {
             let lines = tail.withLock { $0 }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             let said = (lines.first { $0.contains("rror") } ?? lines.last).map { ": \($0)" } ?? ""
-            let how = signalled ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+            let how = hung.value.load(ordering: .relaxed)
+                ? "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed"
+                : signalled ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
             record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
                              elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
         }
+    }
+
+    /// How long past its deadline, or past a stop, a soaking process may take to end (an
+    /// iteration in progress, the last reading, tear-down) before it is killed.
+    static let graceSeconds = 60.0
+
+    /// Kills a process that outlives its plan or a stop by ``graceSeconds``; the flag says it did.
+    private func startWatchdog(_ process: Process, plan: SoakProcessPlan) -> KilledFlag {
+        let killed = KilledFlag()
+        let deadline = Date().addingTimeInterval(plan.runSeconds + plan.settleSeconds + Self.graceSeconds)
+        Thread {
+            var stoppedAt: Date?
+            while process.isRunning {
+                if stoppedAt == nil && self.state.withLock({ $0.stopReason != nil }) { stoppedAt = Date() }
+                let limit = stoppedAt.map { min(deadline, $0.addingTimeInterval(Self.graceSeconds)) } ?? deadline
+                if Date() >= limit {
+                    killed.value.store(true, ordering: .relaxed)
+                    kill(process.processIdentifier, SIGKILL)
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }.start()
+        return killed
     }
 
     private func accept(_ sample: SoakSample, observer: Observer) {
@@ -211,6 +238,11 @@ public final class SoakSupervisor: Sendable {
         }
         if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
     }
+}
+
+/// Set by a watchdog that had to kill its process.
+final class KilledFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 extension JSONEncoder {

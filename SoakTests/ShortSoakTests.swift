@@ -4,12 +4,12 @@ import SoakGate
 import XCTest
 
 /// Short soaks of the real `soakgate soak`: each workload in its own process, readings on disk,
-/// the live page served. Their length comes from `SOAKGATE_SOAK_SECONDS` (default 60; the step
+/// the live page served. Their length comes from `SOAKGATE_SOAK_SECONDS` (default 120; the step
 /// workload takes its 4 MiB 20 s in, so less than 35 leaves the step unseen). The nightly job
 /// runs the 24-hour version with `ci/nightly-soak.sh`.
 final class ShortSoakTests: XCTestCase {
     static var soakSeconds: Int {
-        Int(ProcessInfo.processInfo.environment["SOAKGATE_SOAK_SECONDS"] ?? "") ?? 60
+        Int(ProcessInfo.processInfo.environment["SOAKGATE_SOAK_SECONDS"] ?? "") ?? 120
     }
 
     func testShortSoakFlagsTheSlowLeakPassesCleanWorkAndFindsTheStep() throws {

@@ -38,27 +38,15 @@ enum ChildProcess {
         let reader = pipe.fileHandleForReading
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let readerThread = Thread {
-                var pending = Data()
-                while true {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    pending.append(chunk)
-                    while let newline = pending.firstIndex(of: 0x0A) {
-                        let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                        pending.removeSubrange(pending.startIndex...newline)
-                        if let progress = ProgressWriter.parse(Substring(line)) {
-                            onProgress(progress.iterations, progress.retainedBytes)
-                        } else {
-                            tail.withLock { lines in
-                                lines.append(line)
-                                if lines.count > tailLines { lines.removeFirst(lines.count - tailLines) }
-                            }
+                LineReader.readLines(reader) { line in
+                    if let progress = ProgressWriter.parse(line) {
+                        onProgress(progress.iterations, progress.retainedBytes)
+                    } else {
+                        tail.withLock { lines in
+                            lines.append(String(line))
+                            if lines.count > tailLines { lines.removeFirst(lines.count - tailLines) }
                         }
                     }
-                }
-                if !pending.isEmpty {
-                    let line = String(decoding: pending, as: UTF8.self)
-                    tail.withLock { $0.append(line) }
                 }
                 process.waitUntilExit()
                 continuation.resume()
@@ -85,5 +73,25 @@ enum ChildProcess {
             timedOut: timedOut.load(ordering: .relaxed),
             outputTail: tail.withLock { $0 },
             seconds: seconds)
+    }
+}
+
+/// Splits what a pipe delivers into lines, as it arrives.
+enum LineReader {
+    /// Calls `body` with each line (without its newline) until end of file; a last line without
+    /// a newline is passed too.
+    static func readLines(_ handle: FileHandle, _ body: (Substring) -> Void) {
+        var pending = Data()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                pending.removeSubrange(pending.startIndex...newline)
+                body(Substring(line))
+            }
+        }
+        if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
     }
 }

@@ -1,23 +1,36 @@
 import Foundation
 
-extension LeakReport {
-    /// Pretty, key-sorted JSON: the same report always gives the same bytes.
-    public func jsonData() throws -> Data {
+/// How reports are written and read: pretty, key-sorted JSON (the same report always gives the
+/// same bytes), with infinities and NaN as strings.
+enum ReportJSON {
+    static func encode<Report: Encodable>(_ report: Report) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        var data = try encoder.encode(self)
+        var data = try encoder.encode(report)
         data.append(0x0A)
         return data
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+}
+
+extension LeakReport {
+    /// Pretty, key-sorted JSON: the same report always gives the same bytes.
+    public func jsonData() throws -> Data {
+        try ReportJSON.encode(self)
     }
 
     /// Reads a report, refusing one from a newer schema.
     public static func read(from data: Data, path: String) throws -> LeakReport {
         struct VersionOnly: Decodable { var schemaVersion: Int }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let decoder = ReportJSON.decoder()
         guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
             throw ReportReadError(path: path, reason: data.isEmpty ? "is empty" : "is not valid JSON (truncated, or another format)")
         }

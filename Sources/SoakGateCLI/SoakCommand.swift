@@ -188,10 +188,12 @@ struct SoakCommand: RunnableCommand {
         signals.forEach { $0.cancel() }
         await server?.shutdown()
 
-        let ended = outcome.stopReason.map { "stopped: \($0)" } ?? "finished"
-        supervisor.record(SoakEvent(
-            kind: outcome.stopReason == nil ? .finished : .stopped, workload: "", segment: plans.first?.segment ?? 0,
-            elapsedSeconds: supervisor.elapsedSeconds, message: ended))
+        if !plans.isEmpty {
+            let ended = outcome.stopReason.map { "stopped: \($0)" } ?? "finished"
+            supervisor.record(SoakEvent(
+                kind: outcome.stopReason == nil ? .finished : .stopped, workload: "", segment: plans[0].segment,
+                elapsedSeconds: supervisor.elapsedSeconds, message: ended))
+        }
         let report = try ReportCommand.writeReport(directory)
         if let failure = outcome.writeFailure {
             throw CommandError(exitCode: 2, description: "the soak stopped because a reading could not be written: \(failure)")

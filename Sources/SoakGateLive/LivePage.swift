@@ -1,32 +1,15 @@
+import SoakGateReports
+
 /// The live page of a running soak: one self-contained HTML file whose script fetches
 /// `/timeline.json` every interval and redraws a timeline of retained bytes per workload.
 /// Workload names are set as text, never as markup.
 enum LivePage {
     static let html = """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>SoakGate live soak</title>
-    <style>
-    body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2330; }
-    h1 { font-size: 22px; margin-bottom: 4px; }
-    .meta { color: #5b6475; }
-    table { border-collapse: collapse; margin: 8px 0; }
-    th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e6e9ef; }
-    th { background: #f4f6f9; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    svg .plot { fill: #fbfcfe; stroke: #c9ced8; }
-    svg .grid { stroke: #e3e7ee; }
-    svg .tick { font-size: 11px; fill: #5b6475; }
-    .alert { color: #8c1b13; }
-    </style>
-    </head>
+    \(ReportPage.head(title: "SoakGate live soak"))
     <body>
     <h1>SoakGate live soak</h1>
     <p class="meta" id="status">waiting for the first reading…</p>
-    <svg id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 320" width="960" height="320" role="img"></svg>
+    <svg id="chart" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 320" width="960" height="320" role="img"></svg>
     <table id="table"><thead><tr><th></th><th>workload</th><th>iterations</th><th>live</th><th>retained</th><th>recent growth</th></tr></thead><tbody></tbody></table>
     <div id="alerts"></div>
     <p class="meta">Prometheus metrics: <a href="/metrics">/metrics</a> · data: <a href="/timeline.json">/timeline.json</a></p>
@@ -82,7 +65,7 @@ enum LivePage {
           const td = document.createElement("td"); td.textContent = String(v); if (num) td.className = "num"; row.appendChild(td);
         }
         body.appendChild(row);
-        for (const a of w.alerts) { const p = document.createElement("p"); p.className = "alert"; p.textContent = "alert: " + a; alerts.appendChild(p); }
+        for (const a of w.alerts) { const p = document.createElement("p"); p.className = "leak"; p.textContent = "alert: " + a; alerts.appendChild(p); }
       });
       document.getElementById("status").textContent = "soak time " + clock(t.elapsedSeconds) + " of " + clock(t.durationSeconds) +
         " · reading every " + t.intervalSeconds + " s · updated " + new Date().toLocaleTimeString();

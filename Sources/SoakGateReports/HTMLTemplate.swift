@@ -2,7 +2,21 @@
 /// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`.
 /// No scripts, fonts or other files: the page is complete on its own.
 enum HTMLTemplate {
-    /// The style sheet both reports share.
+    /// The start of every page up to `<body>`: the same metadata and style sheet.
+    static func head(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        \(style)
+        </head>
+        """
+    }
+
+    /// The style sheet every page shares.
     static let style = """
     <style>
     body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2330; }
@@ -35,14 +49,7 @@ enum HTMLTemplate {
     """
 
     static let report = """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>SoakGate leak report</title>
-    \(style)
-    </head>
+    \(head(title: "SoakGate leak report"))
     <body>
     <h1>SoakGate leak report</h1>
     <p class="meta">{{tool}} (Swift {{swiftVersion}}) · started {{startedAt}} · {{host}} · MALLOC_CONF={{mallocConf}}<br>
@@ -108,4 +115,10 @@ enum HTMLTemplate {
     </html>
 
     """
+}
+
+/// The reports' page frame for other pages of the tool (a soak's live page), so they look alike.
+public enum ReportPage {
+    /// `<!DOCTYPE html>` … `</head>` with the reports' style sheet.
+    public static func head(title: String) -> String { HTMLTemplate.head(title: title) }
 }

@@ -2,14 +2,7 @@
 /// only the charts (numbers and fixed labels, from ``SVGChart``) go in as `{{{chart}}}`.
 enum SoakHTMLTemplate {
     static let report = """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>SoakGate soak report</title>
-    \(HTMLTemplate.style)
-    </head>
+    \(HTMLTemplate.head(title: "SoakGate soak report"))
     <body>
     <h1>SoakGate soak report</h1>
     <p class="meta">{{tool}} (Swift {{swiftVersion}}) · started {{startedAt}} · {{state}} · MALLOC_CONF={{mallocConf}}<br>

@@ -34,6 +34,7 @@ await SoakGateMain.run(workloads: [
         let scratch = [UInt8](repeating: 2, count: 64)
         precondition(scratch.count == 64)
     },
+    WorkloadDefinition("fixture.trickle", summary: "keeps 16 B at SOAKGATE_TRICKLE_BYTES_PER_HOUR, every 10 ms", runsByDefault: false) { TrickleLeak() },
     WorkloadDefinition("fixture.throws", summary: "throws on the first iteration", runsByDefault: false) {
         throw FixtureError()
     },

@@ -29,29 +29,9 @@ public struct Command {
         return url.path
     }
 
+    /// Runs `product` to its end.
     public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path(of: product))
-        process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
-        merged.removeValue(forKey: "MALLOC_CONF")
-        for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cmd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: out, encoding: .utf8),
-            standardError: try String(contentsOf: err, encoding: .utf8))
+        try RunningCommand(product, arguments, environment: environment).wait()
     }
 
     public static func temporaryDirectory(_ test: XCTestCase) throws -> String {

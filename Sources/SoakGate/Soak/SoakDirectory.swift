@@ -150,19 +150,7 @@ public final class DurableLog: @unchecked Sendable {
     public func append(_ data: Data) throws {
         lock.lock()
         defer { lock.unlock() }
-        var failure: String?
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = AtomicFile.writeAll(data, to: descriptor)
         if failure == nil && fdatasync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         if let failure { throw AtomicFile.WriteError(path: path, reason: failure) }
     }

@@ -43,21 +43,13 @@ public struct SoakReport: Sendable, Equatable, Codable {
 
     /// Pretty, key-sorted JSON.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try ReportJSON.encode(self)
     }
 
     /// Reads a soak report, refusing a newer schema.
     public static func read(from data: Data, path: String) throws -> SoakReport {
         struct Header: Decodable { var schemaVersion: Int; var kind: String? }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let decoder = ReportJSON.decoder()
         guard let header = try? decoder.decode(Header.self, from: data), header.kind == "soak" else {
             throw ReportReadError(path: path, reason: "is not a SoakGate soak report")
         }

@@ -136,7 +136,7 @@ public final class SoakSupervisor: Sendable {
         let hung = startWatchdog(process, plan: plan)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let errorReader = Thread {
-                Self.readLines(errors.fileHandleForReading) { line in
+                LineReader.readLines(errors.fileHandleForReading) { line in
                     tail.withLock { lines in
                         lines.append(String(line))
                         if lines.count > 40 { lines.removeFirst() }
@@ -145,7 +145,7 @@ public final class SoakSupervisor: Sendable {
             }
             errorReader.start()
             let reader = Thread {
-                Self.readLines(output.fileHandleForReading) { line in
+                LineReader.readLines(output.fileHandleForReading) { line in
                     guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else { return }
                     lastElapsed.withLock { $0 = sample.elapsedSeconds }
                     self.accept(sample, observer: observer)
@@ -223,21 +223,6 @@ public final class SoakSupervisor: Sendable {
 
     /// The latest soak time read from any process.
     public var elapsedSeconds: Double { state.withLock { $0.lastElapsed } }
-
-    private static func readLines(_ handle: FileHandle, _ body: (Substring) -> Void) {
-        var pending = Data()
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                body(Substring(line))
-            }
-        }
-        if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
-    }
 }
 
 /// Set by a watchdog that had to kill its process.

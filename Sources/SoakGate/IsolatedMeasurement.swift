@@ -131,10 +131,7 @@ public struct IsolatedMeasurement: Sendable {
     static func describe(_ exit: ChildExit, timeoutSeconds: Double) -> String {
         // Swift's crash handler prints a backtrace after the message; the message is the line
         // that says what went wrong.
-        let lines = exit.outputTail.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let telling = lines.first { $0.contains("Fatal error") || $0.contains("fatal error") }
-            ?? lines.first { $0.contains("Program crashed") } ?? lines.last
-        let said = telling.map { ": \($0)" } ?? ""
+        let said = tellingLine(exit.outputTail).map { ": \($0)" } ?? ""
         if exit.timedOut {
             return "timed out after \(Int(timeoutSeconds)) s and was killed"
         }
@@ -142,6 +139,14 @@ public struct IsolatedMeasurement: Sendable {
             return "killed by signal \(signal) (\(signalName(signal)))\(said)"
         }
         return "exited with status \(exit.status ?? -1) without a result\(said)"
+    }
+
+    /// The line of a dead process's output that says what went wrong: Swift's fatal-error
+    /// message rather than the backtrace after it; else the last line.
+    static func tellingLine(_ output: [String]) -> String? {
+        let lines = output.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.first { $0.contains("Fatal error") || $0.contains("fatal error") }
+            ?? lines.first { $0.contains("Program crashed") } ?? lines.last
     }
 
     static func signalName(_ signal: Int32) -> String {

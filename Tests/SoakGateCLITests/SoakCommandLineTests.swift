@@ -1,5 +1,6 @@
 import CommandTestSupport
 import Foundation
+import SoakGate
 import XCTest
 
 /// `soakgate soak` refuses bad input with one line and exit 2, before anything on disk changes.
@@ -45,5 +46,18 @@ final class SoakCommandLineTests: XCTestCase {
         let again = try Command.run("soakgate", ["soak", "--workload", "planted-soak.paced-clean", "--duration", "2s", "--interval", "1s", "--out", out])
         XCTAssertEqual(again.status, 2)
         XCTAssertTrue(again.standardError.contains("already holds a soak"), again.standardError)
+    }
+
+    func testAWorkloadThatCrashesMidSoakFailsItWithTheReason() throws {
+        let out = try Command.temporaryDirectory(self) + "/soak"
+        let outcome = try Command.run("soakgate-fixtures", [
+            "soak", "--workload", "fixture.crash", "fixture.clean", "--duration", "3s", "--interval", "500ms", "--warmup", "0", "--out", out,
+        ])
+        XCTAssertEqual(outcome.status, 3, outcome.standardOutput + outcome.standardError)
+        let report = try SoakReport.read(from: try Data(contentsOf: URL(fileURLWithPath: out + "/soak-report.json")), path: "report")
+        let crashed = try XCTUnwrap(report.workloads.first { $0.name == "fixture.crash" })
+        XCTAssertEqual(crashed.verdict, .crashed)
+        XCTAssertTrue(crashed.evidence.contains("fixture.crash traps on iteration 50"), crashed.evidence)
+        XCTAssertEqual(report.workloads.first { $0.name == "fixture.clean" }?.verdict, .pass, "the other workload went on")
     }
 }

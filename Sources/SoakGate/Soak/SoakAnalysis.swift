@@ -88,9 +88,9 @@ public enum SoakAnalysis {
         }
 
         guard samples.count >= minimumReadings else {
-            if !failures.isEmpty && samples.count < 2 {
+            if !failures.isEmpty {
                 result.verdict = .crashed
-                result.evidence = "the soaking process failed before it gave readings: \(failures[0])"
+                result.evidence = "\(failures[0]) (after \(samples.count) readings)"
             } else {
                 result.evidence = "\(samples.count) readings; a verdict needs \(minimumReadings) (soak longer or sample more often)"
             }
@@ -127,11 +127,13 @@ public enum SoakAnalysis {
                 ? "grew early (\(rate)) but not over the second half (lower bound \(ByteCount.format(lateBound))/h): a cache that filled, not a leak"
                 : "no steady growth above \(ByteCount.format(tolerated))/h (95 % lower bound of the slope \(ByteCount.format(wholeBound))/h)"
         }
-        if !failures.isEmpty {
-            result.evidence += "; a process failed: \(failures[0])"
-        }
         if let step = result.steps.max(by: { abs($0.bytes) < abs($1.bytes) }) {
             result.evidence += "; a step of \(ByteCount.format(step.bytes)) between \(SoakDuration.clock(step.fromSeconds)) and \(SoakDuration.clock(step.toSeconds))"
+        }
+        if !failures.isEmpty {
+            // A process that died is a failed soak whatever its readings said before.
+            result.verdict = .crashed
+            result.evidence = "\(failures[0]); before that: \(result.evidence)"
         }
         return result
     }

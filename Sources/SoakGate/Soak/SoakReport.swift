@@ -70,7 +70,7 @@ public enum SoakVerdict: String, Sendable, Codable {
     case leak
     /// Too few readings to judge (fewer than ``SoakAnalysis/minimumReadings``).
     case inconclusive
-    /// Its process died or threw and no reading came after.
+    /// A soaking process died, threw or hung; the readings before it are still reported.
     case crashed
 }
 

@@ -139,7 +139,7 @@ public final class SoakSupervisor: Sendable {
                 LineReader.readLines(errors.fileHandleForReading) { line in
                     tail.withLock { lines in
                         lines.append(String(line))
-                        if lines.count > 40 { lines.removeFirst() }
+                        if lines.count > 200 { lines.removeFirst() }
                     }
                 }
             }
@@ -159,11 +159,11 @@ public final class SoakSupervisor: Sendable {
         let stopping = state.withLock { $0.stopReason != nil }
         let signalled = process.terminationReason == .uncaughtSignal
         if process.terminationStatus != 0 && !(stopping && signalled && process.terminationStatus == SIGTERM) {
-            let lines = tail.withLock { $0 }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            let said = (lines.first { $0.contains("rror") } ?? lines.last).map { ": \($0)" } ?? ""
+            let said = IsolatedMeasurement.tellingLine(tail.withLock { $0 }).map { ": \($0)" } ?? ""
             let how = hung.value.load(ordering: .relaxed)
                 ? "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed"
-                : signalled ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+                : signalled ? "was killed by signal \(process.terminationStatus) (\(IsolatedMeasurement.signalName(process.terminationStatus)))"
+                : "exited with status \(process.terminationStatus)"
             record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
                              elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
         }

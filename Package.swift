@@ -16,12 +16,17 @@ let package = Package(
         .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
         .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
+        // ast2graph
+        .library(name: "ASTGraph", targets: ["ASTGraph"]),
+        .executable(name: "ast2graph", targets: ["ast2graph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // ast2graph: pinned exactly, because node counts change between swift-syntax versions.
+        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -71,7 +76,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -100,6 +105,31 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
+
+        // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.
+        .target(
+            name: "ASTGraph",
+            dependencies: [
+                "MemoryGovernor",
+                "LibPQ",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]
+        ),
+        .executableTarget(
+            name: "ast2graph",
+            dependencies: ["ASTGraph", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "ASTGraphTests", dependencies: ["ASTGraph", "LibPQ", "MemoryGovernor"]),
+        .executableTarget(
+            name: "ast2graph-benchmarks",
+            dependencies: [
+                "ASTGraph",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ],
+            path: "Benchmarks/ASTGraphBenchmarks"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+import ASTGraph
+import XCTest

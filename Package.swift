@@ -120,7 +120,14 @@ let package = Package(
             name: "ast2graph",
             dependencies: ["ASTGraph", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ASTGraphTests", dependencies: ["ASTGraph", "LibPQ", "MemoryGovernor"]),
+        .testTarget(
+            name: "ASTGraphTests",
+            dependencies: [
+                "ASTGraph", "LibPQ", "MemoryGovernor",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]
+        ),
         .executableTarget(
             name: "ast2graph-benchmarks",
             dependencies: [

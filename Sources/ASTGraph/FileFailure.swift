@@ -7,9 +7,10 @@ public enum FileFailureReason: Error, CustomStringConvertible, Sendable, Equatab
     case notUTF8(String)
     /// The file is larger than ``GraphBuildOptions/maximumFileBytes``.
     case overSizeLimit(bytes: Int, limit: Int)
-    /// swift-syntax's parser stopped at its nesting limit (brackets nested deeper than it
-    /// parses without risking the stack); the rest of the file was not parsed.
-    case tooDeeplyNested(limit: String)
+    /// Nested deeper than swift-syntax parses safely: past its nesting limit (which protects
+    /// the stack), or a run of `[` long enough that its parse time explodes (see
+    /// ``GraphBuilder``). The file gives no graph.
+    case tooDeeplyNested(String)
 
     /// Whether another attempt can change the answer. Content failures are not retried: the
     /// same bytes give the same answer.
@@ -24,7 +25,7 @@ public enum FileFailureReason: Error, CustomStringConvertible, Sendable, Equatab
         case .unreadable(let why): "unreadable: \(why)"
         case .notUTF8(let why): "not UTF-8: \(why)"
         case .overSizeLimit(let bytes, let limit): "over size limit: \(bytes) bytes, the limit is \(limit) bytes (raise --max-file-bytes)"
-        case .tooDeeplyNested(let limit): "too deeply nested: brackets nest deeper than the parser's limit of \(limit) levels; the file was not turned into a graph"
+        case .tooDeeplyNested(let detail): "too deeply nested: \(detail)"
         }
     }
 }

@@ -60,8 +60,9 @@ public struct FileGraphStream: AsyncSequence, Sendable {
             try Task.checkCancellation()
             var size = Swift.min(stream.configuration.batchSize, stream.files.count - position)
             if let job = stream.job {
-                if job.shouldStop { throw BatchError.stoppedByMemoryGovernor(doneFiles: position) }
+                // nextBatchSize() reads usage first, so an emergency seen now stops this batch.
                 size = Swift.max(1, Swift.min(size, job.nextBatchSize()))
+                if job.shouldStop { throw BatchError.stoppedByMemoryGovernor(doneFiles: position) }
             }
             let batch = Array(stream.files[position..<position + size])
             let outcomes = await Self.process(batch, startingAt: position, stream: stream)

@@ -124,6 +124,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(prefix.standardError.contains("secret"))
     }
 
+    func testThePostgresFormatLoadsTheTablesAndNeverPrintsThePassword() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty else {
+            if environment["CI"] == "true" { return XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh'") }
+            throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
+        }
+        let root = try SampleSources.write(self)
+        let out = try SampleSources.temporaryDirectory(self)
+        let outcome = try ast2graph([root, "--format", url, "--out", "cli_ast", "--summary", out + "/s.json"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("4 of 4 files"), outcome.standardError)
+        XCTAssertEqual(try summary(out + "/s.json")["processedFiles"] as? Int, 4)
+        // A server that refuses: one line naming host and port, without the password.
+        let refused = try ast2graph([root, "--format", "postgres://someone:hunter2@127.0.0.1:1/db", "--out", "cli_ast"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.standardError.hasPrefix("ast2graph: error: PostgreSQL at 127.0.0.1:1/db: "), refused.standardError)
+        XCTAssertFalse(refused.standardError.contains("hunter2"))
+        XCTAssertEqual(refused.standardError.split(separator: "\n").count, 1)
+    }
+
     func testResumeRefusesACheckpointOfAnotherRun() throws {
         let root = try SampleSources.write(self)
         let out = try SampleSources.temporaryDirectory(self) + "/g.jsonl"

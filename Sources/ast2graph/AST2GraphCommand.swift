@@ -115,14 +115,24 @@ struct AST2GraphCommand: AsyncParsableCommand {
             configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options), governor: governor)
         let bar = ProgressBar.ifTerminal()
         let result: BatchResult
-        do {
-            result = try await processor.run(
+        let work = Task { [sink] in
+            try await processor.run(
                 files: files, into: sink, checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: runKey,
                 progress: progressHandler(bar))
+        }
+        // Ctrl-C cancels the run at the next file; the checkpoint of the last whole batch stays.
+        let interrupt = InterruptSignal { work.cancel() }
+        do {
+            result = try await work.value
+        } catch is CancellationError {
+            bar?.clear()
+            let resumable = checkpointPath.map { "progress up to the last whole batch is in \($0); run the same command with --resume" }
+            fail("interrupted; \(resumable ?? "nothing was committed to PostgreSQL")")
         } catch {
             bar?.clear()
             fail("\(error)")
         }
+        withExtendedLifetime(interrupt) {}
         bar?.clear()
         if let summary {
             do {

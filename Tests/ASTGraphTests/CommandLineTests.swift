@@ -144,6 +144,29 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(refused.standardError.split(separator: "\n").count, 1)
     }
 
+    func testCtrlCKeepsTheCheckpointAndResumeFinishesWithTheSameBytes() throws {
+        let root = try SampleSources.write(self, extra: (0..<300).map { ("Many/F\($0).swift", "struct S\($0) { var v = [\($0), 2, 3].map { $0 * 2 } }\n") })
+        let out = try SampleSources.temporaryDirectory(self)
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("ast2graph")
+        process.arguments = [root, "--out", out + "/g.jsonl", "--workers", "1", "--batch-size", "4"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Interrupt once the first batch is checkpointed, well before the 304 files are done.
+        while !FileManager.default.fileExists(atPath: out + "/g.jsonl.checkpoint.json") && process.isRunning { usleep(2000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/g.jsonl"), "an interrupted run left an output file")
+        let resumed = try ast2graph([root, "--out", out + "/g.jsonl", "--workers", "2", "--batch-size", "4", "--resume", "--summary", out + "/s.json"])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        XCTAssertGreaterThan(try summary(out + "/s.json")["resumedFiles"] as? Int ?? 0, 0)
+        let whole = try ast2graph([root, "--out", out + "/whole.jsonl"])
+        XCTAssertEqual(whole.status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/g.jsonl")), try Data(contentsOf: URL(fileURLWithPath: out + "/whole.jsonl")))
+    }
+
     func testResumeRefusesACheckpointOfAnotherRun() throws {
         let root = try SampleSources.write(self)
         let out = try SampleSources.temporaryDirectory(self) + "/g.jsonl"

@@ -25,6 +25,10 @@ public enum EdgeKind: UInt8, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// ``name`` as UTF-8, for the byte-level writers.
+    var nameBytes: [UInt8] { Self.nameBytesByKind[Int(rawValue)] }
+    private static let nameBytesByKind: [[UInt8]] = allCases.map { Array($0.name.utf8) }
+
     public static func < (lhs: EdgeKind, rhs: EdgeKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

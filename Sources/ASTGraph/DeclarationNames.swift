@@ -21,7 +21,11 @@ enum DeclarationNames {
         case .subscriptDecl: return "subscript"
         case .extensionDecl: return node.cast(ExtensionDeclSyntax.self).extendedType.trimmedDescription
         case .importDecl: return node.cast(ImportDeclSyntax.self).path.map(\.name.text).joined(separator: ".")
-        default: return node.asProtocol(NamedDeclSyntax.self)?.name.text
+        case .actorDecl, .associatedTypeDecl, .classDecl, .enumDecl, .functionDecl, .macroDecl, .operatorDecl,
+            .precedenceGroupDecl, .protocolDecl, .structDecl, .typeAliasDecl:
+            // The dynamic protocol cast is costly: only made for the kinds that conform.
+            return node.asProtocol(NamedDeclSyntax.self)?.name.text
+        default: return nil
         }
     }
 

@@ -47,7 +47,7 @@ final class ProgressBar: Sendable {
         let memory = peakResidentBytes() / (1 << 20)
         return "\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
             + "\(done)/\(progress.totalFiles) files  \(progress.phase.rawValue) \(file)  "
-            + "\(Int(seconds)) s, ~\(Int(remaining.rounded())) s left, peak \(memory) MB"
+            + "\(Int(seconds)) s, ~\(Int(remaining.rounded())) s left, peak \(memory) MiB"
     }
 }
 

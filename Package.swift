@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
         .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
+        // ast2graph
+        .library(name: "ASTGraph", targets: ["ASTGraph"]),
+        .executable(name: "ast2graph", targets: ["ast2graph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // ast2graph: pinned exactly, because node counts change between swift-syntax versions.
+        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -88,7 +93,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -121,6 +126,38 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
+
+        // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.
+        .target(
+            name: "ASTGraph",
+            dependencies: [
+                "MemoryGovernor",
+                "LibPQ",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]
+        ),
+        .executableTarget(
+            name: "ast2graph",
+            dependencies: ["ASTGraph", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "ASTGraphTests",
+            dependencies: [
+                "ASTGraph", "LibPQ", "MemoryGovernor",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]
+        ),
+        .executableTarget(
+            name: "ast2graph-benchmarks",
+            dependencies: [
+                "ASTGraph",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ],
+            path: "Benchmarks/ASTGraphBenchmarks"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

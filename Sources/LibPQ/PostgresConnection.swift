@@ -10,7 +10,7 @@ import Musl
 ///
 /// Not Sendable: a libpq connection serves one thread at a time; give each task its own.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// `host:port/database`, for messages; never holds the password.
     public let target: String
 
@@ -53,6 +53,15 @@ public final class PostgresConnection {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             throw PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(result)), sqlState: state)
         }
+    }
+
+    /// The connection's (or `result`'s) error as a ``PostgresError``; never holds the password.
+    func error(_ result: PostgresResult?) -> PostgresError {
+        if let result, let raw = result.rawHandle {
+            let state = PQresultErrorField(raw, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            return PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(raw)), sqlState: state)
+        }
+        return PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil)
     }
 
     /// The server's version number, e.g. 150018 for 15.18.

@@ -8,6 +8,9 @@ public final class PostgresResult {
         self.handle = handle
     }
 
+    /// The libpq result, for this module's own calls; valid while `self` lives.
+    var rawHandle: OpaquePointer? { handle }
+
     deinit {
         PQclear(handle)
     }

@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
         .library(name: "LibPQ", targets: ["LibPQ"]),
         .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
+        // loto-features
+        .library(name: "LotoFeatures", targets: ["LotoFeatures"]),
+        .executable(name: "loto-features", targets: ["loto-features"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,7 +74,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "LotoFeatures"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -98,6 +101,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
+        ),
+        // loto-features: draws → hist/futr/stat features into SQLite or PostgreSQL.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite"]),
+        .executableTarget(
+            name: "loto-features",
+            dependencies: ["LotoFeatures", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor"],
+            path: "Benchmarks/LotoFeaturesBenchmarks"
+        ),
+        .testTarget(
+            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # binutils' addr2line names the allocation sites of a leak.
-packages=(libjemalloc-dev libpq-dev postgresql binutils)
+packages=(libjemalloc-dev libpq-dev postgresql binutils libsqlite3-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

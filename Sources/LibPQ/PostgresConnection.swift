@@ -10,7 +10,7 @@ import Musl
 ///
 /// Not Sendable: a libpq connection serves one thread at a time; give each task its own.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// `host:port/database`, for messages; never holds the password.
     public let target: String
 

@@ -32,4 +32,13 @@ public struct FeatureBlock: Sendable {
 
     /// Bytes the block holds, for the governor's accounting.
     public var byteCount: Int { values.count * 8 + days.count * 8 }
+
+    /// Throws unless the block has the shape `table` needs (a key day per row, its columns).
+    public func check(for table: FeatureTable, target: String) throws {
+        let days = table.keyColumns.count == 3 ? rowCount : 0
+        guard columnCount == table.valueColumns.count, values.count % max(columnCount, 1) == 0,
+              self.days.count == days, texts.count == table.textColumns.count else {
+            throw LotoFeaturesError.store(target: target, problem: "a block of \(key) for \(table.name) has \(self.days.count) days for \(rowCount) rows of \(columnCount) columns; the batch was rolled back")
+        }
+    }
 }

@@ -15,6 +15,8 @@ public final class PostgresFeatureStore: FeatureStore {
         } catch let error as PostgresError {
             throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message)
         }
+        // libpq prints NOTICEs ("relation already exists, skipping") to stderr by default.
+        try guarded { try connection.execute("SET client_min_messages = warning") }
     }
 
     public func prepare(_ tables: [FeatureTable]) throws {
@@ -43,8 +45,12 @@ public final class PostgresFeatureStore: FeatureStore {
             do {
                 var changed = 0
                 for table in batch.blocks.keys.sorted() {
+                    let target = self.target
                     try connection.copyIn("COPY staging_\(table.name) FROM STDIN") { copy in
-                        for block in batch.blocks[table]! { try Self.append(block, keyColumns: table.keyColumns.count, to: copy) }
+                        for block in batch.blocks[table]! {
+                            try block.check(for: table, target: target)
+                            try Self.append(block, keyColumns: table.keyColumns.count, to: copy)
+                        }
                     }
                     changed += try connection.execute(Self.upsertSQL(table)).affectedRows
                 }

@@ -68,6 +68,7 @@ public final class SQLiteFeatureStore: FeatureStore {
     }
 
     private func write(_ block: FeatureBlock, of table: FeatureTable, with statement: SQLiteStatement) throws -> Int {
+        try block.check(for: table, target: target)
         var changed = 0
         let width = block.columnCount
         let keyCount = Int32(table.keyColumns.count)

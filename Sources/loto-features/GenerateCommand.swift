@@ -55,20 +55,22 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let bar = ProgressBar()
         do {
             let series = try DrawSource.read(input, table: inputTable)
             let store = try StoreLocation(store)!.open()
             let governor = try MemoryGovernor.forThisProcess(budgetBytes: budgetMib.map { $0 * 1024 * 1024 })
             let generator = FeatureGenerator(tables: try parsedTables(), workers: workers, governor: governor)
-            let bar = ProgressBar()
             let summary = try await generator.run(series, into: store) { bar.update($0) }
             bar.finish()
             FileHandle.standardError.write(Data("\(summary.series) series, \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(store.target)\n".utf8))
         } catch let error as LotoFeaturesError {
-            FileHandle.standardError.write(Data("\nloto-features: \(error)\n".utf8))
+            bar.finish()
+            FileHandle.standardError.write(Data("loto-features: \(error)\n".utf8))
             throw ExitCode(1)
         } catch let error as AdmissionError {
-            FileHandle.standardError.write(Data("\nloto-features: \(error)\n".utf8))
+            bar.finish()
+            FileHandle.standardError.write(Data("loto-features: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -5,7 +5,8 @@ dependency of loto-features).
     python3 Tests/LotoFeaturesTests/Golden/make_golden.py
 
 Writes draws.csv (the input: small series with the edge cases), hist.csv (features_hist as
-pandas computes it) and stat.csv (pandas' skew/kurtosis and the other global statistics).
+pandas computes it) and stat.csv (pandas' skew/kurtosis and the other global statistics, and
+Nixtla's tsfeatures with freq=1 on the present values: pip install tsfeatures).
 Only documented deviation applied: +/-inf is written as NULL (empty), as the store does.
 """
 import os
@@ -76,6 +77,18 @@ def hist(frame):
     return out.replace([np.inf, -np.inf], np.nan)
 
 
+def tsfeatures_of(x):
+    import importlib
+    f = importlib.import_module("tsfeatures.tsfeatures")  # the module, not the same-named function
+    out = {}
+    for function in (f.acf_features, f.lumpiness, f.stability, f.crossing_points, f.flat_spots, f.entropy, f.hurst):
+        for name, value in function(x, freq=1).items():
+            if name in ("x_acf1", "x_acf10", "diff1_acf1", "diff1_acf10", "diff2_acf1", "diff2_acf10", "lumpiness",
+                        "stability", "crossing_points", "flat_spots", "entropy", "hurst"):
+                out["stat_ts_" + name] = value
+    return out
+
+
 def stat(frame):
     rows = []
     for (loto, uid), s in frame.sort_values(["loto", "unique_id", "ds"]).groupby(["loto", "unique_id"], sort=True):
@@ -86,6 +99,7 @@ def stat(frame):
             "stat_y_min": y.min(), "stat_y_max": y.max(), "stat_y_median": y.median(),
             "stat_y_q25": y.quantile(0.25), "stat_y_q75": y.quantile(0.75),
             "stat_y_skew": y.skew(), "stat_y_kurt": y.kurt(),
+            **tsfeatures_of(y.dropna().to_numpy(dtype=float)),
         })
     return pd.DataFrame(rows)
 

@@ -111,7 +111,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor"],
-            path: "Benchmarks/LotoFeaturesBenchmarks"
+            path: "Benchmarks/LotoFeaturesBenchmarks", exclude: ["polars_features.py"]
         ),
         .testTarget(
             name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite"],

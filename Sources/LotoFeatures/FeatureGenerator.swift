@@ -31,6 +31,9 @@ public struct FeatureGenerator: Sendable {
     public var governor: MemoryGovernor?
     /// Batch size without a governor.
     public var fixedBatch: Int
+    /// The most series a governed batch holds: 32 series of 2,000 draws are about 40 MB of
+    /// features_hist, and two batches are alive at once (one written, one computed).
+    public static let batchCeiling = 32
     /// Only the 58 lag and rolling columns of features_hist (the benchmark's set); the others NULL.
     public var coreHistOnly: Bool
 
@@ -46,7 +49,7 @@ public struct FeatureGenerator: Sendable {
     /// failure a rerun completes the rest.
     public func run(_ series: [DrawSeries], into store: any FeatureStore, progress: (GenerateProgress) -> Void = { _ in }) async throws -> GenerateSummary {
         try store.prepare(tables)
-        let job = try governor?.admit(job: "loto-features", batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: 128, increase: 8))
+        let job = try governor?.admit(job: "loto-features", batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: Self.batchCeiling, increase: 4))
         defer { job?.finish() }
         func nextSize() -> Int { job?.nextBatchSize() ?? fixedBatch }
         var summary = GenerateSummary(series: 0, batches: 0, rowsComputed: 0, rowsChanged: 0)

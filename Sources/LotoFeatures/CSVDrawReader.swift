@@ -34,62 +34,75 @@ public enum CSVDrawReader {
         }
         let lotoAt = index(of: "loto")!, idAt = index(of: "unique_id")!, dsAt = index(of: "ds")!, yAt = index(of: "y")!
         let numAt = index(of: "num"), coAt = index(of: "co")
-        var positions: [SeriesKey: Int] = [:]
+        // Series by the hash of their key bytes (verified against the stored bytes), so a row
+        // costs no String unless it starts a new series.
+        var positions: [UInt64: [Int]] = [:]
+        var keyBytes: [[UInt8]] = []
         var series: [DrawSeries] = []
+        var lastPosition = -1
         var lineNumber = 1
+        var row: [Range<Int>] = []
+        row.reserveCapacity(header.count + 1)
         while let line = lines.next() {
             lineNumber += 1
             if line.isEmpty { continue }
-            let row = fields(of: line)
+            FieldSplitter.split(line, into: &row)
             guard row.count >= header.count else {
                 throw LotoFeaturesError.csv(file: name, line: lineNumber, column: header[row.count], problem: "missing: the row has \(row.count) fields, the header \(header.count)")
             }
-            func text(_ at: Int) -> String { String(decoding: row[at], as: UTF8.self) }
-            let key = SeriesKey(loto: text(lotoAt), uniqueId: text(idAt))
-            guard !key.loto.isEmpty, !key.uniqueId.isEmpty else {
-                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: key.loto.isEmpty ? "loto" : "unique_id", problem: "is empty")
+            func text(_ at: Int) -> String { String(decoding: bytes[row[at]], as: UTF8.self) }
+            func fail(_ column: String, _ problem: String) -> LotoFeaturesError {
+                .csv(file: name, line: lineNumber, column: column, problem: problem)
             }
-            guard let day = CivilDay(iso: Substring(text(dsAt))) else {
-                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "ds", problem: "'\(text(dsAt))' is not a date; write YYYY-MM-DD")
-            }
+            let lotoRange = row[lotoAt], idRange = row[idAt]
+            guard !lotoRange.isEmpty, !idRange.isEmpty else { throw fail(lotoRange.isEmpty ? "loto" : "unique_id", "is empty") }
+            guard let day = FieldParser.day(bytes[row[dsAt]]) else { throw fail("ds", "'\(text(dsAt))' is not a date; write YYYY-MM-DD") }
             let y: Double
-            let yText = text(yAt).trimmingCharacters(in: .whitespaces)
-            if yText.isEmpty || yText == "NaN" || yText == "nan" {
-                y = .nan
-            } else if let value = Double(yText), value.isFinite {
+            if let value = FieldParser.number(bytes[row[yAt]]) {
                 y = value
+            } else if FieldParser.isMissing(bytes[row[yAt]]) {
+                y = .nan
             } else {
-                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "y", problem: "'\(yText)' is not a number")
+                throw fail("y", "'\(text(yAt).trimmingCharacters(in: .whitespaces))' is not a number")
             }
             var num: Int?
             if let numAt, !row[numAt].isEmpty {
-                guard let value = Int(text(numAt)) else {
-                    throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "num", problem: "'\(text(numAt))' is not a whole number")
-                }
+                guard let value = FieldParser.integer(bytes[row[numAt]]) else { throw fail("num", "'\(text(numAt))' is not a whole number") }
                 num = value
             }
             var co: Double?
             if let coAt, !row[coAt].isEmpty {
-                guard let value = Double(text(coAt)), value.isFinite else {
-                    throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "co", problem: "'\(text(coAt))' is not a number")
-                }
+                guard let value = FieldParser.number(bytes[row[coAt]]) else { throw fail("co", "'\(text(coAt))' is not a number") }
                 co = value
             }
-            let position: Int
-            if let known = positions[key] {
-                position = known
+            let hash = FieldParser.hash(bytes[lotoRange], bytes[idRange])
+            func matches(_ position: Int) -> Bool {
+                let stored = keyBytes[position]
+                return stored.count == lotoRange.count + 1 + idRange.count
+                    && stored[0..<lotoRange.count].elementsEqual(bytes[lotoRange])
+                    && stored[(lotoRange.count + 1)...].elementsEqual(bytes[idRange])
+            }
+            var position = -1
+            if lastPosition >= 0, matches(lastPosition) {
+                position = lastPosition
+            } else if let candidates = positions[hash], let found = candidates.first(where: matches) {
+                position = found
+            }
+            if position >= 0 {
                 let last = series[position].days.last!
                 if day == last {
-                    throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "ds", problem: "duplicate key (\(key.loto), \(key.uniqueId), \(day)): each series has one row per day")
+                    throw fail("ds", "duplicate key (\(series[position].loto), \(series[position].uniqueId), \(day)): each series has one row per day")
                 }
                 if day < last {
-                    throw LotoFeaturesError.csv(file: name, line: lineNumber, column: "ds", problem: "rows of \(key) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
+                    throw fail("ds", "rows of \(series[position].key) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
                 }
             } else {
                 position = series.count
-                positions[key] = position
-                series.append(DrawSeries(loto: key.loto, uniqueId: key.uniqueId))
+                positions[hash, default: []].append(position)
+                keyBytes.append(Array(bytes[lotoRange]) + [0] + Array(bytes[idRange]))
+                series.append(DrawSeries(loto: text(lotoAt), uniqueId: text(idAt)))
             }
+            lastPosition = position
             series[position].append(day: day, y: y, num: num, co: co)
         }
         guard !series.isEmpty else {

@@ -16,7 +16,7 @@ public final class PostgresFeatureStore: FeatureStore {
             throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message)
         }
         // libpq prints NOTICEs ("relation already exists, skipping") to stderr by default.
-        try guarded { try connection.execute("SET client_min_messages = warning") }
+        _ = try guarded { try connection.execute("SET client_min_messages = warning") }
     }
 
     public func prepare(_ tables: [FeatureTable]) throws {

@@ -8,18 +8,20 @@ public final class SQLiteFeatureStore: FeatureStore {
     private var upserts: [FeatureTable: SQLiteStatement] = [:]
     public var target: String { "sqlite:\(database.path)" }
 
-    /// Opens (creating if missing) the file at `path`.
+    /// Opens (creating if missing) the file at `path`. Tables are clustered on their key
+    /// (`WITHOUT ROWID`): one b-tree fewer to update per row than a rowid table with a key index.
     public init(path: String) throws {
         database = try SQLiteDatabase(path: path)
         // WAL keeps readers working during a run; NORMAL sync is durable at each commit in WAL.
-        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF")
+        // A 32 MiB page cache keeps the key and index pages of a large load resident.
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768")
     }
 
     public func prepare(_ tables: [FeatureTable]) throws {
         for table in tables {
             let types = table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" } + table.textColumns.map { "\($0) TEXT" }
             try database.execute("""
-                CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))));
+                CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", ")))) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
                 """)
             try checkColumns(of: table)

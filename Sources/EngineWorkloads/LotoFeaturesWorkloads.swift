@@ -3,10 +3,11 @@ import LotoFeatures
 import SoakGate
 
 /// One batch of loto-features end to end into SQLite: compute the three tables of two
-/// miniloto series (in parallel; 95 draws, so every window fills), open a fresh database, create the tables, write the batch
-/// in one transaction and close it. Everything an iteration opens (connection, statements)
-/// must be gone when it returns. The database is in memory (`:memory:`) so that thousands of
-/// iterations are not thousands of file syncs; the code path is the file store's.
+/// miniloto series (in parallel; 95 draws, so every window fills), open a fresh database,
+/// create the tables, write the batch in one transaction and close it. Everything an
+/// iteration opens (connection, statements) must be gone when it returns. The database is in
+/// memory (`:memory:`) so that thousands of iterations are not thousands of file syncs; the
+/// code path is the file store's.
 struct LotoBatchIntoSQLite: Workload {
     var series: [DrawSeries] = []
 

@@ -69,7 +69,7 @@ public struct FeatureGenerator: Sendable {
             summary.series = end
             progress(GenerateProgress(seriesDone: end, seriesTotal: series.count, rowsChanged: summary.rowsChanged))
             if job?.shouldStop == true, end < series.count {
-                throw LotoFeaturesError.usage("stopped by the memory governor after \(end) of \(series.count) series (all written); rerun to complete the rest")
+                throw LotoFeaturesError.interrupted("stopped by the memory governor after \(end) of \(series.count) series (all written); rerun to complete the rest")
             }
             current = await next
             start = nextStart

@@ -10,6 +10,8 @@ public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
     case source(target: String, problem: String)
     /// A command-line value that is not usable, with what to type instead.
     case usage(String)
+    /// The run stopped early (the memory governor asked it to) with every finished batch kept.
+    case interrupted(String)
 
     public var description: String {
         switch self {
@@ -21,7 +23,7 @@ public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
             return "store \(target): \(problem)"
         case let .source(target, problem):
             return "source \(target): \(problem)"
-        case let .usage(message):
+        case let .usage(message), let .interrupted(message):
             return message
         }
     }

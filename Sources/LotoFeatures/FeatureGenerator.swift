@@ -6,6 +6,12 @@ public struct GenerateProgress: Sendable, Equatable {
     public var seriesTotal: Int
     /// Rows inserted or changed so far.
     public var rowsChanged: Int
+
+    public init(seriesDone: Int, seriesTotal: Int, rowsChanged: Int) {
+        self.seriesDone = seriesDone
+        self.seriesTotal = seriesTotal
+        self.rowsChanged = rowsChanged
+    }
 }
 
 /// What a run did.

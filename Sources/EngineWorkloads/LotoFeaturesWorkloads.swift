@@ -37,34 +37,29 @@ struct LotoStatPipeline: Workload {
     }
 }
 
-/// One batch into PostgreSQL: compute it, COPY it into the staging tables, upsert, commit.
-/// The connection is opened in setUp (connecting is covered by LibPQTests): what is measured
-/// is the batch path, whose every libpq result must be freed. Needs
-/// SOAKGATE_TEST_DATABASE_URL; works in a schema of its own, dropped after.
+/// One batch into PostgreSQL: connect, COPY into the staging tables, upsert, commit,
+/// disconnect. Needs SOAKGATE_TEST_DATABASE_URL; works in a schema of its own, dropped after.
 struct LotoBatchIntoPostgres: Workload {
     static let schema = "soakgate_loto_workload"
-    var store: PostgresFeatureStore?
+    var url: String?
     var series: [DrawSeries] = []
-    let generator = FeatureGenerator(workers: 2)
 
     mutating func setUp() async throws {
         guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
             throw LotoFeaturesError.usage("loto.batch-postgres needs a database: run it through 'bash ci/with-postgres.sh .build/debug/soakgate check --workload loto.batch-postgres'")
         }
+        url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)"
         try PostgresSchema.create(Self.schema, at: base)
-        let store = try PostgresFeatureStore(connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
-        try store.prepare(FeatureTable.allCases)
-        self.store = store
         series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
     }
 
     mutating func run() async throws {
-        guard let store else { return }
-        _ = try store.write(await generator.compute(series))
+        guard let url else { return }
+        let store = try PostgresFeatureStore(connectionString: url)
+        _ = try await FeatureGenerator(workers: 2, fixedBatch: series.count).run(series, into: store)
     }
 
     mutating func tearDown() async throws {
-        store = nil
         if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] { try? PostgresSchema.drop(Self.schema, at: base) }
     }
 }
@@ -83,7 +78,7 @@ enum LotoFeaturesWorkloads {
             LotoStatPipeline()
         },
     ] + (hasDatabase ? [
-        WorkloadDefinition("loto.batch-postgres", summary: "loto-features: one batch of 2 series × 60 draws into PostgreSQL (compute, COPY, upsert, commit)") {
+        WorkloadDefinition("loto.batch-postgres", summary: "loto-features: one batch of 2 series × 60 draws into PostgreSQL (COPY, upsert, commit)") {
             LotoBatchIntoPostgres()
         },
     ] : [])

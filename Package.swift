@@ -19,6 +19,9 @@ let package = Package(
         // ast2graph
         .library(name: "ASTGraph", targets: ["ASTGraph"]),
         .executable(name: "ast2graph", targets: ["ast2graph"]),
+        // loto-features
+        .library(name: "LotoFeatures", targets: ["LotoFeatures"]),
+        .executable(name: "loto-features", targets: ["loto-features"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,7 +96,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph", "LotoFeatures"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -124,6 +127,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
+        ),
+        // loto-features: draws → hist/futr/stat features into SQLite or PostgreSQL.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite"]),
+        .executableTarget(
+            name: "loto-features",
+            dependencies: ["LotoFeatures", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor"],
+            path: "Benchmarks/LotoFeaturesBenchmarks", exclude: ["polars_features.py"]
+        ),
+        .testTarget(
+            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
 

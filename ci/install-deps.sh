@@ -3,8 +3,9 @@
 # and a PostgreSQL server for the tests. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-# binutils' addr2line names the allocation sites of a leak; curl reads a soak's live page in SoakTests.
-packages=(libjemalloc-dev libpq-dev postgresql binutils curl)
+# binutils' addr2line names the allocation sites of a leak; curl reads a soak's live page in SoakTests;
+# libsqlite3-dev is loto-features' default store.
+packages=(libjemalloc-dev libpq-dev postgresql binutils curl libsqlite3-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,92 @@
+import Foundation
+import LotoFeatures
+import MemoryGovernor
+
+/// The benchmark's synthetic input: loto6-like series (1–43 on Mondays and Thursdays).
+enum BenchmarkData {
+    static func csv(series: Int, draws: Int) -> String {
+        let days = LotoGame.named("loto6")!.drawDays(draws)
+        var generator = SeededGenerator(seed: 2026)
+        var text = "loto,unique_id,ds,y,num,co\n"
+        text.reserveCapacity(series * draws * 32)
+        for index in 0..<series {
+            let id = "S" + String(index + 10000).dropFirst()
+            for (row, day) in days.enumerated() {
+                text += "bench,\(id),\(day),\(Int.random(in: 1...43, using: &generator)),\(row + 1),0\n"
+            }
+        }
+        return text
+    }
+}
+
+/// One measured run inside a child process; prints `phases read=… compute=… write=… rows=… checksum=…`.
+enum BenchmarkChild {
+    static func run(mode: String, csv: String, output: String) async throws {
+        let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        let t0 = clock()
+        let series = try CSVDrawReader.read(path: csv)
+        let t1 = clock()
+        var checksum = 0.0
+        var rows = 0
+        var t2 = t1
+        switch mode {
+        case "compute":
+            (checksum, rows) = await computeOnly(series)
+            t2 = clock()
+        case "sqlite-core", "sqlite-full":
+            let core = mode == "sqlite-core"
+            let generator = FeatureGenerator(tables: core ? [.hist] : FeatureTable.allCases, workers: 2, governor: try MemoryGovernor.forThisProcess(), coreHistOnly: core)
+            let store = try SQLiteFeatureStore(path: output)
+            rows = try await generator.run(series, into: store).rowsComputed
+            t2 = clock()
+            checksum = try SQLiteChecksum.read(path: output)
+        case "postgres-full":
+            let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"]!
+            let schema = "loto_bench_\(getpid())"
+            try PostgresSchema.create(schema, at: base)
+            defer { try? PostgresSchema.drop(schema, at: base) }
+            let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+            let generator = FeatureGenerator(workers: 2, governor: try MemoryGovernor.forThisProcess())
+            rows = try await generator.run(series, into: try PostgresFeatureStore(connectionString: url)).rowsComputed
+            t2 = clock()
+        default:
+            fatalError("unknown mode \(mode)")
+        }
+        print("phases read=\(String(format: "%.3f", t1 - t0)) compute+write=\(String(format: "%.3f", t2 - t1)) rows=\(rows) checksum=\(String(format: "%.6f", checksum))")
+    }
+
+    /// The 58 columns of every series in parallel, summing two columns so nothing is optimised
+    /// away (and the sums can be compared with polars').
+    static func computeOnly(_ series: [DrawSeries]) async -> (Double, Int) {
+        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!, q75 = HistFeatures.columns.firstIndex(of: "hist_y_roll_q75_w90")!
+        return await withTaskGroup(of: (Double, Int).self) { group in
+            let workers = 2
+            for worker in 0..<workers {
+                group.addTask {
+                    var sum = 0.0, rows = 0
+                    for index in stride(from: worker, to: series.count, by: workers) {
+                        let block = HistFeatures.compute(series[index], coreOnly: true)
+                        for row in 0..<block.rowCount {
+                            sum += (block.value(row: row, column: std) ?? 0) + (block.value(row: row, column: q75) ?? 0)
+                        }
+                        rows += block.rowCount
+                    }
+                    return (sum, rows)
+                }
+            }
+            var total = (0.0, 0)
+            for await part in group { total = (total.0 + part.0, total.1 + part.1) }
+            return total
+        }
+    }
+}
+
+/// The same checksum read back from the store.
+enum SQLiteChecksum {
+    static func read(path: String) throws -> Double {
+        let database = try SQLiteDatabase(path: path)
+        let statement = try database.prepare("SELECT total(hist_y_roll_std_w30) + total(hist_y_roll_q75_w90) FROM features_hist")
+        _ = try statement.step()
+        return statement.double(0) ?? .nan
+    }
+}

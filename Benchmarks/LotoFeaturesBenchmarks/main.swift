@@ -1,0 +1,79 @@
+// loto-features-benchmarks: wall time and peak RSS of loto-features against polars on the same
+// data in the same run. Each measurement is a child process of its own (this program run with
+// --child, or python3 polars_features.py), so peak RSS (wait4's ru_maxrss) is that run's alone.
+//
+//   swift build -c release --product loto-features-benchmarks
+//   .build/release/loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
+//
+// With SOAKGATE_TEST_DATABASE_URL set (bash ci/with-postgres.sh …) the full run into PostgreSQL
+// is measured too.
+import Foundation
+import LotoFeatures
+import MemoryGovernor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = CommandLine.arguments
+func option(_ name: String, _ fallback: String) -> String {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+    return arguments[index + 1]
+}
+
+if arguments.count >= 2, arguments[1] == "--child" {
+    try await BenchmarkChild.run(mode: arguments[2], csv: arguments[3], output: arguments[4])
+    exit(0)
+}
+
+let seriesCount = Int(option("--series", "1000"))!
+let draws = Int(option("--draws", "2000"))!
+let runs = Int(option("--runs", "3"))!
+// The full three-table runs write twice the rows of the 58-column ones and take minutes each.
+let fullRuns = Int(option("--full-runs", "1"))!
+let directory = option("--dir", "/tmp/loto-bench")
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+let csv = "\(directory)/draws-\(seriesCount)x\(draws).csv"
+if !FileManager.default.fileExists(atPath: csv) {
+    try AtomicFile.write(Data(BenchmarkData.csv(series: seriesCount, draws: draws).utf8), to: csv)
+}
+let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("polars_features.py").path
+let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+let database = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+var modes: [(name: String, command: [String], full: Bool)] = [
+    ("loto-features: 58 columns, compute only", [me, "--child", "compute", csv, "-"], false),
+    ("polars: 58 columns, compute only", ["/usr/bin/env", "python3", script, csv], false),
+    ("loto-features: 58 columns into SQLite", [me, "--child", "sqlite-core", csv, "\(directory)/ours.sqlite"], false),
+    ("polars: 58 columns into SQLite (ADBC)", ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false),
+    ("loto-features: all three tables into SQLite", [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true),
+]
+if database != nil { modes.append(("loto-features: all three tables into PostgreSQL", [me, "--child", "postgres-full", csv, "-"], true)) }
+
+print("loto-features-benchmarks: \(seriesCount) series × \(draws) draws (\(seriesCount * draws) rows), \(runs) runs per mode, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+var results = [[Measurement]](repeating: [], count: modes.count)
+for run in 1...runs {
+    // Alternate the order so neither side always runs on a warmer machine.
+    let order = run % 2 == 1 ? Array(modes.indices) : Array(modes.indices.reversed())
+    for index in order where !modes[index].full || run <= fullRuns {
+        for suffix in ["", "-wal", "-shm"] {
+            if let path = modes[index].command.last, path.hasSuffix(".sqlite") { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let measurement = try ChildProcess.measure(modes[index].command)
+        results[index].append(measurement)
+        print("  run \(run) \(modes[index].name): \(String(format: "%.2f", measurement.seconds)) s, peak RSS \(measurement.peakRSSMiB) MiB; \(measurement.output)")
+        fflush(nil)
+    }
+}
+print("\nmedians of \(runs) runs (\(fullRuns) for the full three-table runs):")
+print("| mode | wall time (s) | peak RSS (MiB) |")
+print("|---|---:|---:|")
+for (index, mode) in modes.enumerated() {
+    let seconds = median(results[index].map(\.seconds)), rss = median(results[index].map { Double($0.peakRSSMiB) })
+    print("| \(mode.name) | \(String(format: "%.2f", seconds)) | \(Int(rss)) |")
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}

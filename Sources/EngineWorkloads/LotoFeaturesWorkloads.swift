@@ -1,0 +1,85 @@
+import Foundation
+import LotoFeatures
+import SoakGate
+
+/// One batch of loto-features end to end into SQLite: compute the three tables of two
+/// miniloto series (in parallel; 95 draws, so every window fills), open a fresh database,
+/// create the tables, write the batch in one transaction and close it. Everything an
+/// iteration opens (connection, statements) must be gone when it returns. The database is in
+/// memory (`:memory:`) so that thousands of iterations are not thousands of file syncs; the
+/// code path is the file store's.
+struct LotoBatchIntoSQLite: Workload {
+    var series: [DrawSeries] = []
+
+    mutating func setUp() async throws {
+        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 95, seed: 5).prefix(2).map { $0 }
+    }
+
+    mutating func run() async throws {
+        let store = try SQLiteFeatureStore(path: ":memory:")
+        let summary = try await FeatureGenerator(workers: 2, fixedBatch: series.count).run(series, into: store)
+        precondition(summary.rowsChanged == 2 * (95 + 95 + 1), "a fresh database takes every row")
+    }
+}
+
+/// The stat pipeline alone: global statistics, meta data and tsfeatures of seven series.
+struct LotoStatPipeline: Workload {
+    var series: [DrawSeries] = []
+
+    mutating func setUp() async throws {
+        series = SampleDraws.series(game: LotoGame.named("loto7")!, draws: 200, seed: 9).prefix(4).map { $0 }
+    }
+
+    mutating func run() async throws {
+        var total = 0.0
+        for one in series { total += StatFeatures.compute(one).values.reduce(0) { $0 + ($1.isFinite ? $1 : 0) } }
+        precondition(total.isFinite)
+    }
+}
+
+/// One batch into PostgreSQL: connect, COPY into the staging tables, upsert, commit,
+/// disconnect. Needs SOAKGATE_TEST_DATABASE_URL; works in a schema of its own, dropped after.
+struct LotoBatchIntoPostgres: Workload {
+    static let schema = "soakgate_loto_workload"
+    var url: String?
+    var series: [DrawSeries] = []
+
+    mutating func setUp() async throws {
+        guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
+            throw LotoFeaturesError.usage("loto.batch-postgres needs a database: run it through 'bash ci/with-postgres.sh .build/debug/soakgate check --workload loto.batch-postgres'")
+        }
+        url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)"
+        try PostgresSchema.create(Self.schema, at: base)
+        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
+    }
+
+    mutating func run() async throws {
+        guard let url else { return }
+        let store = try PostgresFeatureStore(connectionString: url)
+        _ = try await FeatureGenerator(workers: 2, fixedBatch: series.count).run(series, into: store)
+    }
+
+    mutating func tearDown() async throws {
+        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] { try? PostgresSchema.drop(Self.schema, at: base) }
+    }
+}
+
+/// loto-features' operations as harness workloads.
+enum LotoFeaturesWorkloads {
+    static var hasDatabase: Bool { !(ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] ?? "").isEmpty }
+
+    /// The PostgreSQL workload is registered only when a database is configured, so that
+    /// `soakgate check --workload 'loto*'` without one measures what it can instead of failing.
+    static let all: [WorkloadDefinition] = [
+        WorkloadDefinition("loto.batch-sqlite", summary: "loto-features: one batch of 2 series × 95 draws, all three tables, into a fresh (in-memory) SQLite database") {
+            LotoBatchIntoSQLite()
+        },
+        WorkloadDefinition("loto.stat-pipeline", summary: "loto-features: features_stat (global stats, meta, tsfeatures) of 4 series × 200 draws") {
+            LotoStatPipeline()
+        },
+    ] + (hasDatabase ? [
+        WorkloadDefinition("loto.batch-postgres", summary: "loto-features: one batch of 2 series × 60 draws into PostgreSQL (COPY, upsert, commit)") {
+            LotoBatchIntoPostgres()
+        },
+    ] : [])
+}

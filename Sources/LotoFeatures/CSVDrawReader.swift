@@ -1,0 +1,157 @@
+import Foundation
+
+/// Reads draws from CSV: a header naming at least `loto`, `unique_id`, `ds` and `y` (`num` and
+/// `co` are optional; other columns are ignored), one row per draw and position.
+///
+/// Rows of different series may interleave, but each series' rows must come in increasing
+/// `ds`. Every refusal names the file, the line and the column. An empty `y` (or `NaN`) is a
+/// missing value, kept as NaN: pandas would read it so.
+public enum CSVDrawReader {
+    static let required = ["loto", "unique_id", "ds", "y"]
+
+    /// Reads and checks the whole file; the series come back sorted by key.
+    public static func read(path: String) throws -> [DrawSeries] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LotoFeaturesError.file(path: path, problem: "cannot be read (missing or not a file); make one with 'loto-features sample --loto loto6 --out \(path)'")
+        }
+        return try parse(data, name: path)
+    }
+
+    /// Parses CSV bytes; `name` is what errors call the input.
+    public static func parse(_ data: Data, name: String) throws -> [DrawSeries] {
+        try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self), name: name) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws -> [DrawSeries] {
+        var lines = LineIterator(bytes: bytes)
+        guard let headerLine = lines.next() else {
+            throw LotoFeaturesError.csv(file: name, line: 1, column: nil, problem: "the file is empty; a header 'loto,unique_id,ds,y,num,co' is required")
+        }
+        let header = fields(of: headerLine).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() }
+        func index(of column: String) -> Int? { header.firstIndex(of: column) }
+        for column in required where index(of: column) == nil {
+            throw LotoFeaturesError.csv(file: name, line: 1, column: column, problem: "missing from the header (found: \(header.joined(separator: ","))); the header needs loto,unique_id,ds,y and may have num,co")
+        }
+        let lotoAt = index(of: "loto")!, idAt = index(of: "unique_id")!, dsAt = index(of: "ds")!, yAt = index(of: "y")!
+        let numAt = index(of: "num"), coAt = index(of: "co")
+        // Series by the hash of their key bytes (verified against the stored bytes), so a row
+        // costs no String unless it starts a new series.
+        var positions: [UInt64: [Int]] = [:]
+        var keyBytes: [[UInt8]] = []
+        var series: [DrawSeries] = []
+        var lastPosition = -1
+        var lineNumber = 1
+        var row: [Range<Int>] = []
+        row.reserveCapacity(header.count + 1)
+        while let line = lines.next() {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            FieldSplitter.split(line, into: &row)
+            guard row.count >= header.count else {
+                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: header[row.count], problem: "missing: the row has \(row.count) fields, the header \(header.count)")
+            }
+            func text(_ at: Int) -> String { String(decoding: bytes[row[at]], as: UTF8.self) }
+            func fail(_ column: String, _ problem: String) -> LotoFeaturesError {
+                .csv(file: name, line: lineNumber, column: column, problem: problem)
+            }
+            let lotoRange = row[lotoAt], idRange = row[idAt]
+            guard !lotoRange.isEmpty, !idRange.isEmpty else { throw fail(lotoRange.isEmpty ? "loto" : "unique_id", "is empty") }
+            guard let day = FieldParser.day(bytes[row[dsAt]]) else { throw fail("ds", "'\(text(dsAt))' is not a date; write YYYY-MM-DD") }
+            let y: Double
+            if let value = FieldParser.number(bytes[row[yAt]]) {
+                y = value
+            } else if FieldParser.isMissing(bytes[row[yAt]]) {
+                y = .nan
+            } else {
+                throw fail("y", "'\(text(yAt).trimmingCharacters(in: .whitespaces))' is not a number")
+            }
+            var num: Int?
+            if let numAt, !row[numAt].isEmpty {
+                guard let value = FieldParser.integer(bytes[row[numAt]]) else { throw fail("num", "'\(text(numAt))' is not a whole number") }
+                num = value
+            }
+            var co: Double?
+            if let coAt, !row[coAt].isEmpty {
+                guard let value = FieldParser.number(bytes[row[coAt]]) else { throw fail("co", "'\(text(coAt))' is not a number") }
+                co = value
+            }
+            let hash = FieldParser.hash(bytes[lotoRange], bytes[idRange])
+            func matches(_ position: Int) -> Bool {
+                let stored = keyBytes[position]
+                return stored.count == lotoRange.count + 1 + idRange.count
+                    && stored[0..<lotoRange.count].elementsEqual(bytes[lotoRange])
+                    && stored[(lotoRange.count + 1)...].elementsEqual(bytes[idRange])
+            }
+            var position = -1
+            if lastPosition >= 0, matches(lastPosition) {
+                position = lastPosition
+            } else if let candidates = positions[hash], let found = candidates.first(where: matches) {
+                position = found
+            }
+            if position >= 0 {
+                let last = series[position].days.last!
+                if day == last {
+                    throw fail("ds", "duplicate key (\(series[position].loto), \(series[position].uniqueId), \(day)): each series has one row per day")
+                }
+                if day < last {
+                    throw fail("ds", "rows of \(series[position].key) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
+                }
+            } else {
+                position = series.count
+                positions[hash, default: []].append(position)
+                keyBytes.append(Array(bytes[lotoRange]) + [0] + Array(bytes[idRange]))
+                series.append(DrawSeries(loto: text(lotoAt), uniqueId: text(idAt)))
+            }
+            lastPosition = position
+            series[position].append(day: day, y: y, num: num, co: co)
+        }
+        guard !series.isEmpty else {
+            throw LotoFeaturesError.csv(file: name, line: lineNumber, column: nil, problem: "no rows after the header")
+        }
+        return series.sorted { $0.key < $1.key }
+    }
+
+    /// The fields of one line, split at commas outside double quotes (quotes are removed; a
+    /// doubled quote inside quotes is not unescaped, as draw data has none).
+    private static func fields(of line: UnsafeBufferPointer<UInt8>.SubSequence) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        result.reserveCapacity(8)
+        var current: [UInt8] = []
+        var quoted = false
+        for byte in line {
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+            } else if byte == UInt8(ascii: ","), !quoted {
+                result.append(current[...])
+                current.removeAll(keepingCapacity: true)
+            } else {
+                current.append(byte)
+            }
+        }
+        result.append(current[...])
+        return result
+    }
+}
+
+/// Lines of a byte buffer without their `\n` or `\r\n`.
+struct LineIterator {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var start = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        // A UTF-8 byte order mark is not part of the first column's name.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+    }
+
+    mutating func next() -> UnsafeBufferPointer<UInt8>.SubSequence? {
+        guard start < bytes.count else { return nil }
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        var lineEnd = end
+        if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        let line = bytes[start..<lineEnd]
+        start = end + 1
+        return line
+    }
+}

@@ -1,0 +1,69 @@
+/// The three tables the engine writes, their keys and columns: the one schema every store
+/// creates and checks against (identifiers in SQL come only from here).
+public enum FeatureTable: String, CaseIterable, Sendable, Comparable {
+    case hist, futr, stat
+
+    /// `features_hist`, `features_futr`, `features_stat`.
+    public var name: String { "features_\(rawValue)" }
+
+    /// The key: game, position and (for hist and futr) the day.
+    public var keyColumns: [String] { self == .stat ? ["loto", "unique_id"] : ["loto", "unique_id", "ds"] }
+
+    /// Numeric columns after the key (REAL / double precision), in order.
+    public var valueColumns: [String] {
+        switch self {
+        case .hist: return HistFeatures.columns
+        case .futr: return FutrFeatures.columns
+        case .stat: return StatFeatures.columns
+        }
+    }
+
+    /// Text columns after the numeric ones.
+    public var textColumns: [String] { self == .stat ? StatFeatures.textColumns : [] }
+
+    /// Every column in table order.
+    public var allColumns: [String] { keyColumns + valueColumns + textColumns }
+
+    public static func < (lhs: FeatureTable, rhs: FeatureTable) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Parses `hist,futr,stat` (any subset, any order) into tables in table order.
+    public static func parseList(_ text: String) throws -> [FeatureTable] {
+        var tables: [FeatureTable] = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let table = FeatureTable(rawValue: name) ?? FeatureTable.allCases.first(where: { $0.name == name }) else {
+                throw LotoFeaturesError.usage("--tables: unknown table '\(name)'; use a comma-separated subset of hist,futr,stat, e.g. --tables hist,stat")
+            }
+            if !tables.contains(table) { tables.append(table) }
+        }
+        guard !tables.isEmpty else { throw LotoFeaturesError.usage("--tables is empty; use e.g. --tables hist,futr,stat") }
+        return tables.sorted()
+    }
+}
+
+/// The features of one batch of series, per table, in series order.
+public struct FeatureBatch: Sendable {
+    /// Blocks per table; a table not generated has no entry.
+    public var blocks: [FeatureTable: [FeatureBlock]] = [:]
+
+    public init(blocks: [FeatureTable: [FeatureBlock]] = [:]) { self.blocks = blocks }
+
+    /// Rows across every table.
+    public var rowCount: Int { blocks.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.rowCount } } }
+
+    /// Bytes held, for the governor.
+    public var byteCount: Int { blocks.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.byteCount } } }
+}
+
+/// Where the features go: creates the tables, then writes one batch per transaction.
+public protocol FeatureStore: AnyObject {
+    /// `sqlite:PATH` or `postgresql://user@host:port/db`, never with a password.
+    var target: String { get }
+    /// Creates missing tables (keys and indexes) and checks existing ones have the schema.
+    func prepare(_ tables: [FeatureTable]) throws
+    /// Upserts a batch in one transaction, whole or not at all; returns rows inserted or
+    /// changed (rows whose values were already stored count zero).
+    func write(_ batch: FeatureBatch) throws -> Int
+}

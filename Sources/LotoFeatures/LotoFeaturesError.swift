@@ -1,0 +1,30 @@
+/// Everything loto-features refuses, as one line naming the input and what is wrong.
+public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
+    /// A CSV problem at a line (1-based, the header is line 1) and, when known, a column.
+    case csv(file: String, line: Int, column: String?, problem: String)
+    /// A file that could not be read or written.
+    case file(path: String, problem: String)
+    /// A store (SQLite file or PostgreSQL server) that refused; `target` never holds a password.
+    case store(target: String, problem: String)
+    /// A PostgreSQL source that refused or returned bad data; `target` never holds a password.
+    case source(target: String, problem: String)
+    /// A command-line value that is not usable, with what to type instead.
+    case usage(String)
+    /// The run stopped early (the memory governor asked it to) with every finished batch kept.
+    case interrupted(String)
+
+    public var description: String {
+        switch self {
+        case let .csv(file, line, column, problem):
+            return "\(file):\(line)\(column.map { ", column '\($0)'" } ?? ""): \(problem)"
+        case let .file(path, problem):
+            return "\(path): \(problem)"
+        case let .store(target, problem):
+            return "store \(target): \(problem)"
+        case let .source(target, problem):
+            return "source \(target): \(problem)"
+        case let .usage(message), let .interrupted(message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import LibPQ
+
+/// The PostgreSQL store: tables created if missing, each batch loaded by `COPY` into a
+/// temporary table and upserted from it, one transaction per batch.
+///
+/// The upsert rewrites only rows whose values differ, so a rerun changes nothing (0 rows).
+public final class PostgresFeatureStore: FeatureStore {
+    private let connection: PostgresConnection
+    public var target: String { "postgresql://\(connection.target)" }
+
+    /// Connects; errors name the server, never the password.
+    public init(connectionString: String) throws {
+        do {
+            connection = try PostgresConnection(connectionString: connectionString)
+        } catch let error as PostgresError {
+            throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message)
+        }
+        // libpq prints NOTICEs ("relation already exists, skipping") to stderr by default.
+        _ = try guarded { try connection.execute("SET client_min_messages = warning") }
+    }
+
+    public func prepare(_ tables: [FeatureTable]) throws {
+        try guarded {
+            for table in tables {
+                let types = table.keyColumns.map { "\($0) \($0 == "ds" ? "date" : "text") NOT NULL" }
+                    + table.valueColumns.map { "\($0) double precision" } + table.textColumns.map { "\($0) text" }
+                try connection.execute("CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))))")
+                try connection.execute("CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"))")
+                let found = try connection.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+                    [table.name])
+                let names = (0..<found.rowCount).map { found.value(row: $0, column: 0) ?? "" }
+                guard names == table.allColumns else {
+                    throw LotoFeaturesError.store(target: target, problem: "table \(table.name) exists with other columns; drop it or use another database")
+                }
+                // A session's staging table, emptied at every commit.
+                try connection.execute("CREATE TEMPORARY TABLE IF NOT EXISTS staging_\(table.name) (LIKE \(table.name)) ON COMMIT DELETE ROWS")
+            }
+        }
+    }
+
+    public func write(_ batch: FeatureBatch) throws -> Int {
+        try guarded {
+            try connection.execute("BEGIN")
+            do {
+                var changed = 0
+                for table in batch.blocks.keys.sorted() {
+                    let target = self.target
+                    try connection.copyIn("COPY staging_\(table.name) FROM STDIN") { copy in
+                        for block in batch.blocks[table]! {
+                            try block.check(for: table, target: target)
+                            try Self.append(block, keyColumns: table.keyColumns.count, to: copy)
+                        }
+                    }
+                    changed += try connection.execute(Self.upsertSQL(table)).affectedRows
+                }
+                try connection.execute("COMMIT")
+                return changed
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private static func append(_ block: FeatureBlock, keyColumns: Int, to copy: PostgresCopyIn) throws {
+        let width = block.columnCount
+        for row in 0..<block.rowCount {
+            copy.appendField(block.key.loto)
+            copy.appendField(block.key.uniqueId)
+            if keyColumns == 3 { copy.appendField(block.days[row].description) }
+            for column in 0..<width {
+                let value = block.values[row * width + column]
+                // Swift's shortest round-trip form; PostgreSQL reads it back to the same double.
+                copy.appendField(value.isFinite ? "\(value)" : nil)
+            }
+            for text in block.texts { copy.appendField(text) }
+            try copy.endRow()
+        }
+    }
+
+    static func upsertSQL(_ table: FeatureTable) -> String {
+        let updated = table.valueColumns + table.textColumns
+        return """
+            INSERT INTO \(table.name) SELECT * FROM staging_\(table.name)
+            ON CONFLICT (\(table.keyColumns.joined(separator: ", "))) DO UPDATE SET \(updated.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
+            WHERE (\(updated.map { "\(table.name).\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(updated.map { "EXCLUDED.\($0)" }.joined(separator: ", ")))
+            """
+    }
+
+    /// Rows in a table (for tests and the summary).
+    public func rowCount(_ table: FeatureTable) throws -> Int {
+        try guarded { Int(try connection.execute("SELECT count(*) FROM \(table.name)").value(row: 0, column: 0) ?? "0") ?? 0 }
+    }
+
+    private func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError {
+            throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? ""))
+        }
+    }
+}

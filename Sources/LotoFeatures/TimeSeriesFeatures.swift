@@ -1,0 +1,190 @@
+import Foundation
+
+/// Part of the tsfeatures set, by the definitions of Nixtla's `tsfeatures` (Python) with
+/// `freq = 1`: lottery draws have no seasonal period, so the series is treated as
+/// non-seasonal (tsfeatures then uses windows of 10 for lumpiness and stability and 10 lags
+/// for the autocorrelation features).
+///
+/// Computed: `acf_features` (x_acf1, x_acf10, diff1_acf1, diff1_acf10, diff2_acf1,
+/// diff2_acf10), `lumpiness`, `stability`, `crossing_points`, `flat_spots`, `entropy`
+/// (normalised spectral entropy of the periodogram) and `hurst` (tsfeatures' rescaled-range
+/// estimate). Not computed (NULL is not written for them: they have no column yet): trend and
+/// seasonal strength, linearity, curvature and spikiness, which need tsfeatures' STL /
+/// SuperSmoother trend fit.
+public enum TimeSeriesFeatures {
+    /// Columns, in order.
+    public static let columns = [
+        "stat_ts_x_acf1", "stat_ts_x_acf10", "stat_ts_diff1_acf1", "stat_ts_diff1_acf10", "stat_ts_diff2_acf1", "stat_ts_diff2_acf10",
+        "stat_ts_lumpiness", "stat_ts_stability", "stat_ts_crossing_points", "stat_ts_flat_spots", "stat_ts_entropy", "stat_ts_hurst",
+    ]
+
+    /// tsfeatures' window for lumpiness and stability when `freq = 1`.
+    static let width = 10
+
+    /// The features of `y` (missing values already dropped).
+    public static func compute(_ y: [Double]) -> [Double] {
+        guard y.count >= 2 else { return [Double](repeating: .nan, count: columns.count) }
+        return acfFeatures(y) + [lumpiness(y), stability(y), crossingPoints(y), flatSpots(y), entropy(y), hurst(y)]
+    }
+
+    /// statsmodels' `acf` (biased autocovariance over the lag-0 one) up to `lags`.
+    static func acf(_ x: [Double], lags: Int) -> [Double] {
+        let n = x.count
+        let mean = x.reduce(0, +) / Double(n)
+        let d = x.map { $0 - mean }
+        var result: [Double] = []
+        for lag in 0...lags {
+            var sum = 0.0
+            if lag < n { for t in 0..<(n - lag) { sum += d[t] * d[t + lag] } }
+            result.append(sum / Double(n))
+        }
+        return result.map { $0 / result[0] }
+    }
+
+    static func difference(_ x: [Double]) -> [Double] { zip(x.dropFirst(), x).map { $0 - $1 } }
+
+    static func acfFeatures(_ x: [Double]) -> [Double] {
+        let n = x.count
+        let acfx = acf(x, lags: 10)
+        let sum10 = { (a: [Double]) in a[1...10].reduce(0) { $0 + $1 * $1 } }
+        var out = [acfx[1], n > 10 ? sum10(acfx) : .nan]
+        if n > 10 {
+            let a = acf(difference(x), lags: 10)
+            out += [a[1], sum10(a)]
+        } else {
+            out += [.nan, .nan]
+        }
+        if n > 11 {
+            let a = acf(difference(difference(x)), lags: 10)
+            out += [a[1], sum10(a)]
+        } else {
+            out += [.nan, .nan]
+        }
+        return out
+    }
+
+    /// Variance (ddof 1) of a slice, NaN below two values.
+    static func variance(_ x: ArraySlice<Double>) -> Double {
+        guard x.count > 1 else { return .nan }
+        let mean = x.reduce(0, +) / Double(x.count)
+        return x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1)
+    }
+
+    /// The tiles tsfeatures takes: whole windows of `width` from the start.
+    static func tiles(_ x: [Double]) -> [ArraySlice<Double>] {
+        (0..<(x.count / width)).map { x[($0 * width)..<($0 * width + width)] }
+    }
+
+    static func lumpiness(_ x: [Double]) -> Double {
+        x.count < 2 * width ? 0 : variance(ArraySlice(tiles(x).map { variance($0) }))
+    }
+
+    static func stability(_ x: [Double]) -> Double {
+        x.count < 2 * width ? 0 : variance(ArraySlice(tiles(x).map { $0.reduce(0, +) / Double($0.count) }))
+    }
+
+    static func crossingPoints(_ x: [Double]) -> Double {
+        let median = StatFeatures.quantile(x.sorted(), 0.5)
+        var crossings = 0
+        for t in 1..<x.count where (x[t - 1] <= median) != (x[t] <= median) { crossings += 1 }
+        return Double(crossings)
+    }
+
+    /// The longest run in one of pandas' `cut(x, bins=10)` intervals.
+    static func flatSpots(_ x: [Double]) -> Double {
+        let low = x.min()!, high = x.max()!
+        var edges: [Double]
+        if low == high {
+            let low2 = low - (low != 0 ? 0.001 * abs(low) : 0.001), high2 = high + (high != 0 ? 0.001 * abs(high) : 0.001)
+            edges = (0...10).map { low2 + (high2 - low2) * Double($0) / 10 }
+        } else {
+            edges = (0...10).map { low + (high - low) * Double($0) / 10 }
+            edges[0] -= (high - low) * 0.001
+        }
+        // Right-closed intervals (edge[i], edge[i+1]]: the bin is the first edge ≥ x, less one.
+        func bin(_ value: Double) -> Int {
+            var index = 1
+            while index < 10, value > edges[index] { index += 1 }
+            return index
+        }
+        var longest = 0, run = 0, previous = -1
+        for value in x {
+            let current = bin(value)
+            run = current == previous ? run + 1 : 1
+            previous = current
+            longest = max(longest, run)
+        }
+        return Double(longest)
+    }
+
+    /// antropy's `spectral_entropy(x, sf=1, method='fft', normalize=True)`: Shannon entropy
+    /// (base 2) of scipy's one-sided periodogram (constant detrend), over log2 of its length.
+    static func entropy(_ x: [Double]) -> Double {
+        let n = x.count
+        let mean = x.reduce(0, +) / Double(n)
+        let d = x.map { $0 - mean }
+        let bins = n / 2 + 1
+        var power = [Double](repeating: 0, count: bins)
+        // One table of the n roots of unity serves every bin: angle index k·t mod n.
+        let cosines = (0..<n).map { cos(2 * Double.pi * Double($0) / Double(n)) }
+        let sines = (0..<n).map { sin(2 * Double.pi * Double($0) / Double(n)) }
+        for k in 0..<bins {
+            var re = 0.0, im = 0.0
+            var angle = 0
+            for t in 0..<n {
+                re += d[t] * cosines[angle]
+                im -= d[t] * sines[angle]
+                angle += k
+                if angle >= n { angle -= n }
+            }
+            // One-sided: every bin but 0 (and n/2 for even n) carries its mirror's power.
+            let doubled = k != 0 && !(n % 2 == 0 && k == n / 2)
+            power[k] = (re * re + im * im) * (doubled ? 2 : 1)
+        }
+        let total = power.reduce(0, +)
+        // antropy counts 0·log 0 as 0: a constant series (no power at all) has entropy 0.
+        guard total > 0 else { return 0 }
+        var entropy = 0.0
+        for p in power where p > 0 {
+            let share = p / total
+            entropy -= share * log2(share)
+        }
+        return entropy / log2(Double(bins))
+    }
+
+    /// tsfeatures' `hurst_exponent`: the slope of log(R/S) on log(t) over growing prefixes.
+    static func hurst(_ x: [Double]) -> Double {
+        let n = x.count
+        var cumulative = [Double](repeating: 0, count: n)
+        var running = 0.0
+        for t in 0..<n {
+            running += x[t]
+            cumulative[t] = running
+        }
+        var logT: [Double] = [], logRS: [Double] = []
+        for i in 1..<n {
+            let t = Double(i + 1)
+            let mean = cumulative[i] / t
+            var squares = 0.0
+            for j in 0...i { squares += (x[j] - mean) * (x[j] - mean) }
+            let s = (squares / t).squareRoot()
+            var low = Double.infinity, high = -Double.infinity
+            for j in 0...i {
+                let deviation = cumulative[j] - Double(j + 1) * mean
+                low = min(low, deviation)
+                high = max(high, deviation)
+            }
+            let rs = (high - low) / s
+            logRS.append(log(rs))
+            logT.append(log(t))
+        }
+        guard logRS.allSatisfy(\.isFinite) else { return .nan }
+        let meanX = logT.reduce(0, +) / Double(logT.count), meanY = logRS.reduce(0, +) / Double(logRS.count)
+        var sxy = 0.0, sxx = 0.0
+        for (a, b) in zip(logT, logRS) {
+            sxy += (a - meanX) * (b - meanY)
+            sxx += (a - meanX) * (a - meanX)
+        }
+        return sxx > 0 ? sxy / sxx : .nan
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import LibPQ
+import LotoFeatures
+import XCTest
+
+/// The PostgreSQL store and source against the real server ci/test.sh starts.
+final class PostgresFeatureStoreTests: XCTestCase {
+    /// A fresh schema per test, dropped afterwards, so tests do not see each other's tables.
+    private func schemaURL() throws -> String {
+        let url = try testDatabaseURL()
+        let schema = "loto_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try PostgresConnection(connectionString: url)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        addTeardownBlock {
+            _ = try? PostgresConnection(connectionString: url).execute("DROP SCHEMA \(schema) CASCADE")
+        }
+        let separator = url.contains("?") ? "&" : "?"
+        return url + separator + "options=-csearch_path%3D\(schema)"
+    }
+
+    func testGeneratesEveryTableIdempotentlyAndExtensionAddsOnlyNewRows() async throws {
+        let url = try schemaURL()
+        let full = sampleSeries(draws: 100)
+        let short = full.map { one -> DrawSeries in
+            DrawSeries(loto: one.loto, uniqueId: one.uniqueId, days: Array(one.days.prefix(80)), y: Array(one.y.prefix(80)),
+                       num: Array(one.num.prefix(80)), co: Array(one.co.prefix(80)))
+        }
+        let generator = FeatureGenerator(workers: 2, fixedBatch: 4)
+        let first = try await generator.run(short, into: PostgresFeatureStore(connectionString: url))
+        XCTAssertEqual(first.rowsChanged, first.rowsComputed)
+        let rerun = try await generator.run(short, into: PostgresFeatureStore(connectionString: url))
+        XCTAssertEqual(rerun.rowsChanged, 0, "a rerun changes nothing")
+        let extended = try await generator.run(full, into: PostgresFeatureStore(connectionString: url))
+        XCTAssertEqual(extended.rowsChanged, 11 * (20 + 20) + 11)
+        let store = try PostgresFeatureStore(connectionString: url)
+        XCTAssertEqual(try store.rowCount(.hist), 11 * 100)
+        XCTAssertEqual(try store.rowCount(.stat), 11)
+    }
+
+    func testPostgresAndSQLiteHoldTheSameValues() async throws {
+        let url = try schemaURL()
+        let series = Array(sampleSeries(draws: 70).prefix(2))
+        _ = try await FeatureGenerator(tables: [.hist], workers: 2).run(series, into: PostgresFeatureStore(connectionString: url))
+        let connection = try PostgresConnection(connectionString: url)
+        let rows = try connection.execute("SELECT hist_y_roll_std_w30, hist_y_roll_median_w14 FROM features_hist WHERE unique_id = $1 ORDER BY ds", [series[0].uniqueId])
+        let expected = HistFeatures.compute(series[0])
+        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!, median = HistFeatures.columns.firstIndex(of: "hist_y_roll_median_w14")!
+        XCTAssertEqual(rows.rowCount, 70)
+        for row in 0..<70 {
+            XCTAssertEqual(rows.value(row: row, column: 0).flatMap(Double.init), expected.value(row: row, column: std), "bit-identical after the text COPY")
+            XCTAssertEqual(rows.value(row: row, column: 1).flatMap(Double.init), expected.value(row: row, column: median))
+        }
+    }
+
+    func testATableIsReadAsASourceWithTheCSVChecks() async throws {
+        let url = try schemaURL()
+        let connection = try PostgresConnection(connectionString: url)
+        try connection.execute("CREATE TABLE draws (loto text, unique_id text, ds date, y integer, num integer, co bigint)")
+        let series = sampleSeries(draws: 30, games: ["bingo5"])
+        try connection.copyIn("COPY draws FROM STDIN") { copy in
+            for one in series {
+                for row in 0..<one.count {
+                    try copy.appendRow([one.loto, one.uniqueId, one.days[row].description, String(Int(one.y[row])), one.num[row].map(String.init), one.co[row].map { String(Int($0)) }])
+                }
+            }
+        }
+        XCTAssertEqual(try PostgresDrawReader.read(connectionString: url, table: "draws"), series)
+        try connection.execute("INSERT INTO draws VALUES ('bingo5', 'N1', $1, 3, 99, 0)", [series[0].days[4].description])
+        XCTAssertThrowsError(try PostgresDrawReader.read(connectionString: url, table: "draws")) { error in
+            XCTAssertTrue("\(error)".contains("column 'ds': duplicate key"), "\(error)")
+        }
+        XCTAssertThrowsError(try PostgresDrawReader.read(connectionString: url, table: "missing_table")) { error in
+            XCTAssertTrue("\(error)".contains("table missing_table: no such table"), "\(error)")
+        }
+    }
+
+    func testADatabaseThatIsDownIsNamedWithoutThePassword() {
+        let secret = "pw-\(UUID().uuidString)"
+        XCTAssertThrowsError(try PostgresFeatureStore(connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/loto?connect_timeout=2")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("store postgresql://127.0.0.1:1/loto:"), text)
+            XCTAssertFalse(text.contains(secret))
+        }
+    }
+}

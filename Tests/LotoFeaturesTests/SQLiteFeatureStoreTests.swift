@@ -1,0 +1,104 @@
+import CSQLite
+import Foundation
+import LotoFeatures
+import XCTest
+
+/// The SQLite store: idempotent upserts, extension adds only new rows, whole batches only.
+final class SQLiteFeatureStoreTests: XCTestCase {
+    private func generate(_ series: [DrawSeries], into path: String, batch: Int = 3) async throws -> GenerateSummary {
+        let store = try SQLiteFeatureStore(path: path)
+        return try await FeatureGenerator(workers: 2, fixedBatch: batch).run(series, into: store)
+    }
+
+    func testARerunOverTheSameInputChangesNothing() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        let series = sampleSeries(draws: 120)
+        let first = try await generate(series, into: path)
+        XCTAssertEqual(first.rowsChanged, first.rowsComputed)
+        XCTAssertEqual(first.rowsComputed, 11 * 120 * 2 + 11)
+        let again = try await generate(series, into: path)
+        XCTAssertEqual(again.rowsChanged, 0)
+        let store = try SQLiteFeatureStore(path: path)
+        XCTAssertEqual(try store.rowCount(.hist), 11 * 120)
+        XCTAssertEqual(try store.rowCount(.stat), 11)
+    }
+
+    func testExtendedInputAddsOnlyTheNewRows() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        let full = sampleSeries(draws: 150)
+        let short = full.map { one -> DrawSeries in
+            var cut = one
+            cut.days.removeLast(30)
+            cut.y.removeLast(30)
+            cut.num.removeLast(30)
+            cut.co.removeLast(30)
+            return cut
+        }
+        _ = try await generate(short, into: path)
+        let extended = try await generate(full, into: path)
+        // 30 new hist and 30 new futr rows per series; each stat row is updated (it covers
+        // the whole series); no old hist or futr row changes.
+        XCTAssertEqual(extended.rowsChanged, 11 * (30 + 30) + 11)
+        let store = try SQLiteFeatureStore(path: path)
+        XCTAssertEqual(try store.rowCount(.futr), 11 * 150)
+    }
+
+    func testStoredValuesAreTheComputedOnesAndNaNIsNull() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        let series = Array(sampleSeries(draws: 40).prefix(1))
+        _ = try await generate(series, into: path)
+        let expected = HistFeatures.compute(series[0])
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(path, &db), SQLITE_OK)
+        defer { sqlite3_close(db) }
+        var statement: OpaquePointer?
+        XCTAssertEqual(sqlite3_prepare_v2(db, "SELECT ds, hist_y_lag1, hist_y_roll_q75_w7 FROM features_hist ORDER BY ds", -1, &statement, nil), SQLITE_OK)
+        defer { sqlite3_finalize(statement) }
+        let q75 = HistFeatures.columns.firstIndex(of: "hist_y_roll_q75_w7")!
+        var row = 0
+        while sqlite3_step(statement) == SQLITE_ROW {
+            XCTAssertEqual(String(cString: sqlite3_column_text(statement, 0)), series[0].days[row].description)
+            let lag1 = sqlite3_column_type(statement, 1) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 1)
+            XCTAssertEqual(lag1, expected.value(row: row, column: 0))
+            let stored = sqlite3_column_type(statement, 2) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 2)
+            XCTAssertEqual(stored, expected.value(row: row, column: q75))
+            row += 1
+        }
+        XCTAssertEqual(row, 40)
+    }
+
+    func testAFailedBatchLeavesNothingHalfWrittenAndARerunCompletesIt() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        let series = sampleSeries(draws: 50)
+        let store = try SQLiteFeatureStore(path: path)
+        try store.prepare(FeatureTable.allCases)
+        var batch = await FeatureGenerator(workers: 2).compute(Array(series.prefix(2)))
+        // A block whose row count disagrees with its keys fails mid-batch (no day for row 50).
+        var broken = batch.blocks[.futr]![1]
+        broken.days.removeLast()
+        batch.blocks[.futr]![1] = broken
+        do {
+            _ = try store.write(batch)
+            XCTFail("a broken batch was accepted")
+        } catch {}
+        XCTAssertEqual(try store.rowCount(.hist), 0, "the batch's hist rows were rolled back with it")
+        let summary = try await FeatureGenerator(workers: 2).run(series, into: store)
+        XCTAssertEqual(summary.rowsChanged, summary.rowsComputed)
+    }
+
+    func testATableWithAnotherSchemaIsRefusedByName() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("CREATE TABLE features_hist (loto TEXT, unique_id TEXT, ds TEXT, y REAL, PRIMARY KEY (loto, unique_id, ds))")
+        let store = try SQLiteFeatureStore(path: path)
+        XCTAssertThrowsError(try store.prepare([.hist])) { error in
+            XCTAssertTrue("\(error)".contains("table features_hist exists with other columns"), "\(error)")
+        }
+    }
+
+    func testAnUnopenableFileIsNamed() {
+        XCTAssertThrowsError(try SQLiteFeatureStore(path: "/nonexistent-dir/x/f.sqlite")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("store sqlite:/nonexistent-dir/x/f.sqlite: cannot be opened"), "\(error)")
+        }
+    }
+}

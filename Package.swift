@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // issue-stream: the GitHub client and its local GitHub-compatible test server.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -88,7 +92,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "IssueStream", "GitHubTestServer"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -120,6 +124,46 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
+        // issue-stream: GitHub issue triage over the REST API (engine, local server, CLI, tests, benchmark).
+        .target(
+            name: "IssueStream",
+            dependencies: [
+                "MemoryGovernor",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "GitHubTestServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "issue-stream",
+            dependencies: [
+                "IssueStream", "GitHubTestServer", "MemoryGovernor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "issue-stream-benchmarks",
+            dependencies: ["IssueStream", "GitHubTestServer"],
+            path: "Benchmarks/IssueStreamBenchmarks"
+        ),
+        .testTarget(name: "IssueStreamTests", dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport"]),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],
     swiftLanguageModes: [.v6]

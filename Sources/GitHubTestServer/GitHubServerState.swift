@@ -154,9 +154,15 @@ actor GitHubServerState {
         case ("GET", 4):
             listRequests += 1
             if let fault = fault(for: listRequests) {
-                if case .status(let code) = fault { return Self.error(code, "Server Error") }
+                if case .status(let code) = fault {
+                    var reply = Self.error(code, "Server Error")
+                    reply.fault = fault
+                    return reply
+                }
                 if case .secondaryLimit(let status, let retryAfter) = fault {
-                    return Self.error(status, "You have exceeded a secondary rate limit.", retryAfter.map { [("retry-after", "\($0)")] } ?? [])
+                    var reply = Self.error(status, "You have exceeded a secondary rate limit.", retryAfter.map { [("retry-after", "\($0)")] } ?? [])
+                    reply.fault = fault
+                    return reply
                 }
                 var reply = list(repository, request, key: key)
                 reply.fault = fault

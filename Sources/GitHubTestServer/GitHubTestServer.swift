@@ -35,7 +35,6 @@ public final class GitHubTestServer: Sendable {
         router.get("/repos/:owner/:repo/issues/:number/comments", use: handler)
         router.post("/repos/:owner/:repo/issues/:number/labels", use: handler)
         router.post("/repos/:owner/:repo/issues/:number/comments", use: handler)
-        router.get("/repos/**", use: handler)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "github-test-server")
         logger.logLevel = .critical

@@ -73,7 +73,7 @@ extension GitHubServerState {
         for (index, number) in numbers.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             if repository.malformedIssues.contains(number) {
-                out.append(try! encoder.encode(MalformedIssueJSON(id: number, title: number, state: "open")))
+                out.append(try! encoder.encode(MalformedIssueJSON(id: 1_000_000 + number, title: number, state: "open")))
                 continue
             }
             let record = repository.base(number)

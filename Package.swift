@@ -163,7 +163,10 @@ let package = Package(
             dependencies: ["IssueStream", "GitHubTestServer"],
             path: "Benchmarks/IssueStreamBenchmarks"
         ),
-        .testTarget(name: "IssueStreamTests", dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport"]),
+        .testTarget(
+            name: "IssueStreamTests",
+            dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,7 +21,13 @@ func serve(issues: Int) async throws {
     let server = try await GitHubTestServer.start(GitHubServerConfiguration(
         repositories: [SeededRepository(owner: "bench", name: "big", issueCount: issues)], requestLogLimit: 0))
     FileHandle.standardOutput.write(Data("\(server.port)\n".utf8))
-    while readLine() != nil {}
+    // Wait for the parent to close our input on a thread of its own, not a cooperative one.
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        Thread.detachNewThread {
+            while readLine() != nil {}
+            done.resume()
+        }
+    }
     await server.stop()
 }
 

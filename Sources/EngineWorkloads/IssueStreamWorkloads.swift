@@ -28,8 +28,9 @@ struct IssueStreamFixture {
 
     func triage(apply: Bool) async throws {
         guard let client, let directory else { return }
+        // Small pages keep an iteration short (the harness runs thousands) while still paging.
         let summary = try await TriageRun.run(client: client, options: TriageOptions(
-            repo: "soak/repo", apply: apply, outputPath: directory.appendingPathComponent("decisions.jsonl").path))
+            repo: "soak/repo", apply: apply, perPage: 20, outputPath: directory.appendingPathComponent("decisions.jsonl").path))
         if let stopped = summary.stoppedBy { throw stopped }
     }
 
@@ -45,7 +46,7 @@ struct IssueStreamFixture {
 /// List every page (following `link`, revalidating with ETags) and triage every issue.
 struct IssueStreamPageThroughTriage: Workload {
     var fixture = IssueStreamFixture()
-    mutating func setUp() async throws { try await fixture.start(issues: 300) }
+    mutating func setUp() async throws { try await fixture.start(issues: 60) }
     mutating func run() async throws { try await fixture.triage(apply: false) }
     mutating func tearDown() async throws { try await fixture.stop() }
 }
@@ -54,7 +55,7 @@ struct IssueStreamPageThroughTriage: Workload {
 struct IssueStreamApplyPass: Workload {
     var fixture = IssueStreamFixture()
     mutating func setUp() async throws {
-        try await fixture.start(issues: 120)
+        try await fixture.start(issues: 40)
         try await fixture.triage(apply: true)
     }
     mutating func run() async throws { try await fixture.triage(apply: true) }
@@ -64,10 +65,10 @@ struct IssueStreamApplyPass: Workload {
 /// The issue-stream engine's operations as harness workloads.
 enum IssueStreamWorkloads {
     static let all: [WorkloadDefinition] = [
-        WorkloadDefinition("issue-stream.page-through-triage", summary: "issue-stream: list 300 issues (3 pages, ETag 304s) from the local server and triage them") {
+        WorkloadDefinition("issue-stream.page-through-triage", summary: "issue-stream: list 60 issues (3 pages of 20, ETag 304s) from the local server and triage them") {
             IssueStreamPageThroughTriage()
         },
-        WorkloadDefinition("issue-stream.apply-pass", summary: "issue-stream: triage --apply again on 120 triaged issues (reads comments, adds nothing)") {
+        WorkloadDefinition("issue-stream.apply-pass", summary: "issue-stream: triage --apply again on 40 triaged issues (2 pages; reads comments, adds nothing)") {
             IssueStreamApplyPass()
         },
     ]

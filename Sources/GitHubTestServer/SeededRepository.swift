@@ -70,10 +70,16 @@ public struct SeededRepository: Sendable {
         let template = titles[Int(textRng.next() % UInt64(titles.count))]
         let title = template.replacingOccurrences(of: "%@", with: module)
         let detail = Int(textRng.next() % 1000)
+        // Words from syllables, so unrelated issues share few 3-word shingles, as real ones do.
+        let syllables = ["ka", "lo", "mi", "tre", "su", "van", "dor", "pel", "qui", "zen", "ro", "fa", "ne", "bix", "tor", "al"]
+        var story: [String] = []
+        for _ in 0..<48 {
+            let count = 2 + Int(textRng.next() % 2)
+            story.append((0..<count).map { _ in syllables[Int(textRng.next() % UInt64(syllables.count))] }.joined())
+        }
         var body = """
             When I use the \(module) module (see Sources/\(module)/\(module)Core.swift) the call returns \
-            status \(detail). Steps to reproduce: build with release, run the \(module.lowercased()) command \
-            twice, observe the output. Expected the same output both times.
+            status \(detail). Context: \(story.joined(separator: " ")). Expected the same output both times.
             """
         if let huge = hugeBodies[number] {
             body += String(repeating: "x", count: max(0, huge - body.utf8.count))

@@ -64,7 +64,7 @@ public struct TriageProgress: Sendable {
     public var pages: Int
     /// Items written so far.
     public var items: Int
-    /// The last page's number per `rel="last"` is not tracked; this is the budget left, if known.
+    /// The primary budget left, if the server sends rate-limit headers.
     public var rateLimitRemaining: Int?
 }
 

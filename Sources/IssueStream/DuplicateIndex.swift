@@ -27,25 +27,24 @@ struct DuplicateIndex {
 
     /// The MinHash signature of `text`'s 3-word shingles (lower-cased letters and digits).
     func signature(_ text: String) -> [UInt32] {
-        var words: [Substring] = []
-        let lower = text.lowercased()
-        var start: String.Index?
-        for index in lower.indices {
-            let character = lower[index]
-            if character.isLetter || character.isNumber {
-                if start == nil { start = index }
-            } else if let begun = start {
-                words.append(lower[begun..<index])
-                start = nil
-                if words.count >= 400 { break }
-            }
-        }
-        if let begun = start, words.count < 400 { words.append(lower[begun...]) }
+        let scan = TextScan(text, maxWords: 400)
+        let words = scan.words
         var shingles: [UInt64] = []
+        // FNV-1a over the three words' bytes with a separator: the shingle's fingerprint without
+        // building its string.
+        func fingerprint(_ ranges: ArraySlice<Range<Int>>) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for range in ranges {
+                for index in range { hash = (hash ^ UInt64(scan.bytes[index])) &* 0x0000_0100_0000_01B3 }
+                hash = (hash ^ 0x20) &* 0x0000_0100_0000_01B3
+            }
+            return hash
+        }
         if words.count < 3 {
-            shingles = words.isEmpty ? [0] : [Fingerprint.of(words.joined(separator: " "))]
+            shingles = [fingerprint(words[...])]
         } else {
-            for i in 0...(words.count - 3) { shingles.append(Fingerprint.of("\(words[i]) \(words[i + 1]) \(words[i + 2])")) }
+            shingles.reserveCapacity(words.count - 2)
+            for i in 0...(words.count - 3) { shingles.append(fingerprint(words[i..<(i + 3)])) }
         }
         return seeds.map { seed in
             var minimum = UInt32.max

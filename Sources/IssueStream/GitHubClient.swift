@@ -51,6 +51,9 @@ public final class GitHubClient: Sendable {
             timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .milliseconds(Int64(configuration.readTimeout * 1000))),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections))
         http.httpVersion = .http1Only
+        // A refused connection fails this attempt at once; our own retry loop (with its limit and
+        // back-off) decides what happens next, instead of the pool retrying until the deadline.
+        http.connectionPool.retryConnectionEstablishment = false
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

@@ -4,9 +4,9 @@ public struct Triager {
     /// The rules in force.
     public let rules: TriageRules
     private var index: DuplicateIndex
-    private let kindWords: [(kind: String, single: Set<String>, phrases: [String], labels: Set<String>)]
-    private let areaRules: [(area: String, words: [String])]
-    private let priorityWords: [(word: String, weight: Int)]
+    private let kindWords: [(kind: String, single: Set<String>, phrases: [[UInt8]], labels: Set<String>)]
+    private let areaRules: [(area: String, words: [[UInt8]])]
+    private let priorityWords: [(word: [UInt8], weight: Int)]
 
     /// A triager with these rules.
     public init(rules: TriageRules) {
@@ -16,10 +16,11 @@ public struct Triager {
             guard let rule = rules.kinds[kind] else { return nil }
             let words = rule.words.map { $0.lowercased() }
             return (kind, Set(words.filter { !$0.contains(" ") && $0.allSatisfy { $0.isLetter || $0.isNumber } }),
-                    words.filter { $0.contains(" ") || !$0.allSatisfy { $0.isLetter || $0.isNumber } }, Set(rule.labels.map { $0.lowercased() }))
+                    words.filter { $0.contains(" ") || !$0.allSatisfy { $0.isLetter || $0.isNumber } }.map { Array($0.utf8) },
+                    Set(rule.labels.map { $0.lowercased() }))
         }
-        areaRules = rules.areas.keys.sorted().map { ($0, rules.areas[$0]!.map { $0.lowercased() }) }
-        priorityWords = rules.priorityWords.keys.sorted().map { ($0.lowercased(), rules.priorityWords[$0]!) }
+        areaRules = rules.areas.keys.sorted().map { ($0, rules.areas[$0]!.map { Array($0.lowercased().utf8) }) }
+        priorityWords = rules.priorityWords.keys.sorted().map { (Array($0.lowercased().utf8), rules.priorityWords[$0]!) }
     }
 
     /// The decision for one issue, or the reason it cannot be triaged.
@@ -28,10 +29,10 @@ public struct Triager {
         if body.utf8.count > rules.maxBodyBytes {
             return TriageLine(number: issue.number, state: issue.state, error: "body is \(body.utf8.count) bytes, over the \(rules.maxBodyBytes)-byte limit (rules: maxBodyBytes); not triaged")
         }
-        let title = issue.title.lowercased()
-        let text = String(body.prefix(8192)).lowercased()
-        let titleWords = Self.words(title)
-        let bodyWords = Self.words(text)
+        let title = TextScan(issue.title)
+        let text = TextScan(body.utf8.count > 8192 ? String(decoding: Array(body.utf8.prefix(8192)), as: UTF8.self) : body)
+        let titleWords = title.wordSet()
+        let bodyWords = text.wordSet()
         let labelNames = issue.labels.map { $0.name.lowercased() }
 
         var kind = rules.defaultKind
@@ -74,19 +75,6 @@ public struct Triager {
         return TriageLine(
             number: issue.number, kind: kind, priority: priority, area: area, labels: labels,
             duplicates: duplicates, state: issue.state)
-    }
-
-    static func words(_ text: String) -> Set<String> {
-        var words = Set<String>()
-        var current = ""
-        for character in text {
-            if character.isLetter || character.isNumber { current.append(character) } else if !current.isEmpty {
-                words.insert(current)
-                current = ""
-            }
-        }
-        if !current.isEmpty { words.insert(current) }
-        return words
     }
 
     /// `parser` for text naming `Sources/Parser/...`: the first module path mentioned.

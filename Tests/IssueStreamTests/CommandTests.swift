@@ -17,7 +17,8 @@ final class CommandTests: XCTestCase {
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 150)
         XCTAssertFalse(outcome.standardError.contains("t0k"), "the token is never printed")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial-\(0)"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".partial-") }
+        XCTAssertEqual(leftovers, [], "the temporary file was renamed into place")
     }
 
     func testUnknownRepositoryExitsOneWithOneClearLine() async throws {

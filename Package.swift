@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // ast2graph: pinned exactly, because node counts change between swift-syntax versions.
         .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
+        // issue-stream: the GitHub client and its local GitHub-compatible test server.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries, from Debian's libjemalloc-dev and libpq-dev.
@@ -96,7 +100,7 @@ let package = Package(
         ),
 
         // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph", "LotoFeatures"]),
+        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph", "LotoFeatures", "IssueStream", "GitHubTestServer"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ"]),
@@ -142,6 +146,49 @@ let package = Package(
         .testTarget(
             name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite"],
             resources: [.copy("Golden")]
+        ),
+        // issue-stream: GitHub issue triage over the REST API (engine, local server, CLI, tests, benchmark).
+        .target(
+            name: "IssueStream",
+            dependencies: [
+                "MemoryGovernor",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "GitHubTestServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "issue-stream",
+            dependencies: [
+                "IssueStream", "GitHubTestServer", "MemoryGovernor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "issue-stream-benchmarks",
+            dependencies: ["IssueStream", "GitHubTestServer"],
+            path: "Benchmarks/IssueStreamBenchmarks"
+        ),
+        .testTarget(
+            name: "IssueStreamTests",
+            dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
 

@@ -49,5 +49,5 @@ public enum EngineWorkloads {
         WorkloadDefinition("governor.admit-batch-release", summary: "MemoryGovernor: admit a job, size 4 batches, finish") {
             GovernorCycle()
         },
-    ] + astGraph + LotoFeaturesWorkloads.all
+    ] + astGraph + LotoFeaturesWorkloads.all + IssueStreamWorkloads.all
 }

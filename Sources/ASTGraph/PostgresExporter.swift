@@ -45,11 +45,11 @@ public final class PostgresExporter: GraphSink {
 
     public func write(_ graph: FileGraph) throws {
         let path = copyTextField(graph.path)
-        let files = try PostgresCopyIn(connection: connection, sql: "COPY \(prefix)_files (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
+        let files = try PostgresCopyStream(connection: connection, sql: "COPY \(prefix)_files (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
         try files.send("\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n")
         try files.finish()
 
-        let nodes = try PostgresCopyIn(connection: connection, sql: """
+        let nodes = try PostgresCopyStream(connection: connection, sql: """
             COPY \(prefix)_nodes (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
             """)
         var kinds = KindNames()
@@ -71,7 +71,7 @@ public final class PostgresExporter: GraphSink {
         if !chunk.isEmpty { try nodes.send(chunk) }
         try nodes.finish()
 
-        let edges = try PostgresCopyIn(connection: connection, sql: "COPY \(prefix)_edges (file, kind, source, target) FROM STDIN")
+        let edges = try PostgresCopyStream(connection: connection, sql: "COPY \(prefix)_edges (file, kind, source, target) FROM STDIN")
         chunk = ""
         for edge in 0..<graph.edgeCount {
             chunk += "\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n"

@@ -3,7 +3,7 @@ import LibPQ
 import XCTest
 
 /// COPY … FROM STDIN through the owned wrapper, against the throwaway PostgreSQL of ci/test.sh.
-final class PostgresCopyInTests: XCTestCase {
+final class PostgresCopyStreamTests: XCTestCase {
     private func connection() throws -> PostgresConnection {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return try PostgresConnection(connectionString: url) }
@@ -17,7 +17,7 @@ final class PostgresCopyInTests: XCTestCase {
     func testCopiedRowsArriveWithEscapedTabsNewlinesBackslashesAndNulls() throws {
         let connection = try connection()
         try connection.execute("CREATE TEMPORARY TABLE copied (name text, note text)")
-        let copy = try PostgresCopyIn(connection: connection, sql: "COPY copied (name, note) FROM STDIN")
+        let copy = try PostgresCopyStream(connection: connection, sql: "COPY copied (name, note) FROM STDIN")
         let awkward = "tab\there\nnew line \\ back"
         try copy.send("\(copyTextField("plain"))\t\(copyTextField(nil))\n")
         try copy.send("\(copyTextField(awkward))\t\(copyTextField("x"))\n")
@@ -32,7 +32,7 @@ final class PostgresCopyInTests: XCTestCase {
     func testABadRowFailsInOneLineAndTheConnectionStaysUsable() throws {
         let connection = try connection()
         try connection.execute("CREATE TEMPORARY TABLE numbers (n integer)")
-        let copy = try PostgresCopyIn(connection: connection, sql: "COPY numbers (n) FROM STDIN")
+        let copy = try PostgresCopyStream(connection: connection, sql: "COPY numbers (n) FROM STDIN")
         try copy.send("1\nnot a number\n")
         XCTAssertThrowsError(try copy.finish()) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "22P02")
@@ -45,7 +45,7 @@ final class PostgresCopyInTests: XCTestCase {
         let connection = try connection()
         try connection.execute("CREATE TEMPORARY TABLE numbers (n integer)")
         do {
-            let copy = try PostgresCopyIn(connection: connection, sql: "COPY numbers (n) FROM STDIN")
+            let copy = try PostgresCopyStream(connection: connection, sql: "COPY numbers (n) FROM STDIN")
             try copy.send("1\n2\n")
         }
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM numbers").value(row: 0, column: 0), "0")
@@ -53,7 +53,7 @@ final class PostgresCopyInTests: XCTestCase {
 
     func testAStatementThatIsNotACopyIsRefused() throws {
         let connection = try connection()
-        XCTAssertThrowsError(try PostgresCopyIn(connection: connection, sql: "COPY no_such_table FROM STDIN")) { error in
+        XCTAssertThrowsError(try PostgresCopyStream(connection: connection, sql: "COPY no_such_table FROM STDIN")) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "42P01")
         }
         XCTAssertEqual(try connection.execute("SELECT 1").value(row: 0, column: 0), "1")

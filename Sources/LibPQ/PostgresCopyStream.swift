@@ -1,12 +1,13 @@
 import CLibPQ
 
-/// One `COPY … FROM STDIN` in progress on a connection: send rows with ``send(_:)``, then
+/// One `COPY … FROM STDIN` in progress on a connection, fed as text (ast2graph streams its
+/// chunks through it; `PostgresConnection.copyIn` is the row-by-row form): send rows with ``send(_:)``, then
 /// ``finish()``. If the value goes away unfinished (a thrown error), `deinit` ends the COPY
 /// with an error so the server rolls that statement back, and frees every result: the
 /// connection is usable again afterwards.
 ///
 /// Not Sendable, like its connection; only one COPY at a time per connection.
-public final class PostgresCopyIn {
+public final class PostgresCopyStream {
     private let connection: PostgresConnection
     private var finished = false
 

@@ -1,21 +1,44 @@
 import Foundation
 
-/// Part of the tsfeatures set, by the definitions of Nixtla's `tsfeatures` (Python) with
-/// `freq = 1`: lottery draws have no seasonal period, so the series is treated as
-/// non-seasonal (tsfeatures then uses windows of 10 for lumpiness and stability and 10 lags
-/// for the autocorrelation features).
+/// Part of the tsfeatures set, by the definitions of Nixtla's `tsfeatures` 0.4.5 (Python) with
+/// `freq = 1`, i.e. period m = 1: lottery draws have no seasonal period, so the series is treated
+/// as non-seasonal. tsfeatures then uses windows of 10 for lumpiness and stability, 10 lags for
+/// the autocorrelation features, and in `stl_features` a SuperSmoother trend in place of STL.
+/// The functions are applied to the series as it is (the present values in draw order), as
+/// calling them one by one does; tsfeatures' `tsfeatures()` wrapper would first standardise it
+/// (`scale = True`), which changes the scale-dependent ones (lumpiness, stability, spike,
+/// linearity, curvature).
 ///
-/// Computed: `acf_features` (x_acf1, x_acf10, diff1_acf1, diff1_acf10, diff2_acf1,
-/// diff2_acf10), `lumpiness`, `stability`, `crossing_points`, `flat_spots`, `entropy`
-/// (normalised spectral entropy of the periodogram) and `hurst` (tsfeatures' rescaled-range
-/// estimate). Not computed (NULL is not written for them: they have no column yet): trend and
-/// seasonal strength, linearity, curvature and spikiness, which need tsfeatures' STL /
-/// SuperSmoother trend fit.
+/// Columns, in order:
+/// - `acf_features`: x_acf1, x_acf10, diff1_acf1, diff1_acf10, diff2_acf1, diff2_acf10;
+/// - `lumpiness`, `stability`, `crossing_points`, `flat_spots`, `entropy` (normalised spectral
+///   entropy of the periodogram) and `hurst` (tsfeatures' rescaled-range estimate);
+/// - `stl_features` with m = 1, on the trend T = ``SuperSmoother``'s fit of x at t = 1…n and
+///   the remainder R = x − T: `trend` (strength of trend, max(0, min(1, 1 − var R / var x)),
+///   0 when var x is below machine epsilon), `spike` (the variance of the n leave-one-out
+///   variances of R), `linearity` and `curvature` (the least-squares coefficients of T on the
+///   orthonormal linear and quadratic polynomials of t, numpy's QR of [1, t, t²] as tsfeatures'
+///   `poly`; curvature negated), `e_acf1` and `e_acf10` (x_acf1 and x_acf10 of R). Variances
+///   have ddof = 1.
+///
+/// NULL (where tsfeatures gives NaN): every column below two present values; x_acf10 and
+/// diff1_acf1/acf10 up to 10 values, diff2_acf1/acf10 up to 11; an autocorrelation of a constant
+/// (differenced) series (0/0); hurst when a prefix has zero variance (the first two values are
+/// equal); the six `stl_features` columns below 100 values, where tsfeatures' SuperSmoother fit
+/// fails (the first point's cross-validated window keeps one point; tsfeatures catches the error
+/// and returns NaN); e_acf1 and e_acf10 when R is constant, e.g. on a constant series, which the
+/// smoother reproduces exactly (spike, linearity and curvature are then 0 and trend is 0).
+///
+/// Not computed: with m = 1 tsfeatures has no seasonal strength, peak, trough or seas_acf1;
+/// the rest of tsfeatures' default set (arch_stat, heterogeneity, holt_parameters,
+/// hw_parameters, nonlinearity, pacf_features, unitroot_kpss, unitroot_pp, series_length) has
+/// no column.
 public enum TimeSeriesFeatures {
     /// Columns, in order.
     public static let columns = [
         "stat_ts_x_acf1", "stat_ts_x_acf10", "stat_ts_diff1_acf1", "stat_ts_diff1_acf10", "stat_ts_diff2_acf1", "stat_ts_diff2_acf10",
         "stat_ts_lumpiness", "stat_ts_stability", "stat_ts_crossing_points", "stat_ts_flat_spots", "stat_ts_entropy", "stat_ts_hurst",
+        "stat_ts_trend", "stat_ts_spike", "stat_ts_linearity", "stat_ts_curvature", "stat_ts_e_acf1", "stat_ts_e_acf10",
     ]
 
     /// tsfeatures' window for lumpiness and stability when `freq = 1`.
@@ -25,6 +48,7 @@ public enum TimeSeriesFeatures {
     public static func compute(_ y: [Double]) -> [Double] {
         guard y.count >= 2 else { return [Double](repeating: .nan, count: columns.count) }
         return acfFeatures(y) + [lumpiness(y), stability(y), crossingPoints(y), flatSpots(y), entropy(y), hurst(y)]
+            + stlFeatures(y)
     }
 
     /// statsmodels' `acf` (biased autocovariance over the lag-0 one) up to `lags`.
@@ -186,5 +210,74 @@ public enum TimeSeriesFeatures {
             sxx += (a - meanX) * (a - meanX)
         }
         return sxx > 0 ? sxy / sxx : .nan
+    }
+
+    /// tsfeatures' `stl_features` for m = 1: trend, spike, linearity, curvature, e_acf1 and
+    /// e_acf10 (see the type's comment), all NaN where the SuperSmoother fit fails (n < 100).
+    static func stlFeatures(_ x: [Double]) -> [Double] {
+        let n = x.count
+        let t = (1...n).map(Double.init)
+        guard let trend = SuperSmoother().smooth(x, at: t) else { return [Double](repeating: .nan, count: 6) }
+        let remainder = zip(x, trend).map { $0 - $1 }
+        let varX = variance(x[...]), varR = variance(remainder[...])
+        // tsfeatures' second guard, var(deseasonalised)/var(x) < 1e-10, cannot fire with m = 1:
+        // the deseasonalised series is x itself.
+        let strength = varX < Double.ulpOfOne ? 0 : max(0, min(1, 1 - varR / varX))
+        let meanR = remainder.reduce(0, +) / Double(n)
+        let leaveOneOut = remainder.map { (varR * Double(n - 1) - ($0 - meanR) * ($0 - meanR)) / Double(n - 2) }
+        let spike = variance(leaveOneOut[...])
+        // The coefficients of the regression on [1, q₁, q₂]: q₁ and q₂ are orthonormal and
+        // orthogonal to the constant, so each is the dot product with the centred trend.
+        let (linear, quadratic) = orthonormalPolynomial(n)
+        let meanT = trend.reduce(0, +) / Double(n)
+        var linearity = 0.0, curvature = 0.0
+        for i in 0..<n {
+            linearity += linear[i] * (trend[i] - meanT)
+            curvature -= quadratic[i] * (trend[i] - meanT)
+        }
+        let acfR = acf(remainder, lags: 10)
+        return [strength, spike, linearity, curvature, acfR[1], acfR[1...10].reduce(0) { $0 + $1 * $1 }]
+    }
+
+    /// Columns 1 and 2 of the Q of numpy's (LAPACK's Householder) QR of [1, t, t²] at
+    /// t = 1…n: tsfeatures' `poly(t, 2)`, orthonormal polynomials of degree 1 and 2 like R's
+    /// `poly`, with LAPACK's signs (each reflector maps its column to −sign(pivot)·norm).
+    static func orthonormalPolynomial(_ n: Int) -> (linear: [Double], quadratic: [Double]) {
+        precondition(n >= 3, "three columns need three points")
+        var columns = [[Double](repeating: 1, count: n), (1...n).map(Double.init), (1...n).map { Double($0) * Double($0) }]
+        var reflectors: [(v: [Double], tau: Double)] = []
+        for k in 0..<3 {
+            let alpha = columns[k][k]
+            var v = [Double](repeating: 0, count: n)
+            v[k] = 1
+            var tail = 0.0
+            for i in (k + 1)..<n { tail += columns[k][i] * columns[k][i] }
+            var tau = 0.0
+            if tail > 0 {
+                let norm = (alpha * alpha + tail).squareRoot()
+                let beta = alpha >= 0 ? -norm : norm
+                tau = (beta - alpha) / beta
+                let scale = 1 / (alpha - beta)
+                for i in (k + 1)..<n { v[i] = columns[k][i] * scale }
+            }
+            for j in (k + 1)..<3 {
+                var dot = 0.0
+                for i in k..<n { dot += v[i] * columns[j][i] }
+                for i in k..<n { columns[j][i] -= tau * dot * v[i] }
+            }
+            reflectors.append((v, tau))
+        }
+        // Q = H₀H₁H₂ applied to the unit vectors e₁ and e₂.
+        func column(_ j: Int) -> [Double] {
+            var q = [Double](repeating: 0, count: n)
+            q[j] = 1
+            for (v, tau) in reflectors.reversed() {
+                var dot = 0.0
+                for i in 0..<n { dot += v[i] * q[i] }
+                for i in 0..<n { q[i] -= tau * dot * v[i] }
+            }
+            return q
+        }
+        return (column(1), column(2))
     }
 }

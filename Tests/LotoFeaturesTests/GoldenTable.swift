@@ -26,12 +26,12 @@ struct GoldenTable {
 
 /// Asserts two values agree the way the parity tests require: both NULL, or within 1e-9
 /// relative (with `absolute` as a floor for values that cancel, e.g. std of large values).
-func assertClose(_ actual: Double?, _ expected: Double?, absolute: Double = 1e-12, _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+func assertClose(_ actual: Double?, _ expected: Double?, absolute: Double = 1e-12, relative: Double = 1e-9, _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
     switch (actual, expected) {
     case (nil, nil):
         return true
     case let (a?, e?):
-        let tolerance = max(abs(e) * 1e-9, absolute)
+        let tolerance = max(abs(e) * relative, absolute)
         if abs(a - e) <= tolerance { return true }
         XCTFail("\(what()): \(a) vs pandas \(e)", file: file, line: line)
         return false

@@ -6,7 +6,12 @@ dependency of loto-features).
 
 Writes draws.csv (the input: small series with the edge cases), hist.csv (features_hist as
 pandas computes it) and stat.csv (pandas' skew/kurtosis and the other global statistics, and
-Nixtla's tsfeatures with freq=1 on the present values: pip install tsfeatures).
+Nixtla's tsfeatures with freq=1 on the present values: pip install tsfeatures==0.4.5, which
+brings statsmodels and supersmoother; stl_features fits supersmoother's SuperSmoother as the
+trend). Made with pandas 3.1.1, numpy 2.4.6 (its bundled OpenBLAS ran its SkylakeX kernel: the
+SuperSmoother's window sums, and so the last stl_features digits of series with fractional
+values such as edge/large, follow that kernel's summation order; the Swift test allows 1e-7
+relative there), statsmodels 0.15.0, supersmoother 0.4.
 Only documented deviation applied: +/-inf is written as NULL (empty), as the store does.
 """
 import os
@@ -81,10 +86,12 @@ def tsfeatures_of(x):
     import importlib
     f = importlib.import_module("tsfeatures.tsfeatures")  # the module, not the same-named function
     out = {}
-    for function in (f.acf_features, f.lumpiness, f.stability, f.crossing_points, f.flat_spots, f.entropy, f.hurst):
+    for function in (f.acf_features, f.lumpiness, f.stability, f.crossing_points, f.flat_spots, f.entropy, f.hurst,
+                     f.stl_features):
         for name, value in function(x, freq=1).items():
             if name in ("x_acf1", "x_acf10", "diff1_acf1", "diff1_acf10", "diff2_acf1", "diff2_acf10", "lumpiness",
-                        "stability", "crossing_points", "flat_spots", "entropy", "hurst"):
+                        "stability", "crossing_points", "flat_spots", "entropy", "hurst",
+                        "trend", "spike", "linearity", "curvature", "e_acf1", "e_acf10"):
                 out["stat_ts_" + name] = value
     return out
 
@@ -110,4 +117,6 @@ if __name__ == "__main__":
     reread = pd.read_csv(os.path.join(HERE, "draws.csv"))
     hist(reread).to_csv(os.path.join(HERE, "hist.csv"), index=False, na_rep="", float_format="%.17g")
     stat(reread).to_csv(os.path.join(HERE, "stat.csv"), index=False, na_rep="", float_format="%.17g")
-    print("pandas", pd.__version__, "numpy", np.__version__)
+    import statsmodels, supersmoother
+    print("pandas", pd.__version__, "numpy", np.__version__, "statsmodels", statsmodels.__version__,
+          "supersmoother", supersmoother.__version__)

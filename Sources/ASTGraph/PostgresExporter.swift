@@ -45,42 +45,30 @@ public final class PostgresExporter: GraphSink {
 
     public func write(_ graph: FileGraph) throws {
         let path = copyTextField(graph.path)
-        let files = try PostgresCopyStream(connection: connection, sql: "COPY \(prefix)_files (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
-        try files.send("\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n")
+        let files = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_files (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
+        try files.appendFormatted("\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n")
         try files.finish()
 
-        let nodes = try PostgresCopyStream(connection: connection, sql: """
+        let nodes = try PostgresCopy(connection: connection, sql: """
             COPY \(prefix)_nodes (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
             """)
         var kinds = KindNames()
         var nextName = 0
-        var chunk = ""
         for index in 0..<graph.nodeCount {
             var name: String?
             if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
                 name = graph.names[nextName]
                 nextName += 1
             }
-            chunk += "\(path)#\(index)\t\(path)\t\(index)\t\(kinds[graph.kinds[index]])\t\(copyTextField(name))\t\(copyTextField(graph.tokenText(index)))\t"
-            chunk += "\(graph.startOffsets[index])\t\(graph.endOffsets[index])\t\(graph.startLines[index])\t\(graph.startColumns[index])\t\(graph.endLines[index])\t\(graph.endColumns[index])\n"
-            if chunk.utf8.count > 1 << 16 {
-                try nodes.send(chunk)
-                chunk = ""
-            }
+            try nodes.appendFormatted("\(path)#\(index)\t\(path)\t\(index)\t\(kinds[graph.kinds[index]])\t\(copyTextField(name))\t\(copyTextField(graph.tokenText(index)))\t")
+            try nodes.appendFormatted("\(graph.startOffsets[index])\t\(graph.endOffsets[index])\t\(graph.startLines[index])\t\(graph.startColumns[index])\t\(graph.endLines[index])\t\(graph.endColumns[index])\n")
         }
-        if !chunk.isEmpty { try nodes.send(chunk) }
         try nodes.finish()
 
-        let edges = try PostgresCopyStream(connection: connection, sql: "COPY \(prefix)_edges (file, kind, source, target) FROM STDIN")
-        chunk = ""
+        let edges = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_edges (file, kind, source, target) FROM STDIN")
         for edge in 0..<graph.edgeCount {
-            chunk += "\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n"
-            if chunk.utf8.count > 1 << 16 {
-                try edges.send(chunk)
-                chunk = ""
-            }
+            try edges.appendFormatted("\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n")
         }
-        if !chunk.isEmpty { try edges.send(chunk) }
         try edges.finish()
     }
 

@@ -63,7 +63,7 @@ public final class PostgresFeatureStore: FeatureStore {
         }
     }
 
-    private static func append(_ block: FeatureBlock, keyColumns: Int, to copy: PostgresCopyIn) throws {
+    private static func append(_ block: FeatureBlock, keyColumns: Int, to copy: PostgresCopy) throws {
         let width = block.columnCount
         for row in 0..<block.rowCount {
             copy.appendField(block.key.loto)

@@ -82,4 +82,37 @@ final class PostgresFeatureStoreTests: XCTestCase {
             XCTAssertFalse(text.contains(secret))
         }
     }
+
+    /// The server ends the store's session after the first batch (as a restart or an
+    /// administrator would): the run stops with one line naming the database, the finished
+    /// batch stays committed whole, nothing of the failed one is written, and a rerun completes.
+    func testADatabaseThatGoesAwayMidRunKeepsWholeBatchesAndARerunCompletes() async throws {
+        let url = try schemaURL()
+        let series = sampleSeries(draws: 100)
+        XCTAssertEqual(series.count, 11)
+        let victim = url + "&application_name=loto_victim"
+        let admin = try PostgresConnection(connectionString: try testDatabaseURL())
+        let generator = FeatureGenerator(workers: 2, fixedBatch: 4)
+        var batchesSeen = 0
+        do {
+            _ = try await generator.run(series, into: PostgresFeatureStore(connectionString: victim)) { _ in
+                batchesSeen += 1
+                guard batchesSeen == 1 else { return }
+                let ended = try? admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'loto_victim'")
+                XCTAssertEqual(ended?.rowCount, 1, "the store's session was found and ended")
+            }
+            XCTFail("a run whose session was ended must fail")
+        } catch {
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("store postgresql://127.0.0.1:"), text)
+            XCTAssertFalse(text.contains("\n"), "one line: \(text)")
+        }
+        XCTAssertEqual(batchesSeen, 1)
+        let store = try PostgresFeatureStore(connectionString: url)
+        XCTAssertEqual(try store.rowCount(.hist), 4 * 100, "the first batch of 4 series, whole")
+        XCTAssertEqual(try store.rowCount(.stat), 4)
+        let rerun = try await generator.run(series, into: PostgresFeatureStore(connectionString: url))
+        XCTAssertEqual(rerun.rowsChanged, 7 * (100 + 100 + 1), "the rerun writes only the 7 series that were missing")
+        XCTAssertEqual(try store.rowCount(.hist), 11 * 100)
+    }
 }

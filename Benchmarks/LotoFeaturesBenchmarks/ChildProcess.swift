@@ -8,6 +8,8 @@ import Glibc
 struct Measurement {
     var seconds: Double
     var peakRSSMiB: Int
+    /// The child's user + system CPU time (less noisy than wall time on a shared machine).
+    var cpuSeconds: Double
     var output: String
 }
 
@@ -33,6 +35,7 @@ enum ChildProcess {
         try? FileManager.default.removeItem(atPath: outputPath)
         let last = output.split(separator: "\n").last.map(String.init) ?? ""
         guard status == 0 else { throw NSError(domain: "child \(command.joined(separator: " ")) exited with status \(status): \(last)", code: 1) }
-        return Measurement(seconds: seconds, peakRSSMiB: usage.ru_maxrss / 1024, output: last)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Measurement(seconds: seconds, peakRSSMiB: usage.ru_maxrss / 1024, cpuSeconds: cpu, output: last)
     }
 }

@@ -4,6 +4,10 @@
 //
 //   swift build -c release --product loto-features-benchmarks
 //   .build/release/loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
+//       [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
+//
+// --modes picks some of the modes (all by default), e.g. `--modes sqlite --series 200` for a
+// quick SQLite-only iteration.
 //
 // With SOAKGATE_TEST_DATABASE_URL set (bash ci/with-postgres.sh …) the full run into PostgreSQL
 // is measured too.
@@ -19,6 +23,17 @@ let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
     return arguments[index + 1]
+}
+
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("""
+        usage: loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
+                                        [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
+        Each mode runs as a child process; prints wall time, CPU time and peak RSS per run and the medians.
+        postgres-full needs SOAKGATE_TEST_DATABASE_URL (bash ci/with-postgres.sh …); polars needs
+        pip install polars adbc-driver-sqlite pyarrow.
+        """)
+    exit(0)
 }
 
 if arguments.count >= 2, arguments[1] == "--child" {
@@ -41,14 +56,24 @@ let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
 let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
 let database = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
-var modes: [(name: String, command: [String], full: Bool)] = [
-    ("loto-features: 58 columns, compute only", [me, "--child", "compute", csv, "-"], false),
-    ("polars: 58 columns, compute only", ["/usr/bin/env", "python3", script, csv], false),
-    ("loto-features: 58 columns into SQLite", [me, "--child", "sqlite-core", csv, "\(directory)/ours.sqlite"], false),
-    ("polars: 58 columns into SQLite (ADBC)", ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false),
-    ("loto-features: all three tables into SQLite", [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true),
+var modes: [(key: String, name: String, command: [String], full: Bool)] = [
+    ("compute", "loto-features: 58 columns, compute only", [me, "--child", "compute", csv, "-"], false),
+    ("polars", "polars: 58 columns, compute only", ["/usr/bin/env", "python3", script, csv], false),
+    ("sqlite", "loto-features: 58 columns into SQLite", [me, "--child", "sqlite-core", csv, "\(directory)/ours.sqlite"], false),
+    ("polars-sqlite", "polars: 58 columns into SQLite (ADBC)", ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false),
+    ("sqlite-full", "loto-features: all three tables into SQLite", [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true),
 ]
-if database != nil { modes.append(("loto-features: all three tables into PostgreSQL", [me, "--child", "postgres-full", csv, "-"], true)) }
+if database != nil { modes.append(("postgres-full", "loto-features: all three tables into PostgreSQL", [me, "--child", "postgres-full", csv, "-"], true)) }
+let known = Set(modes.map(\.key)).union(["postgres-full"])
+if arguments.contains("--modes") {
+    let picked = option("--modes", "")
+    let keys = picked.split(separator: ",").map(String.init)
+    if let unknown = keys.first(where: { !known.contains($0) }) {
+        FileHandle.standardError.write(Data("unknown mode \(unknown); the modes are \(known.sorted().joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+    modes = modes.filter { keys.contains($0.key) }
+}
 
 print("loto-features-benchmarks: \(seriesCount) series × \(draws) draws (\(seriesCount * draws) rows), \(runs) runs per mode, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 var results = [[Measurement]](repeating: [], count: modes.count)
@@ -61,16 +86,16 @@ for run in 1...runs {
         }
         let measurement = try ChildProcess.measure(modes[index].command)
         results[index].append(measurement)
-        print("  run \(run) \(modes[index].name): \(String(format: "%.2f", measurement.seconds)) s, peak RSS \(measurement.peakRSSMiB) MiB; \(measurement.output)")
+        print("  run \(run) \(modes[index].name): \(String(format: "%.2f", measurement.seconds)) s (CPU \(String(format: "%.2f", measurement.cpuSeconds)) s), peak RSS \(measurement.peakRSSMiB) MiB; \(measurement.output)")
         fflush(nil)
     }
 }
 print("\nmedians of \(runs) runs (\(fullRuns) for the full three-table runs):")
-print("| mode | wall time (s) | peak RSS (MiB) |")
-print("|---|---:|---:|")
+print("| mode | wall time (s) | CPU time (s) | peak RSS (MiB) |")
+print("|---|---:|---:|---:|")
 for (index, mode) in modes.enumerated() {
-    let seconds = median(results[index].map(\.seconds)), rss = median(results[index].map { Double($0.peakRSSMiB) })
-    print("| \(mode.name) | \(String(format: "%.2f", seconds)) | \(Int(rss)) |")
+    let seconds = median(results[index].map(\.seconds)), cpu = median(results[index].map(\.cpuSeconds)), rss = median(results[index].map { Double($0.peakRSSMiB) })
+    print("| \(mode.name) | \(String(format: "%.2f", seconds)) | \(String(format: "%.2f", cpu)) | \(Int(rss)) |")
 }
 
 func median(_ values: [Double]) -> Double {

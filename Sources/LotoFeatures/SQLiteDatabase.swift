@@ -89,6 +89,20 @@ public final class SQLiteStatement {
         sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
     }
 
+    /// Binds UTF-8 bytes as TEXT; SQLite copies them.
+    public func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return bind("", at: index) }
+        sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), csqlite_transient())
+    }
+
+    /// Binds UTF-8 bytes as TEXT without copying them (`SQLITE_STATIC`): they must stay valid
+    /// and unchanged until the parameter is bound to something else, so the caller rebinds it
+    /// (e.g. to NULL) before they go away.
+    public func bindTextNoCopy(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return bind("", at: index) }
+        sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
     /// Binds an INTEGER (NULL for nil).
     public func bind(_ value: Int?, at index: Int32) {
         guard let value else {

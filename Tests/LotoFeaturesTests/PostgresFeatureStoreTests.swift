@@ -21,10 +21,7 @@ final class PostgresFeatureStoreTests: XCTestCase {
     func testGeneratesEveryTableIdempotentlyAndExtensionAddsOnlyNewRows() async throws {
         let url = try schemaURL()
         let full = sampleSeries(draws: 100)
-        let short = full.map { one -> DrawSeries in
-            DrawSeries(loto: one.loto, uniqueId: one.uniqueId, days: Array(one.days.prefix(80)), y: Array(one.y.prefix(80)),
-                       num: Array(one.num.prefix(80)), co: Array(one.co.prefix(80)))
-        }
+        let short = droppingLastDraws(20, of: full)
         let generator = FeatureGenerator(workers: 2, fixedBatch: 4)
         let first = try await generator.run(short, into: PostgresFeatureStore(connectionString: url))
         XCTAssertEqual(first.rowsChanged, first.rowsComputed)

@@ -26,14 +26,7 @@ final class SQLiteFeatureStoreTests: XCTestCase {
     func testExtendedInputAddsOnlyTheNewRows() async throws {
         let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
         let full = sampleSeries(draws: 150)
-        let short = full.map { one -> DrawSeries in
-            var cut = one
-            cut.days.removeLast(30)
-            cut.y.removeLast(30)
-            cut.num.removeLast(30)
-            cut.co.removeLast(30)
-            return cut
-        }
+        let short = droppingLastDraws(30, of: full)
         _ = try await generate(short, into: path)
         let extended = try await generate(full, into: path)
         // 30 new hist and 30 new futr rows per series; each stat row is updated (it covers
@@ -94,6 +87,70 @@ final class SQLiteFeatureStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.prepare([.hist])) { error in
             XCTAssertTrue("\(error)".contains("table features_hist exists with other columns"), "\(error)")
         }
+    }
+
+    func testNewTablesHaveTheirKeyTheirIndexAnd64KiBPages() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        _ = try await generate(sampleSeries(draws: 30), into: path)
+        let database = try SQLiteDatabase(path: path)
+        for (table, key, index) in [("features_hist", ["loto", "unique_id", "ds"], ["loto", "ds"]), ("features_futr", ["loto", "unique_id", "ds"], ["loto", "ds"]), ("features_stat", ["loto", "unique_id"], ["loto"])] {
+            let indexes = try database.prepare("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
+            indexes.bind(table, at: 1)
+            var found: [String: (unique: Int, origin: String)] = [:]
+            while try indexes.step() { found[indexes.text(0)!] = (indexes.int(1), indexes.text(2)!) }
+            let primary = try XCTUnwrap(found.first { $0.value.origin == "pk" }, "\(table) has no key: \(found)")
+            XCTAssertEqual(primary.value.unique, 1)
+            XCTAssertEqual(try columns(of: primary.key, in: database), key)
+            XCTAssertEqual(try columns(of: "\(table)_loto_ds", in: database), index)
+        }
+        let pageSize = try database.prepare("PRAGMA page_size")
+        _ = try pageSize.step()
+        XCTAssertEqual(pageSize.int(0), 65536)
+        let journal = try database.prepare("PRAGMA journal_mode")
+        _ = try journal.step()
+        XCTAssertEqual(journal.text(0), "wal")
+    }
+
+    private func columns(of index: String, in database: SQLiteDatabase) throws -> [String] {
+        let statement = try database.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+        statement.bind(index, at: 1)
+        var names: [String] = []
+        while try statement.step() { names.append(statement.text(0)!) }
+        return names
+    }
+
+    /// Files made before the tables became rowid tables hold `WITHOUT ROWID` tables with 4 KiB
+    /// pages; they open, take upserts and stay idempotent.
+    func testAStoreMadeWithTheEarlierWithoutRowidTablesStillWorks() async throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
+        do {
+            let database = try SQLiteDatabase(path: path)
+            try database.execute("PRAGMA journal_mode=WAL")
+            for table in FeatureTable.allCases {
+                let types = table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" } + table.textColumns.map { "\($0) TEXT" }
+                try database.execute("""
+                    CREATE TABLE \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", ")))) WITHOUT ROWID;
+                    CREATE INDEX \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
+                    """)
+            }
+        }
+        let full = sampleSeries(draws: 80)
+        let short = droppingLastDraws(10, of: full)
+        let first = try await generate(short, into: path)
+        XCTAssertEqual(first.rowsChanged, first.rowsComputed)
+        let extended = try await generate(full, into: path)
+        XCTAssertEqual(extended.rowsChanged, 11 * (10 + 10) + 11)
+        let again = try await generate(full, into: path)
+        XCTAssertEqual(again.rowsChanged, 0)
+        let store = try SQLiteFeatureStore(path: path)
+        XCTAssertEqual(try store.rowCount(.hist), 11 * 80)
+        let database = try SQLiteDatabase(path: path)
+        let schema = try database.prepare("SELECT sql FROM sqlite_master WHERE name = 'features_hist'")
+        _ = try schema.step()
+        XCTAssertTrue(schema.text(0)!.hasSuffix("WITHOUT ROWID"), "the existing table was kept as it was")
+        let pageSize = try database.prepare("PRAGMA page_size")
+        _ = try pageSize.step()
+        XCTAssertEqual(pageSize.int(0), 4096, "an existing file keeps its page size")
     }
 
     func testAnUnopenableFileIsNamed() {

@@ -26,3 +26,16 @@ func testDatabaseURL() throws -> String {
 func sampleSeries(draws: Int, games: [String] = ["loto6", "miniloto"]) -> [DrawSeries] {
     games.flatMap { SampleDraws.series(game: LotoGame.named($0)!, draws: draws, seed: 11) }.sorted { $0.key < $1.key }
 }
+
+/// `series` with the last `count` draws of each removed (the input of a run that a later,
+/// extended input continues).
+func droppingLastDraws(_ count: Int, of series: [DrawSeries]) -> [DrawSeries] {
+    series.map { one in
+        var cut = one
+        cut.days.removeLast(count)
+        cut.y.removeLast(count)
+        cut.num.removeLast(count)
+        cut.co.removeLast(count)
+        return cut
+    }
+}

@@ -133,7 +133,8 @@ public final class SoakSupervisor: Sendable {
 
         let tail = Mutex<[String]>([])
         let lastElapsed = Mutex<Double>(plan.startElapsedSeconds)
-        let hung = startWatchdog(process, plan: plan)
+        let watch = Watch()
+        startWatchdog(process, plan: plan, watch: watch)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let errorReader = Thread {
                 LineReader.readLines(errors.fileHandleForReading) { line in
@@ -147,6 +148,7 @@ public final class SoakSupervisor: Sendable {
             let reader = Thread {
                 LineReader.readLines(output.fileHandleForReading) { line in
                     guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else { return }
+                    watch.firstReadingAt.withLock { if $0 == nil { $0 = Date() } }
                     lastElapsed.withLock { $0 = sample.elapsedSeconds }
                     self.accept(sample, observer: observer)
                 }
@@ -160,8 +162,10 @@ public final class SoakSupervisor: Sendable {
         let signalled = process.terminationReason == .uncaughtSignal
         if process.terminationStatus != 0 && !(stopping && signalled && process.terminationStatus == SIGTERM) {
             let said = IsolatedMeasurement.tellingLine(tail.withLock { $0 }).map { ": \($0)" } ?? ""
-            let how = hung.value.load(ordering: .relaxed)
-                ? "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed"
+            let how = watch.killed.load(ordering: .relaxed)
+                ? (watch.firstReadingAt.withLock { $0 } == nil
+                    ? "did not finish its set-up and warm-up within the soak's \(SoakDuration.clock(plan.runSeconds)) plus \(Int(Self.graceSeconds)) s and was killed"
+                    : "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed")
                 : signalled ? "was killed by signal \(process.terminationStatus) (\(IsolatedMeasurement.signalName(process.terminationStatus)))"
                 : "exited with status \(process.terminationStatus)"
             record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
@@ -173,24 +177,33 @@ public final class SoakSupervisor: Sendable {
     /// iteration in progress, the last reading, tear-down) before it is killed.
     static let graceSeconds = 60.0
 
-    /// Kills a process that outlives its plan or a stop by ``graceSeconds``; the flag says it did.
-    private func startWatchdog(_ process: Process, plan: SoakProcessPlan) -> KilledFlag {
-        let killed = KilledFlag()
-        let deadline = Date().addingTimeInterval(plan.runSeconds + plan.settleSeconds + Self.graceSeconds)
+    /// Kills a process that outlives its plan or a stop by ``graceSeconds``, and says so in
+    /// `watch`. The plan's time starts at the process's first reading, which comes after its
+    /// set-up and warm-up (a thousand warm-up iterations of a slow workload can take minutes);
+    /// until that reading, set-up and warm-up together may take the plan's time plus the grace.
+    private func startWatchdog(_ process: Process, plan: SoakProcessPlan, watch: Watch) {
+        let spawned = Date()
         Thread {
             var stoppedAt: Date?
             while process.isRunning {
                 if stoppedAt == nil && self.state.withLock({ $0.stopReason != nil }) { stoppedAt = Date() }
-                let limit = stoppedAt.map { min(deadline, $0.addingTimeInterval(Self.graceSeconds)) } ?? deadline
+                let limit = Self.killTime(plan: plan, spawned: spawned, firstReading: watch.firstReadingAt.withLock { $0 }, stopped: stoppedAt)
                 if Date() >= limit {
-                    killed.value.store(true, ordering: .relaxed)
+                    watch.killed.store(true, ordering: .relaxed)
                     kill(process.processIdentifier, SIGKILL)
                     return
                 }
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }.start()
-        return killed
+    }
+
+    /// When the watchdog kills a soaking process spawned at `spawned`: ``graceSeconds`` past
+    /// the plan's run and settle time counted from its first reading (from the spawn while
+    /// there is none), or ``graceSeconds`` past a stop, whichever is first.
+    static func killTime(plan: SoakProcessPlan, spawned: Date, firstReading: Date?, stopped: Date?) -> Date {
+        let deadline = (firstReading ?? spawned).addingTimeInterval(plan.runSeconds + plan.settleSeconds + graceSeconds)
+        return stopped.map { min(deadline, $0.addingTimeInterval(graceSeconds)) } ?? deadline
     }
 
     private func accept(_ sample: SoakSample, observer: Observer) {
@@ -226,8 +239,11 @@ public final class SoakSupervisor: Sendable {
 }
 
 /// Set by a watchdog that had to kill its process.
-final class KilledFlag: Sendable {
-    let value = Atomic<Bool>(false)
+/// What the watchdog of one soaking process sees and says: when its first reading arrived,
+/// and whether it had to kill the process.
+final class Watch: Sendable {
+    let firstReadingAt = Mutex<Date?>(nil)
+    let killed = Atomic<Bool>(false)
 }
 
 extension JSONEncoder {

@@ -4,8 +4,9 @@ import SwiftSyntax
 enum DeclarationNames {
     /// The declared name of a declaration-like node, nil for any other node. Extensions are
     /// named by their extended type, imports by their module path (`Foundation`, `Darwin.C`).
-    static func name(of node: Syntax) -> String? {
-        switch node.kind {
+    /// `kind` is `node.kind` (read once by the caller: each read retains and releases).
+    static func name(of node: Syntax, kind: SyntaxKind) -> String? {
+        switch kind {
         case .functionParameter:
             let parameter = node.cast(FunctionParameterSyntax.self)
             return (parameter.secondName ?? parameter.firstName).text
@@ -30,8 +31,8 @@ enum DeclarationNames {
     }
 
     /// The name an identifier use refers to, nil if the node is not a use.
-    static func referencedName(_ node: Syntax) -> String? {
-        switch node.kind {
+    static func referencedName(_ node: Syntax, kind: SyntaxKind) -> String? {
+        switch kind {
         case .declReferenceExpr: node.cast(DeclReferenceExprSyntax.self).baseName.text
         case .identifierType: node.cast(IdentifierTypeSyntax.self).name.text
         default: nil
@@ -76,6 +77,8 @@ struct DeclarationIndex {
 /// Line starts of one file, for 1-based line and byte-column numbers.
 struct LineTable {
     private var starts: [Int] = [0]
+    /// The line (from 0) of the last ``advance(to:)``: a walk's offsets mostly grow.
+    private var cursor = 0
 
     init(_ source: UnsafeBufferPointer<UInt8>) {
         for (offset, byte) in source.enumerated() where byte == UInt8(ascii: "\n") {
@@ -85,12 +88,32 @@ struct LineTable {
 
     /// Line and column (both from 1) of a byte offset.
     func location(of offset: Int) -> (line: UInt32, column: UInt32) {
+        let line = lineIndex(of: offset)
+        return (UInt32(line + 1), UInt32(offset - starts[line] + 1))
+    }
+
+    /// ``location(of:)``, moving forward from the line of the previous call (amortised O(1)
+    /// when offsets grow); an offset before that line falls back to a binary search.
+    mutating func advance(to offset: Int) -> (line: UInt32, column: UInt32) {
+        var line = cursor
+        if starts[line] > offset {
+            line = lineIndex(of: offset)
+        } else {
+            let count = starts.count
+            while line + 1 < count && starts[line + 1] <= offset { line += 1 }
+        }
+        cursor = line
+        return (UInt32(line + 1), UInt32(offset - starts[line] + 1))
+    }
+
+    /// The line (from 0) holding `offset`: the last line start at or before it.
+    private func lineIndex(of offset: Int) -> Int {
         var low = 0
         var high = starts.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
             if starts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        return (UInt32(low + 1), UInt32(offset - starts[low] + 1))
+        return low
     }
 }

@@ -25,7 +25,9 @@ public final class JSONLinesExporter: GraphSink {
     }
 
     // Written byte by byte rather than through String interpolation: a million nodes per run
-    // make the export the largest cost after parsing.
+    // make the export the largest cost after parsing. Lines are formatted straight into chunks
+    // of about ``chunkBytes`` (each record's worst-case length is reserved before it is
+    // written), and each chunk is handed to the file in one append.
     public func write(_ graph: FileGraph) throws {
         let path = Array(TextEscaping.json(graph.path).utf8)
         file.append("{\"type\":\"file\",\"path\":\"")
@@ -37,54 +39,117 @@ public final class JSONLinesExporter: GraphSink {
         file.append(",\"edges\":")
         file.append(decimal: graph.edgeCount)
         file.append(graph.hasSyntaxErrors ? ",\"syntaxErrors\":true}\n" : ",\"syntaxErrors\":false}\n")
+        try file.flushIfFull()
+        try path.withUnsafeBufferPointer { path in
+            let emptySource: [UInt8] = []
+            try (graph.tokenSource ?? emptySource).withUnsafeBufferPointer { source in
+                try writeNodes(graph, path: path, source: graph.tokenSource == nil ? nil : source)
+            }
+            try writeEdges(graph, path: path)
+        }
+    }
+
+    /// Bytes per chunk handed to the file (a longer record gets a chunk of its own size).
+    private static let chunkBytes = 1 << 16
+    /// An upper bound on a node line's bytes other than path, kind, name and text.
+    private static let nodeLineFixedBytes = 256
+    /// An upper bound on an edge line's bytes other than the two paths.
+    private static let edgeLineFixedBytes = 256
+
+    private func writeNodes(_ graph: FileGraph, path: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>?) throws {
         var kinds = KindNames()
         var nextName = 0
-        for index in 0..<graph.nodeCount {
-            file.append("{\"type\":\"node\",\"id\":\"")
-            file.append(path)
-            file.append("#")
-            file.append(decimal: index)
-            file.append("\",\"kind\":\"")
-            file.append(kinds.bytes(graph.kinds[index]))
-            file.append("\",\"start\":[")
-            file.append(decimal: Int(graph.startOffsets[index]))
-            file.append(",")
-            file.append(decimal: Int(graph.startLines[index]))
-            file.append(",")
-            file.append(decimal: Int(graph.startColumns[index]))
-            file.append("],\"end\":[")
-            file.append(decimal: Int(graph.endOffsets[index]))
-            file.append(",")
-            file.append(decimal: Int(graph.endLines[index]))
-            file.append(",")
-            file.append(decimal: Int(graph.endColumns[index]))
-            file.append("]")
-            if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
-                file.append(",\"name\":\"")
-                file.append(jsonEscaped: graph.names[nextName].utf8)
-                file.append("\"")
-                nextName += 1
+        var index = 0
+        let nodeCount = graph.nodeCount
+        while index < nodeCount {
+            /// The most bytes node `index`'s line can take (escaping writes at most 6 per byte).
+            func bound(_ index: Int, kind: [UInt8]) -> Int {
+                var bytes = Self.nodeLineFixedBytes + path.count + kind.count
+                if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
+                    bytes += 6 * graph.names[nextName].utf8.count
+                }
+                if source != nil, graph.kinds[index] == .token {
+                    bytes += 6 * Int(graph.endOffsets[index] &- graph.startOffsets[index])
+                }
+                return bytes
             }
-            if let source = graph.tokenSource, graph.kinds[index] == .token {
-                file.append(",\"text\":\"")
-                file.append(jsonEscaped: source[Int(graph.startOffsets[index])..<Int(graph.endOffsets[index])])
-                file.append("\"")
+            let capacity = Swift.max(Self.chunkBytes, bound(index, kind: kinds.bytes(graph.kinds[index])))
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var out = ByteCursor(buffer.baseAddress!)
+                let limit = buffer.baseAddress! + capacity
+                while index < nodeCount {
+                    let kind = graph.kinds[index]
+                    let kindBytes = kinds.bytes(kind)
+                    if limit - out.pointer < bound(index, kind: kindBytes) { break }
+                    out.put("{\"type\":\"node\",\"id\":\"")
+                    out.put(path)
+                    out.put("#")
+                    out.put(decimal: UInt(index))
+                    out.put("\",\"kind\":\"")
+                    out.put(kindBytes)
+                    out.put("\",\"start\":[")
+                    out.put(decimal: UInt(graph.startOffsets[index]))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.startLines[index]))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.startColumns[index]))
+                    out.put("],\"end\":[")
+                    out.put(decimal: UInt(graph.endOffsets[index]))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.endLines[index]))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.endColumns[index]))
+                    out.put("]")
+                    if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
+                        out.put(",\"name\":\"")
+                        var name = graph.names[nextName]
+                        name.withUTF8 { out.put(jsonEscaped: $0) }
+                        out.put("\"")
+                        nextName += 1
+                    }
+                    if let source, kind == .token {
+                        out.put(",\"text\":\"")
+                        let start = Int(graph.startOffsets[index])
+                        out.put(jsonEscaped: UnsafeBufferPointer(rebasing: source[start..<Int(graph.endOffsets[index])]))
+                        out.put("\"")
+                    }
+                    out.put("}\n")
+                    index += 1
+                }
+                count = out.pointer - buffer.baseAddress!
             }
-            file.append("}\n")
+            file.append(chunk)
             try file.flushIfFull()
         }
-        for edge in 0..<graph.edgeCount {
-            file.append("{\"type\":\"edge\",\"kind\":\"")
-            file.append(graph.edgeKinds[edge].nameBytes)
-            file.append("\",\"source\":\"")
-            file.append(path)
-            file.append("#")
-            file.append(decimal: Int(graph.edgeSources[edge]))
-            file.append("\",\"target\":\"")
-            file.append(path)
-            file.append("#")
-            file.append(decimal: Int(graph.edgeTargets[edge]))
-            file.append("\"}\n")
+    }
+
+    private func writeEdges(_ graph: FileGraph, path: UnsafeBufferPointer<UInt8>) throws {
+        let bound = Self.edgeLineFixedBytes + 2 * path.count
+        let capacity = Swift.max(Self.chunkBytes, bound)
+        let names = EdgeKind.allCases.map(\.nameBytes)
+        var edge = 0
+        let edgeCount = graph.edgeCount
+        while edge < edgeCount {
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var out = ByteCursor(buffer.baseAddress!)
+                let last = buffer.baseAddress! + (capacity - bound)
+                while edge < edgeCount && out.pointer <= last {
+                    out.put("{\"type\":\"edge\",\"kind\":\"")
+                    out.put(names[Int(graph.edgeKinds[edge].rawValue)])
+                    out.put("\",\"source\":\"")
+                    out.put(path)
+                    out.put("#")
+                    out.put(decimal: UInt(graph.edgeSources[edge]))
+                    out.put("\",\"target\":\"")
+                    out.put(path)
+                    out.put("#")
+                    out.put(decimal: UInt(graph.edgeTargets[edge]))
+                    out.put("\"}\n")
+                    edge += 1
+                }
+                count = out.pointer - buffer.baseAddress!
+            }
+            file.append(chunk)
             try file.flushIfFull()
         }
     }
@@ -101,9 +166,12 @@ public final class JSONLinesExporter: GraphSink {
 struct KindNames {
     private var cache: [SyntaxKindKey: String] = [:]
     private var byteCache: [SyntaxKindKey: [UInt8]] = [:]
+    private static let tokenBytes = Array(kindName(.token).utf8)
 
     /// The name's UTF-8 bytes.
     mutating func bytes(_ kind: SyntaxKindKey) -> [UInt8] {
+        // About half of all nodes are tokens: spare them the dictionary's hashing.
+        if kind == .token { return Self.tokenBytes }
         if let bytes = byteCache[kind] { return bytes }
         let bytes = Array(kindName(kind).utf8)
         byteCache[kind] = bytes
@@ -118,4 +186,73 @@ struct KindNames {
             return name
         }
     }
+}
+
+/// Writes bytes at a pointer and moves past them; the caller has made sure there is room.
+struct ByteCursor {
+    var pointer: UnsafeMutablePointer<UInt8>
+
+    init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
+
+    mutating func put(_ text: StaticString) {
+        let count = text.utf8CodeUnitCount
+        pointer.initialize(from: text.utf8Start, count: count)
+        pointer += count
+    }
+
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        pointer.initialize(from: base, count: bytes.count)
+        pointer += bytes.count
+    }
+
+    mutating func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { put($0) } }
+
+    /// The decimal digits of `value`.
+    mutating func put(decimal value: UInt) {
+        if value < 10 {
+            pointer.initialize(to: UInt8(ascii: "0") + UInt8(value))
+            pointer += 1
+            return
+        }
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        rest = value
+        var at = pointer + digits
+        repeat {
+            at -= 1
+            at.initialize(to: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10))
+            rest /= 10
+        } while rest > 0
+        pointer += digits
+    }
+
+    /// `bytes` as the inside of a JSON string: the same escapes as `TextEscaping.json` and
+    /// `PartialFile.append(jsonEscaped:)`; at most 6 bytes out per byte in.
+    mutating func put(jsonEscaped bytes: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            put(UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
+            runStart = offset + 1
+            switch byte {
+            case UInt8(ascii: "\""): put("\\\"")
+            case UInt8(ascii: "\\"): put("\\\\")
+            case UInt8(ascii: "\n"): put("\\n")
+            case UInt8(ascii: "\r"): put("\\r")
+            case UInt8(ascii: "\t"): put("\\t")
+            default:
+                put("\\u00")
+                pointer[0] = Self.hexDigits[Int(byte >> 4)]
+                pointer[1] = Self.hexDigits[Int(byte & 0xF)]
+                pointer += 2
+            }
+        }
+        put(UnsafeBufferPointer(rebasing: bytes[runStart...]))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

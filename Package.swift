@@ -144,7 +144,7 @@ let package = Package(
             path: "Benchmarks/LotoFeaturesBenchmarks", exclude: ["polars_features.py"]
         ),
         .testTarget(
-            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite"],
+            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite", "CommandTestSupport"],
             resources: [.copy("Golden")]
         ),
         // issue-stream: GitHub issue triage over the REST API (engine, local server, CLI, tests, benchmark).
@@ -190,7 +190,7 @@ let package = Package(
             name: "IssueStreamTests",
             dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
-        .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff"]),
+        .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff", "CommandTestSupport"]),
 
         // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.
         .target(
@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "ASTGraphTests",
             dependencies: [
-                "ASTGraph", "LibPQ", "MemoryGovernor",
+                "ASTGraph", "LibPQ", "MemoryGovernor", "CommandTestSupport",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
             ]

@@ -1,3 +1,4 @@
+import CommandTestSupport
 import Foundation
 import XCTest
 
@@ -125,11 +126,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testThePostgresFormatLoadsTheTablesAndNeverPrintsThePassword() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty else {
-            if environment["CI"] == "true" { return XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh'") }
-            throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
-        }
+        let url = try TestDatabase.url()
         let root = try SampleSources.write(self)
         let out = try SampleSources.temporaryDirectory(self)
         let outcome = try ast2graph([root, "--format", url, "--out", "cli_ast", "--summary", out + "/s.json"])

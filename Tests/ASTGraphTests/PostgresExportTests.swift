@@ -1,19 +1,12 @@
 import ASTGraph
+import CommandTestSupport
 import Foundation
 import LibPQ
 import XCTest
 
 /// The PostgreSQL export, counted in a real database (ci/test.sh starts one).
 final class PostgresExportTests: XCTestCase {
-    private func databaseURL() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return url }
-        if environment["CI"] == "true" {
-            XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh', which starts PostgreSQL")
-            throw CancellationError()
-        }
-        throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
-    }
+    private func databaseURL() throws -> String { try TestDatabase.url() }
 
     func testTheTablesHoldEveryFileNodeAndEdge() async throws {
         let url = try databaseURL()

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// Runs one of this package's executables, built beside the test bundle, and captures what it
-/// printed. Shared by the test targets that drive the real executables.
+/// printed. Shared by the test targets that drive the real executables (this target also
+/// holds ``TestDatabase``, for those that need PostgreSQL).
 public struct Command {
     public struct Outcome {
         public var status: Int32

@@ -1,4 +1,5 @@
 import CSoakGateTCacheOff
+import CommandTestSupport
 import Foundation
 import LibPQ
 import SoakGate
@@ -7,15 +8,7 @@ import XCTest
 /// Runs against the throwaway PostgreSQL that ci/test.sh starts. In CI a missing or unreachable
 /// database fails these tests; elsewhere a missing SOAKGATE_TEST_DATABASE_URL skips them.
 final class PostgresConnectionTests: XCTestCase {
-    private func connectionString() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return url }
-        if environment["CI"] == "true" {
-            XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh', which starts PostgreSQL")
-            throw CancellationError()
-        }
-        throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
-    }
+    private func connectionString() throws -> String { try TestDatabase.url() }
 
     func testParametersAreNeverSplicedIntoSQL() throws {
         let connection = try PostgresConnection(connectionString: connectionString())

@@ -1,4 +1,5 @@
 import CSoakGateTCacheOff
+import CommandTestSupport
 import Foundation
 import LibPQ
 import SoakGate
@@ -6,15 +7,7 @@ import XCTest
 
 /// COPY FROM STDIN through the owned wrapper, against the real server.
 final class PostgresCopyTests: XCTestCase {
-    private func connection() throws -> PostgresConnection {
-        let environment = ProcessInfo.processInfo.environment
-        if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return try PostgresConnection(connectionString: url) }
-        if environment["CI"] == "true" {
-            XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh'")
-            throw CancellationError()
-        }
-        throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
-    }
+    private func connection() throws -> PostgresConnection { try PostgresConnection(connectionString: TestDatabase.url()) }
 
     func testCopiedRowsArriveEscapedWithNulls() throws {
         let connection = try connection()
@@ -108,11 +101,7 @@ final class PostgresCopyTests: XCTestCase {
     /// Every path through a COPY frees what it took: the harness sees no growth over thousands
     /// of iterations that each finish one COPY, abort one from the closure and abandon one.
     func testCopiesAreFreedOnEveryPath() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty else {
-            _ = try connection()
-            return
-        }
+        let url = try TestDatabase.url()
         let cycle = WorkloadDefinition("libpq.copy") { CopyCycle(url: url) }
         let plan = try MeasurementPlan()
         let record = try InProcessMeasurement.measureBlocking(cycle, plan: plan)

@@ -1,3 +1,4 @@
+import CommandTestSupport
 import Foundation
 import LotoFeatures
 import XCTest
@@ -10,17 +11,8 @@ func temporaryDirectory(_ test: XCTestCase) throws -> URL {
     return url
 }
 
-/// The test database: ci/test.sh sets SOAKGATE_TEST_DATABASE_URL. In CI a missing one fails
-/// the test; elsewhere it skips.
-func testDatabaseURL() throws -> String {
-    let environment = ProcessInfo.processInfo.environment
-    if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return url }
-    if environment["CI"] == "true" {
-        XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh', which starts PostgreSQL")
-        throw CancellationError()
-    }
-    throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")
-}
+/// The test database (see ``TestDatabase``).
+func testDatabaseURL() throws -> String { try TestDatabase.url() }
 
 /// Sample series of a few games, cut to `draws` draws.
 func sampleSeries(draws: Int, games: [String] = ["loto6", "miniloto"]) -> [DrawSeries] {

@@ -231,8 +231,8 @@ struct ByteCursor {
         pointer += digits
     }
 
-    /// `bytes` as the inside of a JSON string: the same escapes as `TextEscaping.json` and
-    /// `PartialFile.append(jsonEscaped:)`; at most 6 bytes out per byte in.
+    /// `bytes` as the inside of a JSON string, with the same escapes as `TextEscaping.json`;
+    /// at most 6 bytes out per byte in.
     mutating func put(jsonEscaped bytes: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {

@@ -104,27 +104,6 @@ final class PartialFile {
         }
     }
 
-    /// Appends UTF-8 bytes as the inside of a JSON string (the same escapes as
-    /// `TextEscaping.json`).
-    func append(jsonEscaped bytes: some Collection<UInt8>) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case UInt8(ascii: "\n"): append("\\n")
-            case UInt8(ascii: "\r"): append("\\r")
-            case UInt8(ascii: "\t"): append("\\t")
-            case 0..<0x20:
-                append("\\u00")
-                buffer.append(Self.hexDigits[Int(byte >> 4)])
-                buffer.append(Self.hexDigits[Int(byte & 0xF)])
-            default: buffer.append(byte)
-            }
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Writes out what is buffered.
     func flush() throws(OutputError) {
         var written = 0

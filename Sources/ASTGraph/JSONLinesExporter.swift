@@ -87,19 +87,10 @@ public final class JSONLinesExporter: GraphSink {
                     out.put(decimal: UInt(index))
                     out.put("\",\"kind\":\"")
                     out.put(kindBytes)
-                    out.put("\",\"start\":[")
-                    out.put(decimal: UInt(graph.startOffsets[index]))
-                    out.put(",")
-                    out.put(decimal: UInt(graph.startLines[index]))
-                    out.put(",")
-                    out.put(decimal: UInt(graph.startColumns[index]))
-                    out.put("],\"end\":[")
-                    out.put(decimal: UInt(graph.endOffsets[index]))
-                    out.put(",")
-                    out.put(decimal: UInt(graph.endLines[index]))
-                    out.put(",")
-                    out.put(decimal: UInt(graph.endColumns[index]))
-                    out.put("]")
+                    out.put("\",\"start\":")
+                    out.put(position: graph.startOffsets[index], graph.startLines[index], graph.startColumns[index])
+                    out.put(",\"end\":")
+                    out.put(position: graph.endOffsets[index], graph.endLines[index], graph.endColumns[index])
                     if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
                         out.put(",\"name\":\"")
                         var name = graph.names[nextName]
@@ -207,6 +198,17 @@ struct ByteCursor {
     }
 
     mutating func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { put($0) } }
+
+    /// `[offset,line,column]`.
+    mutating func put(position offset: UInt32, _ line: UInt32, _ column: UInt32) {
+        put("[")
+        put(decimal: UInt(offset))
+        put(",")
+        put(decimal: UInt(line))
+        put(",")
+        put(decimal: UInt(column))
+        put("]")
+    }
 
     /// The decimal digits of `value`.
     mutating func put(decimal value: UInt) {

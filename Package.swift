@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "soakgate", targets: ["soakgate"]),
+        .library(name: "SoakGateBasics", targets: ["SoakGateBasics"]),
         .library(name: "HeapProbe", targets: ["HeapProbe"]),
         .library(name: "SoakGate", targets: ["SoakGate"]),
         .library(name: "SoakGateReports", targets: ["SoakGateReports"]),
@@ -18,6 +19,8 @@ let package = Package(
         .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
         // ast2graph
         .library(name: "ASTGraph", targets: ["ASTGraph"]),
+        // issue-stream
+        .library(name: "IssueStream", targets: ["IssueStream"]),
         .executable(name: "ast2graph", targets: ["ast2graph"]),
         // loto-features
         .library(name: "LotoFeatures", targets: ["LotoFeatures"]),
@@ -55,9 +58,14 @@ let package = Package(
         // prctl and signal handlers for soaking processes: what Swift cannot call or write safely.
         .target(name: "CSoakGateProcess"),
 
+        // Below harness and engines alike: the one atomic file writer, regular-file reads,
+        // credential redaction and checked numbers. Depends on nothing.
+        .target(name: "SoakGateBasics"),
+        .testTarget(name: "SoakGateBasicsTests", dependencies: ["SoakGateBasics"]),
+
         // The harness.
         .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
-        .target(name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess"]),
+        .target(name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess", "SoakGateBasics"]),
         .target(
             name: "SoakGateReports",
             dependencies: ["SoakGate", .product(name: "Mustache", package: "swift-mustache")]
@@ -68,6 +76,7 @@ let package = Package(
             dependencies: [
                 "SoakGate",
                 "SoakGateReports",
+                "SoakGateBasics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,6 +89,7 @@ let package = Package(
                 "SoakGate",
                 "SoakGateReports",
                 "SoakGateLive",
+                "SoakGateBasics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,7 +113,7 @@ let package = Package(
         .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph", "LotoFeatures", "IssueStream", "GitHubTestServer"]),
 
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
-        .target(name: "LibPQ", dependencies: ["CLibPQ"]),
+        .target(name: "LibPQ", dependencies: ["CLibPQ", "SoakGateBasics"]),
 
         // A user's own workload executable, as the README shows it; the CLI tests drive it.
         .executableTarget(name: "soakgate-fixtures", dependencies: ["SoakGateCLI"]),
@@ -134,13 +144,13 @@ let package = Package(
         ),
         // loto-features: draws → hist/futr/stat features into SQLite or PostgreSQL.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite"]),
+        .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite", "SoakGateBasics"]),
         .executableTarget(
             name: "loto-features",
-            dependencies: ["LotoFeatures", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LotoFeatures", "MemoryGovernor", "SoakGateBasics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
-            name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor"],
+            name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor", "SoakGateBasics"],
             path: "Benchmarks/LotoFeaturesBenchmarks", exclude: ["polars_features.py"]
         ),
         .testTarget(
@@ -152,6 +162,7 @@ let package = Package(
             name: "IssueStream",
             dependencies: [
                 "MemoryGovernor",
+                "SoakGateBasics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -175,7 +186,7 @@ let package = Package(
         .executableTarget(
             name: "issue-stream",
             dependencies: [
-                "IssueStream", "GitHubTestServer", "MemoryGovernor",
+                "IssueStream", "GitHubTestServer", "MemoryGovernor", "SoakGateBasics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -190,6 +201,16 @@ let package = Package(
             name: "IssueStreamTests",
             dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
+        // Every executable on bad input: flags, files, special files, misbehaving servers.
+        .testTarget(
+            name: "BadInputTests",
+            dependencies: [
+                "CommandTestSupport", "GitHubTestServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff", "CommandTestSupport"]),
 
         // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.
@@ -198,13 +219,14 @@ let package = Package(
             dependencies: [
                 "MemoryGovernor",
                 "LibPQ",
+                "SoakGateBasics",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
             ]
         ),
         .executableTarget(
             name: "ast2graph",
-            dependencies: ["ASTGraph", "MemoryGovernor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ASTGraph", "MemoryGovernor", "SoakGateBasics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "ASTGraphTests",

@@ -13,6 +13,7 @@
 // is measured too.
 import Foundation
 import LotoFeatures
+import SoakGateBasics
 import MemoryGovernor
 
 #if canImport(Glibc)

@@ -25,6 +25,10 @@ public struct BatchProcessor: Sendable {
 
     /// Processes `files` into `sink`.
     ///
+    /// Throws ``BatchError/noFileGaveAGraph(_:)`` (after ``GraphSink/discard()``, so an earlier
+    /// output stays as it was) when there were files and none of them gave a graph, and
+    /// ``CheckpointError`` for a `resumeFrom` whose position is past the files.
+    ///
     /// - Parameters:
     ///   - checkpointPath: where progress is saved after each batch; removed when the run ends.
     ///   - resumeFrom: a checkpoint of the same run (same ``Checkpoint/runKey``) to continue.
@@ -38,6 +42,10 @@ public struct BatchProcessor: Sendable {
         let started = clock.now
         var state = resumeFrom ?? Checkpoint(
             runKey: runKey, doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0, outputLengths: [])
+        guard (0...files.count).contains(state.doneFiles) else {
+            throw CheckpointError(
+                path: checkpointPath ?? "(given)", message: "it says \(state.doneFiles) files are done, of \(files.count)")
+        }
         let resumed = state.doneFiles
         let earlierSeconds = state.seconds
         let job = try governor?.admit(job: "ast2graph", batch: AdaptiveBatchSize(initial: configuration.batchSize, floor: 1, ceiling: configuration.batchSize))
@@ -75,12 +83,20 @@ public struct BatchProcessor: Sendable {
                 try state.save(to: checkpointPath)
             }
         }
-        try sink.finish()
-        if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
         let result = BatchResult(
             files: files.count, processedFiles: state.processedFiles, failures: state.failures, nodes: state.nodes,
             edges: state.edges, seconds: earlierSeconds + seconds(clock.now - started), peakMemoryBytes: peakResidentBytes(),
             resumedFiles: resumed)
+        // A run in which no file gave a graph has no result worth keeping: an output with no
+        // graph in it must not replace an earlier one. Nothing is left to resume either.
+        if !files.isEmpty, state.processedFiles == 0 {
+            sink.discard()
+            if let checkpointPath { unlink(checkpointPath) }
+            throw BatchError.noFileGaveAGraph(result)
+        }
+        try sink.finish()
+        // unlink, not a recursive remove: whatever is at the path, a directory is never removed.
+        if let checkpointPath { unlink(checkpointPath) }
         progress?(BatchProgress(
             phase: .finished, currentFile: "", doneFiles: files.count, totalFiles: files.count,
             failedFiles: result.failures.count, nodes: result.nodes, edges: result.edges))

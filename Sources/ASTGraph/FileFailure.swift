@@ -1,8 +1,11 @@
 /// Why one file gave no graph. The batch records it and goes on.
 public enum FileFailureReason: Error, CustomStringConvertible, Sendable, Equatable, Codable {
-    /// The file could not be opened or read (missing, permissions, an I/O error, not a regular
-    /// file). The only reason that is retried: the next attempt may succeed.
+    /// The file could not be opened or read (missing, permissions, an I/O error). The only
+    /// reason that is retried: the next attempt may succeed.
     case unreadable(String)
+    /// The path names a FIFO, a socket, a device or a directory (given as what it is, e.g. "a
+    /// FIFO (named pipe)"). Never opened for reading, so a FIFO cannot hang the run; not retried.
+    case notARegularFile(String)
     /// The bytes are not valid UTF-8, or hold NUL bytes (a binary file).
     case notUTF8(String)
     /// The file is larger than ``GraphBuildOptions/maximumFileBytes``.
@@ -23,6 +26,7 @@ public enum FileFailureReason: Error, CustomStringConvertible, Sendable, Equatab
     public var description: String {
         switch self {
         case .unreadable(let why): "unreadable: \(why)"
+        case .notARegularFile(let kind): "not a regular file: it is \(kind)"
         case .notUTF8(let why): "not UTF-8: \(why)"
         case .overSizeLimit(let bytes, let limit): "over size limit: \(bytes) bytes, the limit is \(limit) bytes (raise --max-file-bytes)"
         case .tooDeeplyNested(let detail): "too deeply nested: \(detail)"

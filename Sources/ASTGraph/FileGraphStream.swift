@@ -136,14 +136,25 @@ public struct FileGraphStream: AsyncSequence, Sendable {
     }
 }
 
-/// Why a batch run stopped before its last file.
+/// Why a batch run stopped before its last file, or gave no result.
 public enum BatchError: Error, CustomStringConvertible, Equatable {
+    /// The governor reached its emergency level; `doneFiles` were finished and checkpointed.
     case stoppedByMemoryGovernor(doneFiles: Int)
+    /// Every file failed: the output was discarded, any earlier one left as it was. The
+    /// result lists the failures (for a summary).
+    case noFileGaveAGraph(BatchResult)
 
+    /// One line saying what happened and what to do.
     public var description: String {
         switch self {
         case .stoppedByMemoryGovernor(let done):
             "stopped by the memory governor (emergency level) after \(done) files; finished work is in the checkpoint, run again with --resume"
+        case .noFileGaveAGraph(let result):
+            if result.failures.count == 1, let only = result.failures.first {
+                "no file gave a graph: \(only.path): \(only.reason); nothing was written"
+            } else {
+                "none of the \(result.files) files gave a graph (each failed, see above or --summary); nothing was written"
+            }
         }
     }
 }

@@ -56,6 +56,9 @@ public final class GraphMLExporter: GraphSink {
         return [file.length]
     }
 
+    /// Removes the partial file; the output at the path is left as it was.
+    public func discard() { file.discard() }
+
     public func finish() throws {
         try file.write(Self.footer)
         try file.commit()

@@ -7,6 +7,14 @@ public protocol GraphSink {
     func checkpoint() throws -> [Int]
     /// Completes the output (footers, renames, commit).
     func finish() throws
+    /// Drops what was written instead of completing it: the run's result is not kept (no file
+    /// gave a graph), so any earlier output stays exactly as it was.
+    func discard()
+}
+
+extension GraphSink {
+    /// Nothing to drop: the default for sinks that keep nothing of their own.
+    public func discard() {}
 }
 
 /// Escaping shared by the text exports.

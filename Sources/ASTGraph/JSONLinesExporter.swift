@@ -150,6 +150,9 @@ public final class JSONLinesExporter: GraphSink {
         return [file.length]
     }
 
+    /// Removes the partial file; the output at the path is left as it was.
+    public func discard() { file.discard() }
+
     public func finish() throws { try file.commit() }
 }
 

@@ -14,19 +14,46 @@ import Darwin
 public final class Neo4jCSVExporter: GraphSink {
     private let nodes: PartialFile
     private let relationships: PartialFile
+    /// The output directory, and whether this run made it (then ``discard()`` removes it).
+    private let directory: String
+    private let createdDirectory: Bool
 
     static let nodesHeader = "id:ID,kind,file,name,text,startOffset:int,endOffset:int,startLine:int,startColumn:int,endLine:int,endColumn:int,:LABEL\n"
     static let relationshipsHeader = ":START_ID,:END_ID,:TYPE\n"
 
-    /// Writes into the directory `directory` (created if missing).
+    /// Writes into the directory `directory` (created if missing). `resumeLengths` continues a
+    /// checkpoint and must hold two lengths (nodes, relationships).
     public init(directory: String, resumeLengths: [Int]? = nil) throws(OutputError) {
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+        guard !directory.isEmpty else { throw OutputError(path: "''", message: "the output directory is empty") }
+        if let resumeLengths, resumeLengths.count != 2 {
+            throw OutputError(path: directory, message: "the checkpoint holds \(resumeLengths.count) output lengths, not 2; run without --resume")
+        }
+        let created = mkdir(directory, 0o755) == 0
+        if !created && errno != EEXIST {
             throw OutputError(path: directory, message: PartialFile.errnoText())
         }
-        let resume = resumeLengths.flatMap { $0.count == 2 ? $0 : nil }
-        nodes = try PartialFile(path: directory + "/nodes.csv", resumeLength: resume?[0])
-        relationships = try PartialFile(path: directory + "/relationships.csv", resumeLength: resume?[1])
-        if resume == nil {
+        if !created && !PartialFile.isDirectory(directory) {
+            throw OutputError(path: directory, message: "it is not a directory; neo4j-csv writes a directory of CSV files, name a new or existing directory")
+        }
+        self.directory = directory
+        createdDirectory = created
+        let nodes: PartialFile
+        do throws(OutputError) {
+            nodes = try PartialFile(path: directory + "/nodes.csv", resumeLength: resumeLengths?[0])
+        } catch {
+            if created { rmdir(directory) }
+            throw error
+        }
+        do throws(OutputError) {
+            relationships = try PartialFile(path: directory + "/relationships.csv", resumeLength: resumeLengths?[1])
+        } catch {
+            // A fresh run that cannot open the second file leaves nothing behind.
+            if resumeLengths == nil { nodes.discard() }
+            if created { rmdir(directory) }
+            throw error
+        }
+        self.nodes = nodes
+        if resumeLengths == nil {
             try nodes.write(Self.nodesHeader)
             try relationships.write(Self.relationshipsHeader)
         }
@@ -57,6 +84,13 @@ public final class Neo4jCSVExporter: GraphSink {
         try nodes.flush()
         try relationships.flush()
         return [nodes.length, relationships.length]
+    }
+
+    /// Removes both partial files, and the directory when this run made it.
+    public func discard() {
+        nodes.discard()
+        relationships.discard()
+        if createdDirectory { rmdir(directory) }
     }
 
     public func finish() throws {

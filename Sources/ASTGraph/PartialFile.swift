@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,15 +10,36 @@ import Darwin
 
 /// A problem writing an output file, as one line naming the file.
 public struct OutputError: Error, CustomStringConvertible, Equatable {
+    /// The file (or directory) at fault.
     public var path: String
+    /// What is wrong.
     public var message: String
 
+    /// An error for `path`.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `cannot write PATH: MESSAGE`.
     public var description: String { "cannot write \(path): \(message)" }
 }
 
 /// An output file written under `<path>.partial` and renamed to `<path>` only when complete,
 /// so a failed or interrupted run never leaves a truncated file where the output belongs.
 /// The partial file stays for `--resume`, which truncates it to the checkpoint's length.
+///
+/// Not built on `AtomicFileWriter`: that writer's temporary has a random name and is removed
+/// when the writer goes away uncommitted, while `--resume` must find the partial file of an
+/// interrupted run by name and continue it. It keeps the same guarantees instead:
+/// - a fresh run removes whatever is at `<path>.partial` with `unlink` (a planted symlink is
+///   removed itself, its target never touched) and creates the file with
+///   `O_CREAT | O_EXCL | O_NOFOLLOW`, so it only ever writes a file it created;
+/// - a resume opens with `O_NOFOLLOW | O_NONBLOCK` and requires a regular file (`fstat`), so
+///   a symlink, FIFO or device at that name is refused, never followed or blocked on;
+/// - ``commit()`` syncs the file, refuses an output path that is a directory (never removed),
+///   renames (a symlink at the output is replaced, not followed) and syncs the directory;
+/// - ``discard()`` removes the partial file of a run whose result is not kept.
 ///
 /// Owns its descriptor: closed in `deinit` on every path.
 final class PartialFile {
@@ -27,34 +50,87 @@ final class PartialFile {
     private var flushedLength: Int
     /// Bytes written so far, including those still buffered.
     var length: Int { flushedLength + buffer.count }
-    /// Whether ``commit()`` syncs the data to disk before the rename.
+    /// Whether ``commit()`` syncs the data and the directory to disk around the rename.
     private let syncOnCommit: Bool
 
-    /// Opens the partial file: empty, or (resuming) cut back to `resumeLength`.
-    /// `syncOnCommit: false` skips the `fsync` before the rename (for measurements that repeat
+    /// Opens the partial file: new and empty, or (resuming) cut back to `resumeLength`.
+    /// `syncOnCommit: false` skips the `fsync`s of ``commit()`` (for measurements that repeat
     /// a small export thousands of times; a user's output is always synced).
     init(path: String, resumeLength: Int? = nil, syncOnCommit: Bool = true) throws(OutputError) {
+        try Self.refuseDirectory(path)
         self.path = path
         self.syncOnCommit = syncOnCommit
         partialPath = path + ".partial"
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (resumeLength == nil ? O_TRUNC : 0)
-        descriptor = open(partialPath, flags, 0o644)
-        guard descriptor >= 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
         flushedLength = 0
         if let resumeLength {
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, Int(status.st_size) >= resumeLength else {
-                close(descriptor)
-                throw OutputError(path: partialPath, message: "shorter than the checkpoint says (\(resumeLength) bytes); run without --resume")
-            }
-            guard ftruncate(descriptor, off_t(resumeLength)) == 0, lseek(descriptor, off_t(resumeLength), SEEK_SET) >= 0 else {
-                let message = Self.errnoText()
-                close(descriptor)
-                throw OutputError(path: partialPath, message: message)
-            }
+            descriptor = try Self.openForResume(partialPath, length: resumeLength)
             flushedLength = resumeLength
+        } else {
+            descriptor = try Self.createFresh(partialPath)
         }
         buffer.reserveCapacity(Self.flushSize)
+    }
+
+    /// Removes whatever is at `partialPath` (a stale partial file, or a symlink planted there:
+    /// `unlink` removes the link, never its target) and creates a new file that only this run
+    /// can have made.
+    private static func createFresh(_ partialPath: String) throws(OutputError) -> Int32 {
+        if unlink(partialPath) != 0, errno != ENOENT {
+            let text = errnoText()
+            let reason = isDirectory(partialPath) ? "it is a directory; remove it or choose another --out" : text
+            throw OutputError(path: partialPath, message: reason)
+        }
+        let descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "created by another process at the same time; is another ast2graph writing it?" : errnoText()
+            throw OutputError(path: partialPath, message: reason)
+        }
+        return descriptor
+    }
+
+    /// Opens the partial file of an interrupted run and cuts it back to `length`, the bytes
+    /// its checkpoint vouches for. Nothing is created or followed; nothing is changed unless
+    /// the file is a regular file at least `length` bytes long.
+    private static func openForResume(_ partialPath: String, length: Int) throws(OutputError) -> Int32 {
+        // O_NONBLOCK: opening a FIFO for writing would otherwise wait for a reader forever; on a
+        // regular file it changes nothing.
+        let descriptor = open(partialPath, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = switch errno {
+            case ENOENT: "there is no partial output to resume; run without --resume"
+            case ELOOP: "it is a symbolic link, which is never followed; remove it and run without --resume"
+            case ENXIO: "it is a FIFO or socket, not a partial output; remove it and run without --resume"
+            default: errnoText()
+            }
+            throw OutputError(path: partialPath, message: reason)
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw OutputError(path: partialPath, message: "not a regular file; remove it and run without --resume")
+        }
+        guard Int(status.st_size) >= length else {
+            close(descriptor)
+            throw OutputError(path: partialPath, message: "shorter than the checkpoint says (\(length) bytes); run without --resume")
+        }
+        guard ftruncate(descriptor, off_t(length)) == 0, lseek(descriptor, off_t(length), SEEK_SET) >= 0 else {
+            let message = errnoText()
+            close(descriptor)
+            throw OutputError(path: partialPath, message: message)
+        }
+        return descriptor
+    }
+
+    /// Refuses an output path that names a directory (or a symlink to one): it is never
+    /// replaced or removed.
+    static func refuseDirectory(_ path: String) throws(OutputError) {
+        guard !path.isEmpty else { throw OutputError(path: "''", message: "the output path is empty") }
+        if isDirectory(path) { throw OutputError(path: path, message: "it is a directory; name a file inside it instead") }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     deinit {
@@ -119,13 +195,31 @@ final class PartialFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs, closes and renames the partial file to its real name.
+    /// Flushes, syncs, closes and renames the partial file to its real name, then syncs the
+    /// directory so the rename survives a crash. The output is replaced only here.
     func commit() throws(OutputError) {
         try flush()
         guard !syncOnCommit || fsync(descriptor) == 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
         close(descriptor)
         descriptor = -1
+        try Self.refuseDirectory(path)
         guard rename(partialPath, path) == 0 else { throw OutputError(path: path, message: Self.errnoText()) }
+        if syncOnCommit { AtomicFileWriter.syncDirectory(Self.directory(of: path)) }
+    }
+
+    /// Closes and removes the partial file: the run's result is not kept, and the output
+    /// (if any) stays as it was.
+    func discard() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        unlink(partialPath)
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {

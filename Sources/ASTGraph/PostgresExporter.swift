@@ -13,7 +13,8 @@ import LibPQ
 public final class PostgresExporter: GraphSink {
     private let connection: PostgresConnection
     private let prefix: String
-    private var committed = false
+    /// Whether the transaction was committed or rolled back (then deinit has nothing to undo).
+    private var transactionEnded = false
 
     /// Whether `prefix` is a safe table-name prefix (identifiers are never taken from users
     /// unchecked): a lowercase letter, then up to 40 lowercase letters, digits or `_`.
@@ -40,7 +41,7 @@ public final class PostgresExporter: GraphSink {
     }
 
     deinit {
-        if !committed { _ = try? connection.execute("ROLLBACK") }
+        if !transactionEnded { _ = try? connection.execute("ROLLBACK") }
     }
 
     public func write(_ graph: FileGraph) throws {
@@ -74,8 +75,15 @@ public final class PostgresExporter: GraphSink {
 
     public func checkpoint() throws -> [Int] { [] }
 
+    /// Rolls the transaction back: the tables stay as they were before the run.
+    public func discard() {
+        guard !transactionEnded else { return }
+        _ = try? connection.execute("ROLLBACK")
+        transactionEnded = true
+    }
+
     public func finish() throws {
         try connection.execute("COMMIT")
-        committed = true
+        transactionEnded = true
     }
 }

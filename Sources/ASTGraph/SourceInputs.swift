@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,13 +10,20 @@ import Darwin
 
 /// A problem with the command's inputs as a whole (as opposed to one file's failure).
 public enum InputError: Error, CustomStringConvertible, Equatable {
+    /// A path on the command line that does not exist.
     case doesNotExist(String)
+    /// A directory on the command line with no `*.swift` below it.
     case noSwiftFiles(String)
+    /// A directory that could not be listed, with the reason.
     case unreadableDirectory(String, String)
+    /// A path on the command line that is a FIFO, socket or device (with what it is).
+    case notARegularFile(String, String)
 
+    /// One line naming the path and what to do.
     public var description: String {
         switch self {
         case .doesNotExist(let path): "\(path): no such file or directory; give an existing .swift file or a directory that holds some"
+        case .notARegularFile(let path, let kind): "\(path): it is \(kind), not a Swift file or a directory; give a regular file"
         case .noSwiftFiles(let path): "\(path): no .swift files found (hidden directories and symlinked directories are not searched)"
         case .unreadableDirectory(let path, let why): "\(path): cannot list the directory: \(why)"
         }
@@ -23,10 +32,13 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
 
 /// The Swift files named by the command's paths, sorted, without duplicates.
 ///
-/// A file path is taken as given, whatever its extension. A directory is searched recursively
-/// for `*.swift`; directories whose name starts with `.` (`.build`, `.git`) and symbolic links
-/// to directories are not entered, so a symlink loop cannot make the search endless. A symbolic
-/// link named `*.swift` is listed; if it loops or dangles, that file fails with its reason.
+/// A file path is taken as given, whatever its extension, but a FIFO, socket or device given
+/// by name is an input error (reading it could block forever). A directory is searched
+/// recursively for `*.swift`; directories whose name starts with `.` (`.build`, `.git`) and
+/// symbolic links to directories are not entered, so a symlink loop cannot make the search
+/// endless. Every other entry named `*.swift` is listed, whatever it is: a symbolic link that
+/// loops or dangles, or a FIFO, socket or device found in a directory, then fails as that file
+/// with its reason (it is never opened for reading), so the summary names it.
 public enum SourceInputs {
     /// The sorted files under `paths`.
     public static func discover(_ paths: [String]) throws(InputError) -> [String] {
@@ -44,6 +56,8 @@ public enum SourceInputs {
                 let before = files.count
                 try collect(directory: path, into: &files)
                 if files.count == before { throw .noSwiftFiles(path) }
+            } else if let kind = RegularFile.irregularKind(path) {
+                throw .notARegularFile(path, kind)
             } else {
                 files.append(path)
             }
@@ -70,12 +84,10 @@ public enum SourceInputs {
             var status = stat()
             guard lstat(path, &status) == 0 else { continue }
             switch status.st_mode & S_IFMT {
-            case S_IFDIR where !name.hasPrefix("."):
-                try collect(directory: path, into: &files)
-            case S_IFREG, S_IFLNK:
-                if name.hasSuffix(".swift") { files.append(path) }
+            case S_IFDIR:
+                if !name.hasPrefix(".") { try collect(directory: path, into: &files) }
             default:
-                break
+                if name.hasSuffix(".swift") { files.append(path) }
             }
         }
     }

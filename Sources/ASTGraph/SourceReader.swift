@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,29 +10,19 @@ import Darwin
 
 /// Reads one source file's bytes and checks them before any parsing: a regular file, within
 /// the size limit, UTF-8 without NUL bytes.
+///
+/// The bytes come through ``RegularFile/read(_:limit:)``, which opens non-blocking and refuses
+/// anything but a regular file, so a FIFO, socket or device named `*.swift` fails at once
+/// instead of hanging the run, and a file over the limit is refused before it is read.
 enum SourceReader {
     /// The bytes of `path`, or the reason they cannot be turned into a graph.
     static func read(_ path: String, maximumBytes: Int) -> Result<[UInt8], FileFailureReason> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(.unreadable(errnoText())) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable(errnoText())) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure(.unreadable("not a regular file")) }
-        let size = Int(status.st_size)
-        guard size <= maximumBytes else { return .failure(.overSizeLimit(bytes: size, limit: maximumBytes)) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let got = bytes.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress! + filled, size - filled) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                return .failure(.unreadable(errnoText()))
-            }
-            if got == 0 { break }  // the file shrank while we read it
-            filled += got
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(path, limit: maximumBytes)
+        } catch {
+            return .failure(reason(for: error, path: path, maximumBytes: maximumBytes))
         }
-        if filled < size { bytes.removeSubrange(filled...) }
         if let nul = bytes.firstIndex(of: 0) {
             return .failure(.notUTF8("binary file: NUL byte at offset \(nul)"))
         }
@@ -38,6 +30,18 @@ enum SourceReader {
             return .failure(.notUTF8("invalid UTF-8 at byte offset \(firstInvalidUTF8Offset(bytes))"))
         }
         return .success(bytes)
+    }
+
+    /// The structured reason for a refused read: `RegularFile` reports one line of text, but
+    /// the summary separates special files (never retried) and oversized files (with their
+    /// size) from reads that may pass on another attempt.
+    private static func reason(for error: RegularFile.ReadError, path: String, maximumBytes: Int) -> FileFailureReason {
+        if let kind = RegularFile.irregularKind(path) { return .notARegularFile(kind) }
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) > maximumBytes {
+            return .overSizeLimit(bytes: Int(status.st_size), limit: maximumBytes)
+        }
+        return .unreadable(error.reason)
     }
 
     /// The offset of the first byte of the first invalid UTF-8 sequence (only called on
@@ -53,16 +57,4 @@ enum SourceReader {
             }
         }
     }
-
-    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.read(descriptor, buffer, count)
-        #elseif canImport(Musl)
-        Musl.read(descriptor, buffer, count)
-        #else
-        Darwin.read(descriptor, buffer, count)
-        #endif
-    }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }

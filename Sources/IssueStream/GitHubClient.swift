@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SoakGateBasics
 import Synchronization
 
 /// A GET answer: its body (from the network or, after a 304 or within the TTL, the cache).
@@ -32,14 +33,18 @@ public final class GitHubClient: Sendable {
     private let lastWrite = Mutex<Double?>(nil)
     private let writeLock = WriteQueue()
 
-    /// A client; call `shutdown()` when done (the pool's connections are closed there).
+    /// The origin of `configuration.apiURL`: the only one that gets the token.
+    public let origin: APIOrigin
+
+    /// A client; call `shutdown()` when done (the pool's connections are closed there). Throws
+    /// for an `apiURL` that is not usable (see ``APIOrigin/ofAPIURL(_:)``), a setting out of range
+    /// or a token no header can carry, before any connection is made.
     public init(
         configuration: GitHubClientConfiguration, clock: any IssueStreamClock = SystemClock(),
         cache: ResponseCache, metrics: IssueStreamMetrics = IssueStreamMetrics()
     ) throws {
-        guard let url = URL(string: configuration.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw IssueStreamError.badAPIURL(configuration.apiURL)
-        }
+        origin = try APIOrigin.ofAPIURL(configuration.apiURL)
+        try configuration.check()
         self.configuration = configuration
         self.clock = clock
         self.cache = cache
@@ -47,6 +52,7 @@ public final class GitHubClient: Sendable {
         pacer = RateLimitPacer(clock: clock, requestsPerMinute: configuration.requestsPerMinute)
         tokenIdentity = configuration.token.map { String(Fingerprint.of("token:" + $0), radix: 16) } ?? "anonymous"
         jitter = Mutex(JitterSource(seed: configuration.jitterSeed))
+        // The timeouts were range-checked above, so these conversions cannot overflow.
         var http = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .milliseconds(Int64(configuration.readTimeout * 1000))),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections))
@@ -54,8 +60,17 @@ public final class GitHubClient: Sendable {
         // A refused connection fails this attempt at once; our own retry loop (with its limit and
         // back-off) decides what happens next, instead of the pool retrying until the deadline.
         http.connectionPool.retryConnectionEstablishment = false
+        // Redirects are not followed: GitHub's list and write endpoints do not redirect, and a
+        // redirect is one more way for a request to end up at a host the user did not name.
+        http.redirectConfiguration = .disallow
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
+
+    /// Whether `url` is of the API's own origin, the only one the token is sent to.
+    public func isSameOrigin(_ url: String) -> Bool { APIOrigin(url: url) == origin }
+
+    /// Server text (an error message) fit for one line, with the token hidden should it echo it.
+    func shown(_ text: some StringProtocol) -> String { ServerText.shown(text, hiding: configuration.token) }
 
     /// Closes the pool.
     public func shutdown() async throws { try await http.shutdown() }
@@ -112,22 +127,34 @@ public final class GitHubClient: Sendable {
     func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?) async throws -> (status: Int, headers: HTTPHeaders, body: Data) {
         var attempt = 0
         var lastProblem = ""
+        // The token goes only to the origin of --api-url: a URL of another origin (which the
+        // page links refuse before this point) is sent without it, never with it.
+        let authorization = isSameOrigin(url) ? configuration.token.map { "Bearer " + $0 } : nil
         while true {
-            try await pacer.waitForSlot()
+            let slot = pacer.reserveSlot()
+            try await wait(slot, for: "the rate-limit pacing (x-ratelimit-reset)", url: url)
             var request = HTTPClientRequest(url: url)
             request.method = method
             request.headers.add(name: "user-agent", value: "issue-stream")
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let token = configuration.token { request.headers.add(name: "authorization", value: "Bearer " + token) }
+            if let authorization { request.headers.add(name: "authorization", value: authorization) }
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let status: Int
             let responseHeaders: HTTPHeaders
             var bytes: Data
             do {
+                let started = ContinuousClock.now
                 let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
                 status = Int(response.status.code)
                 responseHeaders = response.headers
-                let buffer = try await response.body.collect(upTo: configuration.maxBodyBytes)
+                // AsyncHTTPClient's deadline ends with the response head; a body sent a byte at a
+                // time would outlive it (and never trip the read timeout), so the rest of the
+                // request's time bounds the body here.
+                let left = configuration.requestTimeout - Self.seconds(ContinuousClock.now - started)
+                let limit = configuration.maxBodyBytes
+                let buffer = try await Self.within(seconds: left, timeout: configuration.requestTimeout) {
+                    try await response.body.collect(upTo: limit)
+                }
                 bytes = Data(buffer.readableBytesView)
             } catch is NIOTooManyBytesError {
                 throw IssueStreamError.bodyTooLarge(url: url, limit: configuration.maxBodyBytes)
@@ -135,7 +162,7 @@ public final class GitHubClient: Sendable {
                 throw error
             } catch {
                 metrics.request(status: "error")
-                lastProblem = Self.describe(error)
+                lastProblem = shown(Self.describe(error))
                 attempt += 1
                 guard attempt <= configuration.maxRetries else {
                     throw IssueStreamError.unreachable(url: url, attempts: attempt, lastError: lastProblem)
@@ -144,7 +171,7 @@ public final class GitHubClient: Sendable {
                 continue
             }
             metrics.request(status: "\(status)")
-            if let snapshot = Self.snapshot(responseHeaders) {
+            if let snapshot = try Self.snapshot(responseHeaders, url: url) {
                 pacer.update(snapshot)
                 metrics.rateLimitRemaining(snapshot.remaining)
             }
@@ -152,7 +179,7 @@ public final class GitHubClient: Sendable {
             if (200..<300).contains(status) || status == 304 {
                 return (status, responseHeaders, bytes)
             }
-            let message = Self.message(bytes)
+            let message = shown(Self.message(bytes))
             attempt += 1
             switch status {
             case 401:
@@ -160,15 +187,15 @@ public final class GitHubClient: Sendable {
             case 404:
                 throw IssueStreamError.unexpectedStatus(url: url, status: 404, message: message)
             case 403, 429:
-                let remaining = responseHeaders.first(name: "x-ratelimit-remaining").flatMap(Int.init)
+                let remaining = try Self.header("x-ratelimit-remaining", in: responseHeaders, url: url, range: 0...1_000_000_000)
                 let isLimit = status == 429 || remaining == 0 || message.lowercased().contains("rate limit")
                 guard isLimit else { throw IssueStreamError.forbidden(url: url, message: message) }
                 metrics.limitError(primary: remaining == 0)
                 guard attempt <= configuration.maxRetries else { throw IssueStreamError.rateLimited(url: url, attempts: attempt) }
-                if let retryAfter = responseHeaders.first(name: "retry-after").flatMap(Double.init) {
-                    try await clock.sleep(seconds: retryAfter)
-                } else if remaining == 0, let reset = responseHeaders.first(name: "x-ratelimit-reset").flatMap(Double.init) {
-                    try await clock.sleep(seconds: max(1, reset - clock.now() + 1))
+                if let retryAfter = try Self.retryAfter(responseHeaders, url: url) {
+                    try await wait(retryAfter, for: "retry-after", url: url)
+                } else if remaining == 0, let reset = try Self.resetTime(responseHeaders, url: url) {
+                    try await wait(max(1, reset - clock.now() + 1), for: "the rate-limit reset (x-ratelimit-reset)", url: url)
                 } else {
                     try await clock.sleep(seconds: backoff(base: configuration.limitBackoff, attempt: attempt))
                 }
@@ -185,19 +212,82 @@ public final class GitHubClient: Sendable {
         }
     }
 
-    /// `base · 2^(attempt-1)`, scaled by a jitter in [0.5, 1).
-    func backoff(base: Double, attempt: Int) -> Double {
-        let factor = jitter.withLock { $0.nextUnit() }
-        return base * pow(2, Double(max(0, attempt - 1))) * (0.5 + factor / 2)
+    /// The result of `body` if it finishes within `seconds`; otherwise `body` is cancelled and
+    /// ``RequestTimeout`` thrown.
+    static func within<T: Sendable>(seconds: Double, timeout: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard seconds > 0 else { throw RequestTimeout(seconds: timeout) }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(min(seconds, 1e9) * 1000)))
+                throw RequestTimeout(seconds: timeout)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw RequestTimeout(seconds: timeout) }
+            return first
+        }
     }
 
-    static func snapshot(_ headers: HTTPHeaders) -> RateLimitSnapshot? {
-        guard let limit = headers.first(name: "x-ratelimit-limit").flatMap(Int.init),
-              let remaining = headers.first(name: "x-ratelimit-remaining").flatMap(Int.init),
-              let reset = headers.first(name: "x-ratelimit-reset").flatMap(Double.init) else { return nil }
-        return RateLimitSnapshot(
-            limit: limit, remaining: remaining, used: headers.first(name: "x-ratelimit-used").flatMap(Int.init) ?? limit - remaining,
-            reset: reset, resource: headers.first(name: "x-ratelimit-resource") ?? "core")
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Sleeps `seconds` the server asked for, or stops the run when that is longer than
+    /// `maxWait`: a `retry-after` of a year is an error to show, not a wait to sit through.
+    private func wait(_ seconds: Double, for what: String, url: String) async throws {
+        guard seconds > 0 else { return }
+        guard seconds <= configuration.maxWait else {
+            throw IssueStreamError.waitTooLong(url: url, what: what, seconds: seconds, limit: configuration.maxWait)
+        }
+        try await clock.sleep(seconds: seconds)
+    }
+
+    /// `base · 2^(attempt-1)`, scaled by a jitter in [0.5, 1), and never longer than `maxWait`
+    /// (many retries would otherwise double it past any sane wait).
+    func backoff(base: Double, attempt: Int) -> Double {
+        let factor = jitter.withLock { $0.nextUnit() }
+        let exponent = Double(min(max(0, attempt - 1), 60))
+        return min(configuration.maxWait, base * pow(2, exponent) * (0.5 + factor / 2))
+    }
+
+    /// The primary budget from `x-ratelimit-*`, each value checked: a number no GitHub sends
+    /// (negative, past 10^9, a reset centuries away, not a number) stops the run naming the
+    /// header, instead of reaching the pacer's arithmetic.
+    static func snapshot(_ headers: HTTPHeaders, url: String) throws(IssueStreamError) -> RateLimitSnapshot? {
+        let budget: ClosedRange<Int> = 0...1_000_000_000
+        guard let limit = try header("x-ratelimit-limit", in: headers, url: url, range: budget),
+              let remaining = try header("x-ratelimit-remaining", in: headers, url: url, range: budget),
+              let reset = try resetTime(headers, url: url) else { return nil }
+        let used = try header("x-ratelimit-used", in: headers, url: url, range: budget) ?? max(0, limit - remaining)
+        let resource = headers.first(name: "x-ratelimit-resource").map { ServerText.shown($0, hiding: nil, limit: 40) } ?? "core"
+        return RateLimitSnapshot(limit: limit, remaining: remaining, used: used, reset: reset, resource: resource)
+    }
+
+    /// A whole-number header in `range`, nil when absent.
+    static func header(_ name: String, in headers: HTTPHeaders, url: String, range: ClosedRange<Int>) throws(IssueStreamError) -> Int? {
+        guard let text = headers.first(name: name) else { return nil }
+        do { return try CheckedNumber.integer(text, in: range, source: "header \(name)") } catch {
+            throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
+        }
+    }
+
+    /// `x-ratelimit-reset`: seconds since 1970, up to the year 5138.
+    static func resetTime(_ headers: HTTPHeaders, url: String) throws(IssueStreamError) -> Double? {
+        guard let text = headers.first(name: "x-ratelimit-reset") else { return nil }
+        do { return try CheckedNumber.real(text, in: 0...1e11, source: "header x-ratelimit-reset", unit: "seconds since 1970") } catch {
+            throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
+        }
+    }
+
+    /// `retry-after` in seconds; an HTTP date (which GitHub does not send) counts as absent, a
+    /// negative or non-finite number is refused.
+    static func retryAfter(_ headers: HTTPHeaders, url: String) throws(IssueStreamError) -> Double? {
+        guard let text = headers.first(name: "retry-after") else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.contains(",") || trimmed.hasSuffix("GMT") { return nil }
+        do { return try CheckedNumber.real(trimmed, in: 0...1e9, source: "header retry-after", unit: "seconds") } catch {
+            throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
+        }
     }
 
     static func message(_ body: Data) -> String {
@@ -211,6 +301,12 @@ public final class GitHubClient: Sendable {
         let text = String(describing: error)
         return text.count > 160 ? String(text.prefix(160)) + "…" : text
     }
+}
+
+/// A whole request (body included) that took longer than `--request-timeout`.
+struct RequestTimeout: Error, CustomStringConvertible {
+    var seconds: Double
+    var description: String { "the whole request took longer than --request-timeout \(IssueStreamError.seconds(seconds)) s" }
 }
 
 /// Runs writes one at a time, in arrival order.

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// The fields of a GitHub issue the triage reads.
 public struct GitHubIssue: Sendable, Decodable, Equatable {
@@ -43,6 +44,28 @@ public struct GitHubIssue: Sendable, Decodable, Equatable {
 
     /// Whether GitHub sent this as a pull request.
     public var isPullRequest: Bool { pull_request != nil }
+
+    /// Issue numbers accepted from a server (GitHub's are positive and far below this).
+    public static let numberRange: ClosedRange<Int> = 1...(1 << 40)
+    /// Comment counts accepted from a server: enough for any issue, small enough that the
+    /// triage's arithmetic on them cannot overflow.
+    public static let commentsRange: ClosedRange<Int> = 0...100_000_000
+
+    private enum CodingKeys: String, CodingKey { case number, title, body, state, labels, comments, pull_request }
+
+    /// Decodes an issue, refusing numbers no GitHub sends (`comments: 9223372036854775807`, a
+    /// negative number) so they never reach arithmetic; the page records such an element as not
+    /// processed, naming the field.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try CheckedNumber.checked(container.decode(Int.self, forKey: .number), in: Self.numberRange, source: "field 'number'")
+        title = try container.decode(String.self, forKey: .title)
+        body = try container.decodeIfPresent(String.self, forKey: .body)
+        state = try container.decode(String.self, forKey: .state)
+        labels = try container.decode([Label].self, forKey: .labels)
+        comments = try CheckedNumber.checked(container.decode(Int.self, forKey: .comments), in: Self.commentsRange, source: "field 'comments'")
+        pull_request = try container.decodeIfPresent(PullRequestMarker.self, forKey: .pull_request)
+    }
 }
 
 /// One element of a page: an issue, or why it could not be read (with whatever identifies it).
@@ -66,15 +89,20 @@ struct PageElement: Decodable {
         }
     }
 
+    /// One line saying why an element is not an issue; the field names come from the server,
+    /// so the line is made fit to show (no control characters, bounded).
     static func explain(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context) -> String { context.codingPath.map(\.stringValue).joined(separator: ".") }
+        let text: String
         switch error as? DecodingError {
-        case .keyNotFound(let key, _)?: return "not a GitHub issue: field '\(key.stringValue)' missing"
-        case .typeMismatch(_, let context)?:
-            return "not a GitHub issue: field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
-        case .valueNotFound(_, let context)?:
-            return "not a GitHub issue: field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is null"
-        default: return "not a GitHub issue: \(error)"
+        case .keyNotFound(let key, _)?: text = "field '\(key.stringValue)' missing"
+        case .typeMismatch(_, let context)?: text = "field '\(path(context))' has the wrong type"
+        case .valueNotFound(_, let context)?: text = "field '\(path(context))' is null"
+        case .dataCorrupted(let context)?:
+            text = context.codingPath.isEmpty ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
+        default: text = "\(error)"
         }
+        return "not a GitHub issue: " + ServerText.shown(text, hiding: nil)
     }
 }
 
@@ -94,8 +122,10 @@ public struct IssuePage: Sendable {
     public var requestedAt: UInt64
     /// Its body size.
     public var bytes: Int
-    /// The next page's URL from the `link` header, if any.
+    /// The next page's URL from the `link` header, if any, once checked to be safe to follow.
     public var next: String?
+    /// The `link` header as the server sent it.
+    var linkHeader: String?
 }
 
 /// An element of a page.

@@ -30,14 +30,19 @@ public struct IssueApplier: Sendable {
     /// Reads the issue's comments (all pages) for the marker; an issue with none needs no request.
     func hasTriageComment(_ issue: GitHubIssue, base: String) async throws -> Bool {
         guard issue.comments > 0 else { return false }
-        var url: String? = base + "/comments?per_page=100"
+        let first = base + "/comments?per_page=100"
+        // The same rules as the issue list: same origin only, no loops, no endless chains.
+        var links = NextLinks(origin: client.origin, first: first)
+        var url: String? = first
+        var page = 0
         while let current = url {
+            page += 1
             let answer = try await client.get(current)
             guard let comments = (try? JSONSerialization.jsonObject(with: answer.body)) as? [[String: Any]] else {
                 throw IssueStreamError.notGitHubJSON(url: current, detail: "expected a JSON array of comments")
             }
             if comments.contains(where: { ($0["body"] as? String)?.hasPrefix(Self.marker) == true }) { return true }
-            url = PageFetcher.nextLink(answer.link)
+            url = try links.next(after: current, page: page, header: answer.link, elements: comments.count)
         }
         return false
     }

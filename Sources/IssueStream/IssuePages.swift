@@ -20,30 +20,47 @@ public struct IssuePages: AsyncSequence, Sendable {
     /// An iterator; dropping it cancels its prefetch.
     public func makeAsyncIterator() -> Iterator { Iterator(pages: self) }
 
-    /// Yields pages in order; a page that cannot be fetched ends the sequence with its error.
+    /// Yields pages in order; a page that cannot be fetched ends the sequence with its error, and
+    /// so does a `link` that must not be followed (see ``NextLinks``), after the page that sent it.
     public final class Iterator: AsyncIteratorProtocol {
         private let pages: IssuePages
         private var pending: Task<IssuePage, any Error>?
-        private var index = 0
+        private var links: NextLinks
+        private var stop: IssueStreamError?
         private var done = false
 
-        init(pages: IssuePages) { self.pages = pages }
+        init(pages: IssuePages) {
+            self.pages = pages
+            links = NextLinks(origin: pages.client.origin, first: pages.firstURL)
+        }
 
         deinit { pending?.cancel() }
 
         /// The next page, or nil after the last.
         public func next() async throws -> IssuePage? {
+            if let stop {
+                done = true
+                self.stop = nil
+                throw stop
+            }
             guard !done else { return nil }
             let task = pending ?? Self.fetch(pages, url: pages.firstURL, index: 1)
             pending = nil
-            let page: IssuePage
+            var page: IssuePage
             do {
                 page = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
             } catch {
                 done = true
                 throw error
             }
-            index = page.index
+            do {
+                page.next = try links.next(after: page.url, page: page.index, header: page.linkHeader, elements: page.elements.count)
+            } catch {
+                // This page is good; the refusal ends the list after it.
+                page.next = nil
+                stop = error
+                return page
+            }
             if let next = page.next {
                 pending = Self.fetch(pages, url: next, index: page.index + 1)
             } else {
@@ -79,7 +96,7 @@ struct PageFetcher {
                 let elements = try Self.decode(answer.body, url: url)
                 return IssuePage(
                     url: url, index: index, elements: elements, status: answer.status, tier: answer.tier,
-                    requestedAt: started, bytes: answer.body.count, next: Self.nextLink(answer.link))
+                    requestedAt: started, bytes: answer.body.count, next: nil, linkHeader: answer.link)
             } catch let error as IssueStreamError {
                 throw error
             } catch {
@@ -100,7 +117,7 @@ struct PageFetcher {
         if let first = trimmed, first != UInt8(ascii: "[") {
             if first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: body)) != nil {
                 let keys = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map { $0.keys.sorted().prefix(5).joined(separator: ", ") } ?? ""
-                throw IssueStreamError.notGitHubJSON(url: url, detail: "expected a JSON array of issues, got an object with keys \(keys)")
+                throw IssueStreamError.notGitHubJSON(url: url, detail: "expected a JSON array of issues, got an object with keys \(ServerText.shown(keys, hiding: nil))")
             }
             if (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil {
                 throw IssueStreamError.notGitHubJSON(url: url, detail: "expected a JSON array of issues")
@@ -115,15 +132,6 @@ struct PageFetcher {
         }
     }
 
-    /// The `rel="next"` URL of a `link` header.
-    static func nextLink(_ header: String?) -> String? {
-        guard let header else { return nil }
-        for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count >= 2, pieces.dropFirst().contains(where: { $0 == "rel=\"next\"" }) else { continue }
-            let target = pieces[0]
-            if target.hasPrefix("<"), target.hasSuffix(">") { return String(target.dropFirst().dropLast()) }
-        }
-        return nil
-    }
+    /// The `rel="next"` URL of a `link` header, as written (``NextLinks`` decides whether to follow it).
+    static func nextLink(_ header: String?) -> String? { NextLinks.parse(header)["next"] }
 }

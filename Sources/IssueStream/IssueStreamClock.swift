@@ -16,10 +16,11 @@ public struct SystemClock: IssueStreamClock {
     public init() {}
     /// Seconds since 1970.
     public func now() -> Double { Date().timeIntervalSince1970 }
-    /// Sleeps for real.
+    /// Sleeps for real. The client checks every wait it takes from a server against its
+    /// `maxWait`; the cap here only keeps a caller's mistake from trapping in the conversion.
     public func sleep(seconds: Double) async throws {
         guard seconds > 0 else { return }
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        try await Task.sleep(for: .milliseconds(Int64(min(seconds, 1e9) * 1000)))
     }
 }
 

@@ -46,10 +46,11 @@ final class RateLimitPacer: Sendable {
         }
     }
 
-    /// Waits until this request may go: reserves the next slot under the lock, sleeps outside it.
-    func waitForSlot() async throws {
+    /// Reserves the next slot for a request under the lock and returns the seconds to wait for
+    /// it; the caller sleeps outside the lock (and refuses a wait longer than it will sit through).
+    func reserveSlot() -> Double {
         let now = clock.now()
-        let wait: Double = state.withLock { state in
+        return state.withLock { state in
             guard let snapshot = state.snapshot else { return 0 }
             let left = snapshot.remaining - state.sentSinceSnapshot
             if now >= snapshot.reset {
@@ -71,6 +72,5 @@ final class RateLimitPacer: Sendable {
             state.sentSinceSnapshot += 1
             return slot - now
         }
-        if wait > 0 { try await clock.sleep(seconds: wait) }
     }
 }

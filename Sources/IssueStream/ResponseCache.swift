@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 import Synchronization
 
 /// A cached GET answer: what revalidates it (ETag, Last-Modified) and what it said.
@@ -55,7 +56,17 @@ public final class ResponseCache: Sendable {
         self.directory = directory
         self.ttl = ttl
         if let directory {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // Refused by kind first, so the line says what is there instead of Foundation's prose.
+            if let kind = RegularFile.irregularKind(directory.path), kind != "a directory" {
+                throw IssueStreamError.badConfiguration("--cache-dir \(directory.path) is \(kind), not a directory")
+            }
+            var status = stat()
+            if stat(directory.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+                throw IssueStreamError.badConfiguration("--cache-dir \(directory.path) is a regular file, not a directory")
+            }
+            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw IssueStreamError.badConfiguration("--cache-dir \(directory.path) cannot be created (\(ServerText.shown(error.localizedDescription, hiding: nil)))")
+            }
         }
     }
 
@@ -72,24 +83,26 @@ public final class ResponseCache: Sendable {
             return entry.response
         }
         if let hit { return (hit, .memory) }
-        guard let path = file(for: key), let data = try? Data(contentsOf: path),
+        // Only a regular file is read, opened non-blocking: a FIFO planted in the cache directory
+        // is a miss, not a hang.
+        guard let path = file(for: key), let bytes = try? RegularFile.read(path.path, limit: Self.entryLimit),
+              case let data = Data(bytes),
               let stored = try? JSONDecoder().decode(DiskEntry.self, from: data), stored.key == key else { return nil }
         putInMemory(key, stored.response)
         return (stored.response, .disk)
     }
 
-    /// Stores an answer in both tiers (the file is written whole, then renamed into place).
+    /// Stores an answer in both tiers. The file goes through the project's atomic writer (never
+    /// through a symlink planted at its temporary name); unsynced, since a cache entry lost in a
+    /// crash costs one request, and a failed write only costs the disk tier that entry.
     public func store(_ key: String, _ response: CachedResponse) {
         putInMemory(key, response)
-        guard let path = file(for: key) else { return }
-        let temporary = path.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try JSONEncoder().encode(DiskEntry(key: key, response: response)).write(to: temporary)
-            if rename(temporary.path, path.path) != 0 { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-        }
+        guard let path = file(for: key), let encoded = try? JSONEncoder().encode(DiskEntry(key: key, response: response)) else { return }
+        try? AtomicFile.write(encoded, to: path.path, sync: false)
     }
+
+    /// Largest cache file read back: a page at the client's largest body limit, JSON-escaped.
+    static let entryLimit = 16 << 30
 
     /// Empties the memory tier (the governor's emergency action); returns the bytes freed.
     @discardableResult

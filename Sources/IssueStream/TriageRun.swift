@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGovernor
+import SoakGateBasics
 
 /// What a triage run should do.
 public struct TriageOptions: Sendable {
@@ -56,6 +57,8 @@ public struct TriageSummary: Sendable {
     public var latency = LatencyHistogram()
     /// Why the run stopped before the end of the list, if it did.
     public var stoppedBy: IssueStreamError?
+    /// Whether a stopped run left an earlier output file as it was (and wrote nothing).
+    public var earlierOutputKept = false
 }
 
 /// Progress for a progress bar.
@@ -71,13 +74,21 @@ public struct TriageProgress: Sendable {
 /// Lists a repository's issues page by page, triages each, writes one line per item, and with
 /// `apply` labels and comments. Memory holds two pages and the bounded duplicate index.
 public enum TriageRun {
-    /// Runs to the end of the list or to the first error that stops it; the output file then
-    /// ends with a `run_error` line, and `stoppedBy` says why.
+    /// Runs to the end of the list or to the first error that stops it; the output then ends
+    /// with a `run_error` line, and `stoppedBy` says why. A stopped run does not replace an
+    /// output file that already exists (`earlierOutputKept`). Throws before any request for
+    /// rules out of range or an output that cannot be created.
     public static func run(
         client: GitHubClient, options: TriageOptions, governor: MemoryGovernor? = nil,
         progress: (@Sendable (TriageProgress) -> Void)? = nil
     ) async throws -> TriageSummary {
-        let writer = try DecisionWriter(path: options.outputPath)
+        if let problem = RepositoryName.problem(options.repo) {
+            throw IssueStreamError.badConfiguration("--repo '\(options.repo)' \(problem); try --repo apple/swift-nio")
+        }
+        do { try options.rules.checkNumbers() } catch {
+            throw IssueStreamError.badConfiguration("rules: \(error.description)")
+        }
+        let writer = try DecisionWriter(path: options.outputPath, hiding: client.configuration.token.map { [$0] } ?? [])
         var summary = TriageSummary()
         var triager = Triager(rules: options.rules)
         let applier = IssueApplier(client: client, repo: options.repo)
@@ -95,7 +106,7 @@ public enum TriageRun {
                 if page.status != 200 { summary.pagesNotModified += 1 }
                 if let job {
                     job.recordOwnBytes(page.bytes * 2)
-                    if job.shouldStop { throw IssueStreamError.memoryStop(detail: "after page \(page.index) (\(page.url))") }
+                    if job.shouldStop { throw IssueStreamError.memoryStop(detail: "after page \(page.index) (\(Redaction.url(page.url)))") }
                 }
                 for item in page.elements {
                     let line = try await process(item, page: page, options: options, triager: &triager, applier: applier, client: client, summary: &summary)
@@ -111,7 +122,8 @@ public enum TriageRun {
             summary.stoppedBy = error
             try writer.write(TriageLine(runError: error.description))
         }
-        try writer.finish()
+        let written = try writer.finish(keepingEarlier: summary.stoppedBy != nil)
+        summary.earlierOutputKept = !written
         return summary
     }
 
@@ -123,7 +135,7 @@ public enum TriageRun {
         case .unreadable(let number, let id, let position, let reason):
             summary.failed += 1
             client.metrics.issueProcessed(outcome: "failed")
-            return TriageLine(number: number, id: number == nil ? id : nil, error: "\(reason) (element \(position) of the page)", page: page.url)
+            return TriageLine(number: number, id: number == nil ? id : nil, error: "\(reason) (element \(position) of the page)", page: Redaction.url(page.url))
         case .issue(let issue):
             if issue.isPullRequest && !options.includePullRequests {
                 summary.skipped += 1

@@ -11,7 +11,9 @@ public struct Triager {
     /// A triager with these rules.
     public init(rules: TriageRules) {
         self.rules = rules
-        index = DuplicateIndex(capacity: rules.duplicateMemory)
+        // At least one slot: the ring's arithmetic divides by its capacity (`TriageRun` refuses
+        // rules out of range before this; a caller building rules by hand gets a working index).
+        index = DuplicateIndex(capacity: max(1, rules.duplicateMemory))
         kindWords = TriageRules.kindOrder.compactMap { kind in
             guard let rule = rules.kinds[kind] else { return nil }
             let words = rule.words.map { $0.lowercased() }
@@ -69,7 +71,7 @@ public struct Triager {
         var duplicates: [Int]?
         if issue.state == "open" {
             let signature = index.signature(issue.title + " " + body.prefix(2048))
-            duplicates = index.candidates(for: signature, threshold: rules.duplicateThreshold, limit: rules.maxDuplicateCandidates).map(\.number)
+            duplicates = index.candidates(for: signature, threshold: rules.duplicateThreshold, limit: max(0, rules.maxDuplicateCandidates)).map(\.number)
             index.insert(number: issue.number, signature: signature)
         }
         return TriageLine(

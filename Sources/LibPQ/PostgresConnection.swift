@@ -1,4 +1,5 @@
 import CLibPQ
+import SoakGateBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -13,22 +14,47 @@ public final class PostgresConnection {
     let handle: OpaquePointer
     /// `host:port/database`, for messages; never holds the password.
     public let target: String
+    /// The string this connection was made with, kept only so that every message libpq gives
+    /// about it can be scrubbed of its secrets (``PostgresError``); never shown.
+    private let connectionString: String
 
     /// Connects with a libpq connection string (`postgresql://user@host:port/db` or
-    /// `host=... port=...`). Throws a ``PostgresError`` that names the server but never
-    /// repeats the string itself.
+    /// `host=... port=...`). Throws a ``PostgresError`` that names the server (or the string
+    /// with its secrets replaced by `***` when it does not parse) but never a password.
     public init(connectionString: String) throws {
+        // Parsed first on its own: libpq's parse errors echo the URI or the token it could not
+        // read, so the message is scrubbed and the target is the redacted string.
+        try Self.checkSyntax(connectionString)
         guard let handle = PQconnectdb(connectionString) else {
-            throw PostgresError(target: "(unknown)", message: "libpq could not allocate a connection", sqlState: nil)
+            throw PostgresError(
+                target: Redaction.url(connectionString), message: "libpq could not allocate a connection", sqlState: nil,
+                connectionString: connectionString)
         }
         let target = Self.describe(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Self.firstLine(PQerrorMessage(handle))
             PQfinish(handle)
-            throw PostgresError(target: target, message: message, sqlState: nil)
+            throw PostgresError(target: target, message: message, sqlState: nil, connectionString: connectionString)
         }
         self.handle = handle
-        self.target = target
+        self.target = Redaction.scrub(target, secretsOf: connectionString)
+        self.connectionString = connectionString
+    }
+
+    /// Throws when libpq cannot parse `connectionString` (without connecting), with its
+    /// message scrubbed of secrets and the string, redacted, as its target: lets a command
+    /// refuse a malformed URL as a bad flag before it starts any work.
+    public static func checkSyntax(_ connectionString: String) throws(PostgresError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let options = PQconninfoParse(connectionString, &message)
+        defer {
+            if let options { PQconninfoFree(options) }
+            if let message { PQfreemem(message) }
+        }
+        guard options == nil else { return }
+        let text = message.map { firstLine(UnsafePointer($0)) } ?? "cannot be parsed"
+        throw PostgresError(
+            target: Redaction.url(connectionString), message: text, sqlState: nil, connectionString: connectionString)
     }
 
     deinit {
@@ -43,7 +69,7 @@ public final class PostgresConnection {
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
         guard let result else {
-            throw PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil)
+            throw PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil, connectionString: connectionString)
         }
         let owned = PostgresResult(owning: result)
         switch PQresultStatus(result) {
@@ -51,7 +77,7 @@ public final class PostgresConnection {
             return owned
         default:
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(result)), sqlState: state)
+            throw PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(result)), sqlState: state, connectionString: connectionString)
         }
     }
 
@@ -59,9 +85,9 @@ public final class PostgresConnection {
     func error(_ result: PostgresResult?) -> PostgresError {
         if let result, let raw = result.rawHandle {
             let state = PQresultErrorField(raw, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            return PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(raw)), sqlState: state)
+            return PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(raw)), sqlState: state, connectionString: connectionString)
         }
-        return PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil)
+        return PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil, connectionString: connectionString)
     }
 
     /// The server's version number, e.g. 150018 for 15.18.

@@ -1,20 +1,38 @@
 import Foundation
+import SoakGateBasics
 
 /// Reads draws from CSV: a header naming at least `loto`, `unique_id`, `ds` and `y` (`num` and
 /// `co` are optional; other columns are ignored), one row per draw and position.
 ///
 /// Rows of different series may interleave, but each series' rows must come in increasing
 /// `ds`. Every refusal names the file, the line and the column. An empty `y` (or `NaN`) is a
-/// missing value, kept as NaN: pandas would read it so.
+/// missing value, kept as NaN: pandas would read it so. Every number is checked against the
+/// ranges below before it enters any arithmetic.
 public enum CSVDrawReader {
     static let required = ["loto", "unique_id", "ds", "y"]
+    /// Values of `y` the features can square, sum and multiply without overflowing or losing
+    /// whole-number precision (Double holds every integer up to 2^53, about 9e15).
+    public static let yRange: ClosedRange<Double> = -1e15...1e15
+    /// Draw numbers (`num`): an ordinal from 0; a billion draws is far beyond any real game.
+    public static let numRange: ClosedRange<Int> = 0...1_000_000_000
+    /// Carry-over amounts (`co`): money, never negative, and within `yRange`'s precision.
+    public static let coRange: ClosedRange<Double> = 0...1e15
 
-    /// Reads and checks the whole file; the series come back sorted by key.
+    /// Reads and checks the whole file; the series come back sorted by key. Only a regular file
+    /// is read (a FIFO or a device named as the input is refused at once, never waited on).
     public static func read(path: String) throws -> [DrawSeries] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LotoFeaturesError.file(path: path, problem: "cannot be read (missing or not a file); make one with 'loto-features sample --loto loto6 --out \(path)'")
+        // A connection string given where a file was expected ("host=… password=…") must not
+        // be echoed whole: the path is shown as Redaction shows URLs (a plain path is unchanged).
+        let name = Redaction.url(path)
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(path)
+        } catch {
+            let missing = RegularFile.irregularKind(path) == nil && !FileManager.default.fileExists(atPath: path)
+            let hint = missing ? "; make one with 'loto-features sample --loto loto6 --out \(name)'" : ""
+            throw LotoFeaturesError.file(path: name, problem: "cannot be read: \(error.reason)\(hint)")
         }
-        return try parse(data, name: path)
+        return try bytes.withUnsafeBufferPointer { try parse($0, name: name) }
     }
 
     /// Parses CSV bytes; `name` is what errors call the input.
@@ -30,7 +48,8 @@ public enum CSVDrawReader {
         let header = fields(of: headerLine).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() }
         func index(of column: String) -> Int? { header.firstIndex(of: column) }
         for column in required where index(of: column) == nil {
-            throw LotoFeaturesError.csv(file: name, line: 1, column: column, problem: "missing from the header (found: \(header.joined(separator: ","))); the header needs loto,unique_id,ds,y and may have num,co")
+            let found = Shown.text(Array(headerLine), limit: 60)
+            throw LotoFeaturesError.csv(file: name, line: 1, column: column, problem: "missing from the header (found: '\(found)'); the header needs loto,unique_id,ds,y and may have num,co")
         }
         let lotoAt = index(of: "loto")!, idAt = index(of: "unique_id")!, dsAt = index(of: "ds")!, yAt = index(of: "y")!
         let numAt = index(of: "num"), coAt = index(of: "co")
@@ -50,30 +69,57 @@ public enum CSVDrawReader {
             guard row.count >= header.count else {
                 throw LotoFeaturesError.csv(file: name, line: lineNumber, column: header[row.count], problem: "missing: the row has \(row.count) fields, the header \(header.count)")
             }
-            func text(_ at: Int) -> String { String(decoding: bytes[row[at]], as: UTF8.self) }
+            // More fields than the header names is a broken row (an unquoted comma, two rows
+            // run together), as pandas says too: never read on with shifted columns.
+            guard row.count == header.count else {
+                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: nil, problem: "the row has \(row.count) fields, the header \(header.count)")
+            }
+            /// A field as a message shows it: one line, short, no control characters.
+            func shown(_ at: Int) -> String { Shown.text(FieldParser.trim(bytes[row[at]])) }
             func fail(_ column: String, _ problem: String) -> LotoFeaturesError {
                 .csv(file: name, line: lineNumber, column: column, problem: problem)
             }
+            /// `value` if it lies in `range`, else an error naming the file, line and column.
+            func checked(_ value: Double, _ range: ClosedRange<Double>, _ column: String, _ shownText: String) throws -> Double {
+                do {
+                    return try CheckedNumber.checked(value, in: range, source: "\(name):\(lineNumber), column '\(column)'")
+                } catch {
+                    throw fail(column, "'\(shownText)' is out of range: expected \(error.expected)")
+                }
+            }
             let lotoRange = row[lotoAt], idRange = row[idAt]
             guard !lotoRange.isEmpty, !idRange.isEmpty else { throw fail(lotoRange.isEmpty ? "loto" : "unique_id", "is empty") }
-            guard let day = FieldParser.day(bytes[row[dsAt]]) else { throw fail("ds", "'\(text(dsAt))' is not a date; write YYYY-MM-DD") }
+            guard let day = FieldParser.day(bytes[row[dsAt]]) else { throw fail("ds", "'\(shown(dsAt))' is not a date; write YYYY-MM-DD") }
             let y: Double
             if let value = FieldParser.number(bytes[row[yAt]]) {
-                y = value
+                y = try checked(value, yRange, "y", shown(yAt))
             } else if FieldParser.isMissing(bytes[row[yAt]]) {
                 y = .nan
+            } else if FieldParser.isBeyondDouble(bytes[row[yAt]]) {
+                throw fail("y", "'\(shown(yAt))' is out of range: expected \(expectation(yRange))")
             } else {
-                throw fail("y", "'\(text(yAt).trimmingCharacters(in: .whitespaces))' is not a number")
+                throw fail("y", "'\(shown(yAt))' is not a number")
             }
             var num: Int?
             if let numAt, !row[numAt].isEmpty {
-                guard let value = FieldParser.integer(bytes[row[numAt]]) else { throw fail("num", "'\(text(numAt))' is not a whole number") }
+                guard let value = FieldParser.integer(bytes[row[numAt]]) else {
+                    // More digits than any Int: out of range rather than "not a number".
+                    if FieldParser.isBeyondDouble(bytes[row[numAt]]) {
+                        throw fail("num", "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)")
+                    }
+                    throw fail("num", "'\(shown(numAt))' is not a whole number")
+                }
+                guard numRange.contains(value) else {
+                    throw fail("num", "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)")
+                }
                 num = value
             }
             var co: Double?
             if let coAt, !row[coAt].isEmpty {
-                guard let value = FieldParser.number(bytes[row[coAt]]) else { throw fail("co", "'\(text(coAt))' is not a number") }
-                co = value
+                guard let value = FieldParser.number(bytes[row[coAt]]) else {
+                    throw fail("co", FieldParser.isBeyondDouble(bytes[row[coAt]]) ? "'\(shown(coAt))' is out of range: expected \(expectation(coRange))" : "'\(shown(coAt))' is not a number")
+                }
+                co = try checked(value, coRange, "co", shown(coAt))
             }
             let hash = FieldParser.hash(bytes[lotoRange], bytes[idRange])
             func matches(_ position: Int) -> Bool {
@@ -90,17 +136,22 @@ public enum CSVDrawReader {
             }
             if position >= 0 {
                 let last = series[position].days.last!
+                let loto = Shown.text(Array(series[position].loto.utf8)), uniqueId = Shown.text(Array(series[position].uniqueId.utf8))
                 if day == last {
-                    throw fail("ds", "duplicate key (\(series[position].loto), \(series[position].uniqueId), \(day)): each series has one row per day")
+                    throw fail("ds", "duplicate key (\(loto), \(uniqueId), \(day)): each series has one row per day")
                 }
                 if day < last {
-                    throw fail("ds", "rows of \(series[position].key) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
+                    throw fail("ds", "rows of \(loto)/\(uniqueId) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
                 }
             } else {
+                // Keys are stored and compared as text: bytes that are not UTF-8 would all
+                // read as U+FFFD and two different keys would become one.
+                guard let loto = String(validating: bytes[lotoRange], as: UTF8.self) else { throw fail("loto", "'\(shown(lotoAt))' is not UTF-8 text") }
+                guard let uniqueId = String(validating: bytes[idRange], as: UTF8.self) else { throw fail("unique_id", "'\(shown(idAt))' is not UTF-8 text") }
                 position = series.count
                 positions[hash, default: []].append(position)
                 keyBytes.append(Array(bytes[lotoRange]) + [0] + Array(bytes[idRange]))
-                series.append(DrawSeries(loto: text(lotoAt), uniqueId: text(idAt)))
+                series.append(DrawSeries(loto: loto, uniqueId: uniqueId))
             }
             lastPosition = position
             series[position].append(day: day, y: y, num: num, co: co)
@@ -109,6 +160,16 @@ public enum CSVDrawReader {
             throw LotoFeaturesError.csv(file: name, line: lineNumber, column: nil, problem: "no rows after the header")
         }
         return series.sorted { $0.key < $1.key }
+    }
+
+    /// What `range` accepts, worded as every other range refusal of the project words it.
+    static func expectation(_ range: ClosedRange<Double>) -> String {
+        do {
+            try CheckedNumber.checked(Double.nan, in: range, source: "")
+            return "a number in \(range)"
+        } catch {
+            return error.expected
+        }
     }
 
     /// The fields of one line, split at commas outside double quotes (quotes are removed; a

@@ -74,6 +74,15 @@ enum FieldParser {
         return negative ? -value : value
     }
 
+    /// A number written out in full that Double cannot hold finitely (`1e400`, `-inf`): a value
+    /// out of range, not text that is no number.
+    static func isBeyondDouble(_ field: Bytes) -> Bool {
+        let trimmed = trim(field)
+        guard !trimmed.isEmpty, trimmed.count <= 400 else { return false }
+        guard let value = Double(String(decoding: trimmed, as: UTF8.self)) else { return false }
+        return value.isInfinite || abs(value) >= 1e18
+    }
+
     /// An empty field or NaN: a missing value, as pandas reads it.
     static func isMissing(_ field: Bytes) -> Bool {
         let text = String(decoding: trim(field), as: UTF8.self)

@@ -1,4 +1,5 @@
 import LibPQ
+import SoakGateBasics
 
 /// Where draws come from: a CSV file or a PostgreSQL table.
 public enum DrawSource {
@@ -9,6 +10,23 @@ public enum DrawSource {
             return try PostgresDrawReader.read(connectionString: input, table: table)
         }
         return try CSVDrawReader.read(path: input)
+    }
+
+    /// Why `input` cannot be read, when that is known without reading it: a PostgreSQL URL
+    /// that libpq cannot parse (the message never holds its secrets). Nil otherwise.
+    public static func problem(_ input: String) -> String? {
+        guard input.hasPrefix("postgres://") || input.hasPrefix("postgresql://") else { return nil }
+        return connectionProblem(input)
+    }
+
+    /// libpq's parse error for `connectionString`, scrubbed of its secrets; nil when it parses.
+    static func connectionProblem(_ connectionString: String) -> String? {
+        do {
+            try PostgresConnection.checkSyntax(connectionString)
+            return nil
+        } catch {
+            return error.message
+        }
     }
 }
 
@@ -26,7 +44,8 @@ public enum PostgresDrawReader {
         do {
             connection = try PostgresConnection(connectionString: connectionString)
         } catch let error as PostgresError {
-            throw LotoFeaturesError.source(target: "postgresql://\(error.target)", problem: error.message)
+            // The URL as given (secrets hidden): libpq may not have got as far as a host.
+            throw LotoFeaturesError.source(target: Redaction.url(connectionString), problem: error.message)
         }
         let where_ = "postgresql://\(connection.target) table \(table)"
         do {
@@ -56,23 +75,32 @@ public enum PostgresDrawReader {
                     let loto = rows.value(row: row, column: 0) ?? "", uniqueId = rows.value(row: row, column: 1) ?? ""
                     let dsText = rows.value(row: row, column: 2) ?? ""
                     func fail(_ column: String, _ problem: String) -> LotoFeaturesError {
-                        .source(target: where_, problem: "row (\(loto), \(uniqueId), \(dsText)), column '\(column)': \(problem)")
+                        let row = [loto, uniqueId, dsText].map { Shown.text(Array($0.utf8)) }.joined(separator: ", ")
+                        return .source(target: where_, problem: "row (\(row)), column '\(column)': \(problem)")
+                    }
+                    /// `text` as a number in `range` for `column`, refused otherwise.
+                    func number(_ text: String, _ column: String, _ range: ClosedRange<Double>) throws -> Double {
+                        guard let value = Double(text) else { throw fail(column, "'\(Shown.text(Array(text.utf8)))' is not a number") }
+                        do {
+                            return try CheckedNumber.checked(value, in: range, source: column)
+                        } catch {
+                            throw fail(column, "'\(Shown.text(Array(text.utf8)))' is out of range: expected \(error.expected)")
+                        }
                     }
                     guard !loto.isEmpty, !uniqueId.isEmpty else { throw fail(loto.isEmpty ? "loto" : "unique_id", "is empty or NULL") }
                     guard let day = CivilDay(iso: Substring(dsText)) else { throw fail("ds", "is NULL or not a date") }
                     var y = Double.nan
                     if let text = rows.value(row: row, column: 3), text != "NaN" {
-                        guard let value = Double(text), value.isFinite else { throw fail("y", "'\(text)' is not a number") }
-                        y = value
+                        y = try number(text, "y", CSVDrawReader.yRange)
                     }
                     let num = try rows.value(row: row, column: 4).map { text -> Int in
-                        guard let value = Int(text) else { throw fail("num", "'\(text)' is not a whole number") }
-                        return value
+                        do {
+                            return try CheckedNumber.integer(text, in: CSVDrawReader.numRange, source: "num")
+                        } catch {
+                            throw fail("num", "'\(Shown.text(Array(text.utf8)))' is not a whole number from \(CSVDrawReader.numRange.lowerBound) to \(CSVDrawReader.numRange.upperBound)")
+                        }
                     }
-                    let co = try rows.value(row: row, column: 5).map { text -> Double in
-                        guard let value = Double(text) else { throw fail("co", "'\(text)' is not a number") }
-                        return value
-                    }
+                    let co = try rows.value(row: row, column: 5).map { text -> Double in try number(text, "co", CSVDrawReader.coRange) }
                     if series.last?.loto != loto || series.last?.uniqueId != uniqueId {
                         series.append(DrawSeries(loto: loto, uniqueId: uniqueId))
                     } else if series[series.count - 1].days.last == day {

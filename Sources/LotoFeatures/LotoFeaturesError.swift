@@ -28,3 +28,25 @@ public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+/// Text from an input as a message shows it: a field of a file that others wrote may hold a
+/// carriage return, a line separator or megabytes of garbage, and a message is one short line.
+enum Shown {
+    /// `bytes` decoded as UTF-8 with control characters and line separators as `?`, cut to
+    /// `limit` characters (then ending in `…`).
+    static func text(_ bytes: some Collection<UInt8>, limit: Int = 40) -> String {
+        var result = ""
+        var count = 0
+        for scalar in String(decoding: bytes.prefix(limit * 4 + 4), as: UTF8.self).unicodeScalars {
+            if count == limit {
+                result += "…"
+                break
+            }
+            let value = scalar.value
+            let hidden = value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            result.unicodeScalars.append(hidden ? "?" : scalar)
+            count += 1
+        }
+        return result
+    }
+}

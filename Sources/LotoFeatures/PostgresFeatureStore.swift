@@ -1,4 +1,5 @@
 import LibPQ
+import SoakGateBasics
 
 /// The PostgreSQL store: tables created if missing, each batch loaded by `COPY` into a
 /// temporary table and upserted from it, one transaction per batch.
@@ -13,7 +14,8 @@ public final class PostgresFeatureStore: FeatureStore {
         do {
             connection = try PostgresConnection(connectionString: connectionString)
         } catch let error as PostgresError {
-            throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message)
+            // The URL as given (secrets hidden): libpq may not have got as far as a host.
+            throw LotoFeaturesError.store(target: Redaction.url(connectionString), problem: error.message)
         }
         // libpq prints NOTICEs ("relation already exists, skipping") to stderr by default.
         _ = try guarded { try connection.execute("SET client_min_messages = warning") }

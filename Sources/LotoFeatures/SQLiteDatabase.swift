@@ -8,7 +8,9 @@ public final class SQLiteDatabase {
     /// The file, for messages.
     public let path: String
 
-    /// Opens (creating if missing) the database file at `path`.
+    /// Opens (creating if missing) the database file at `path`. (Not `SQLITE_OPEN_NOFOLLOW`:
+    /// SQLite applies it to every directory of the path, refusing a store under a linked home
+    /// or data directory; ``StoreLocation/problem`` refuses a link at the file itself.)
     public init(path: String) throws {
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)

@@ -1,4 +1,6 @@
 import Foundation
+import LibPQ
+import SoakGateBasics
 
 /// A `--store` value: an SQLite file or a PostgreSQL server.
 public enum StoreLocation: Sendable, Equatable {
@@ -18,8 +20,39 @@ public enum StoreLocation: Sendable, Equatable {
         }
     }
 
+    /// The store as messages show it: a PostgreSQL URL with its user information and password
+    /// replaced by `***`.
+    public var shown: String {
+        switch self {
+        case let .sqlite(path): return "sqlite:\(path)"
+        case let .postgres(url): return Redaction.url(url)
+        }
+    }
+
+    /// Why the store cannot be used, before anything is opened or read: a PostgreSQL URL that
+    /// libpq cannot parse (its message scrubbed of secrets); an SQLite path that is a
+    /// directory, a FIFO or a device (SQLite would fail late or block on it) or a symbolic
+    /// link, which the store never follows (a planted link must not redirect the writes).
+    /// Nil when it looks usable.
+    public var problem: String? {
+        let path: String
+        switch self {
+        case let .postgres(url): return DrawSource.connectionProblem(url)
+        case let .sqlite(sqlitePath): path = sqlitePath
+        }
+        var status = stat()
+        if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
+            return "it is a symbolic link; name the database file itself"
+        }
+        if let kind = RegularFile.irregularKind(path) {
+            return "it is \(kind), not a database file; name a file (created if missing)"
+        }
+        return nil
+    }
+
     /// Opens the store, creating an SQLite file's directory if missing.
     public func open() throws -> any FeatureStore {
+        if let problem { throw LotoFeaturesError.store(target: shown, problem: problem) }
         switch self {
         case let .sqlite(path):
             let directory = (path as NSString).deletingLastPathComponent

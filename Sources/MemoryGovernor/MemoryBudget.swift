@@ -31,7 +31,7 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
     ///   - physicalMemory: the machine's memory (injectable for tests).
     public static func resolve(
         configured: Int?, cgroupRoot: String = "/sys/fs/cgroup",
-        physicalMemory: Int = Int(ProcessInfo.processInfo.physicalMemory)
+        physicalMemory: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     ) throws -> MemoryBudget {
         if let configured {
             guard configured > 0 else { throw BudgetError.notPositive(configured) }

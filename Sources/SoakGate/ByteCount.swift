@@ -1,14 +1,16 @@
 import Foundation
+import SoakGateBasics
 
 /// Formats byte counts for people: `16 B`, `1.5 KiB`, `64.0 MiB`.
 public enum ByteCount {
     public static func format(_ bytes: Int) -> String { format(Double(bytes)) }
 
     public static func format(_ bytes: Double) -> String {
+        guard bytes.isFinite else { return "\(bytes) B" }
         let magnitude = abs(bytes)
         let sign = bytes < 0 ? "-" : ""
         if magnitude < 1024 {
-            return magnitude == magnitude.rounded() ? "\(sign)\(Int(magnitude)) B" : sign + String(format: "%.2f B", magnitude)
+            return magnitude == magnitude.rounded() ? "\(sign)\(Int64(magnitude)) B" : sign + String(format: "%.2f B", magnitude)
         }
         let units = ["KiB", "MiB", "GiB", "TiB"]
         var value = magnitude / 1024
@@ -36,8 +38,10 @@ extension ByteCount {
         public var description: String { "'\(text)' is not a size in bytes; write e.g. 1048576, 512KiB, 64MiB, 2GiB or 10MB" }
     }
 
-    /// Parses `4096`, `512KiB`, `64MiB`, `1.5GiB`, `10MB` (KB, MB, GB are powers of 1000).
-    public static func parse(_ text: String) throws -> Double {
+    /// Parses `4096`, `512KiB`, `64MiB`, `1.5GiB`, `10MB` (KB, MB, GB are powers of 1000). A
+    /// negative, infinite or NaN size, or one above ``SoakLimits/maximumBytes``, throws
+    /// `CheckedNumber.RangeError` naming `source`.
+    public static func parse(_ text: String, source: String = "size") throws -> Double {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [
             ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
@@ -45,8 +49,12 @@ extension ByteCount {
         ]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let value = Double(number), value >= 0, value.isFinite else { break }
-            return value * scale
+            guard let value = Double(number) else { break }
+            let bytes = value * scale
+            guard bytes >= 0, bytes <= Double(SoakLimits.maximumBytes) else {
+                throw CheckedNumber.RangeError(source: source, value: trimmed, expected: "a size from 0 B to 1 PiB")
+            }
+            return bytes
         }
         throw ParseError(text: text)
     }

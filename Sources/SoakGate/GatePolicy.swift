@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// What a merge gate accepts, read from a JSON file (see `ci/soakgate-policy.json`).
 ///
@@ -85,10 +86,23 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         }
         do {
             let policy = try JSONDecoder().decode(GatePolicy.self, from: data)
-            let tolerances = [policy.toleratedBytesPerIteration, policy.baseline?.relativeTolerance, policy.baseline?.absoluteToleranceBytesPerIteration]
-                + (policy.workloads ?? []).flatMap { [$0.toleratedBytesPerIteration, $0.toleratedBytesPerHour] } + [policy.toleratedBytesPerHour]
-            if tolerances.contains(where: { ($0 ?? 0) < 0 }) {
-                throw PolicyError(path: path, reason: "has a negative tolerance; tolerances are 0 or more")
+            // Every number through one checked range: 0 to 1 PiB (a relative tolerance to 1000 ×).
+            var tolerances: [(String, Double?, ClosedRange<Double>)] = [
+                ("toleratedBytesPerIteration", policy.toleratedBytesPerIteration, 0...Self.maximumBytes),
+                ("toleratedBytesPerHour", policy.toleratedBytesPerHour, 0...Self.maximumBytes),
+                ("baseline.relativeTolerance", policy.baseline?.relativeTolerance, 0...1000),
+                ("baseline.absoluteToleranceBytesPerIteration", policy.baseline?.absoluteToleranceBytesPerIteration, 0...Self.maximumBytes),
+            ]
+            for (index, rule) in (policy.workloads ?? []).enumerated() {
+                tolerances.append(("workloads[\(index)].toleratedBytesPerIteration", rule.toleratedBytesPerIteration, 0...Self.maximumBytes))
+                tolerances.append(("workloads[\(index)].toleratedBytesPerHour", rule.toleratedBytesPerHour, 0...Self.maximumBytes))
+            }
+            for case let (key, value?, range) in tolerances {
+                do {
+                    try CheckedNumber.checked(value, in: range, source: key)
+                } catch {
+                    throw PolicyError(path: path, reason: "\(error)")
+                }
             }
             return policy
         } catch let error as PolicyError {
@@ -99,6 +113,9 @@ public struct GatePolicy: Sendable, Equatable, Codable {
             throw PolicyError(path: path, reason: "cannot be read: \(error)")
         }
     }
+
+    /// 1 PiB: the largest tolerance a policy may give.
+    static let maximumBytes = 1_125_899_906_842_624.0
 
     private static func checkKeys(_ object: [String: Any], known: [String], at place: String, path: String) throws {
         for key in object.keys.sorted() where !known.contains(key) {

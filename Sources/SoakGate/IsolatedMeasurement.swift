@@ -1,4 +1,6 @@
+import CSoakGateProcess
 import Foundation
+import SoakGateBasics
 
 /// What a measuring process leaves in its result file.
 public enum ChildResult: Sendable, Codable {
@@ -33,6 +35,12 @@ public struct IsolatedMeasurement: Sendable {
         self.baseEnvironment = baseEnvironment
     }
 
+    /// Called first thing in a measuring process: it is killed when `parent` (the `check` that
+    /// started it) dies, even by `kill -9`. False when `parent` is already gone.
+    public static func dieWithParent(_ parent: Int32) -> Bool {
+        soakgate_die_with_parent(parent) != 0
+    }
+
     /// The `MALLOC_CONF` the children run with: the caller's options, then `tcache:false`
     /// (later options win in jemalloc).
     public var mallocConf: String {
@@ -50,10 +58,8 @@ public struct IsolatedMeasurement: Sendable {
     public func measure(
         _ workload: WorkloadDefinition, onProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> WorkloadResult {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("soakgate-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("measure"))
+        defer { ScratchSpace.removeDirectory(directory.path) }
         let resultFile = directory.appendingPathComponent("result.json")
         let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
         var environment = baseEnvironment
@@ -63,10 +69,11 @@ public struct IsolatedMeasurement: Sendable {
         do {
             exit = try await ChildProcess.run(
                 executable: executable,
-                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path],
+                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
+                            "--parent", "\(getpid())"],
                 environment: environment, timeoutSeconds: timeoutSeconds, onProgress: onProgress)
         } catch {
-            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error.localizedDescription)")
+            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error)")
         }
 
         if !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile),
@@ -97,14 +104,13 @@ public struct IsolatedMeasurement: Sendable {
     /// more, and the stacks that grew between them are symbolised. Never the measuring run:
     /// profiling allocates.
     public func attributeAllocationSites(_ workload: WorkloadDefinition) async -> AllocationAttribution {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("soakgate-profile-\(getpid())-\(UUID().uuidString)")
+        let directory: URL
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("profile"))
         } catch {
             return AllocationAttribution(sites: [], note: "cannot create a directory for heap profiles: \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { ScratchSpace.removeDirectory(directory.path) }
         let resultFile = directory.appendingPathComponent("result.json")
         var environment = baseEnvironment
         environment["MALLOC_CONF"] = profilingMallocConf
@@ -113,7 +119,7 @@ public struct IsolatedMeasurement: Sendable {
             let exit = try await ChildProcess.run(
                 executable: executable,
                 arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
-                            "--profile-directory", directory.path],
+                            "--profile-directory", directory.path, "--parent", "\(getpid())"],
                 environment: environment, timeoutSeconds: timeoutSeconds, onProgress: { _, _ in })
             guard exit.status == 0, let data = try? Data(contentsOf: resultFile),
                   case .profiled(let record) = try JSONDecoder().decode(ChildResult.self, from: data)
@@ -133,7 +139,7 @@ public struct IsolatedMeasurement: Sendable {
         // that says what went wrong.
         let said = tellingLine(exit.outputTail).map { ": \($0)" } ?? ""
         if exit.timedOut {
-            return "timed out after \(Int(timeoutSeconds)) s and was killed"
+            return "timed out after \(String(format: "%g", timeoutSeconds)) s and was killed"
         }
         if let signal = exit.signal {
             return "killed by signal \(signal) (\(signalName(signal)))\(said)"

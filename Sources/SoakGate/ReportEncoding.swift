@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// How reports are written and read: pretty, key-sorted JSON (the same report always gives the
 /// same bytes), with infinities and NaN as strings.
@@ -40,11 +41,22 @@ extension LeakReport {
         guard version.schemaVersion <= currentSchemaVersion else {
             throw ReportReadError(path: path, reason: "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate")
         }
+        let report: LeakReport
         do {
-            return try decoder.decode(LeakReport.self, from: data)
+            report = try decoder.decode(LeakReport.self, from: data)
         } catch {
             throw ReportReadError(path: path, reason: "does not match schemaVersion \(version.schemaVersion): \(error)")
         }
+        // The slope the gate compares and multiplies, checked before it does.
+        for (index, workload) in report.workloads.enumerated() {
+            guard let rate = workload.bytesPerIteration else { continue }
+            do {
+                try CheckedNumber.checked(rate, in: -1e15...1e15, source: "workloads[\(index)].bytesPerIteration")
+            } catch {
+                throw ReportReadError(path: path, reason: "has \(error)")
+            }
+        }
+        return report
     }
 }
 
@@ -64,17 +76,23 @@ public struct ReportReadError: Error, CustomStringConvertible {
     public var description: String { "\(what) '\(path)' \(reason)" }
 }
 
-/// Reads a file named on the command line, with a one-line reason when it cannot.
+/// Reads a file named on the command line, with a one-line reason when it cannot. Only a
+/// regular file is read, opened non-blocking: a FIFO or a device named as a report is refused,
+/// never waited on.
 public enum InputFile {
+    /// The contents of `path` (at most 256 MiB); `what` names it in the error (`policy`, `report`).
     public static func read(_ path: String, what: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ReportReadError(path: path, reason: "does not exist", what: what)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ReportReadError(path: path, reason: errno == ENOENT ? "does not exist" : "cannot be read (\(String(cString: strerror(errno))))", what: what)
         }
-        guard !isDirectory.boolValue else { throw ReportReadError(path: path, reason: "is a directory", what: what) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReportReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))", what: what)
+        if let kind = RegularFile.irregularKind(path) {
+            throw ReportReadError(path: path, reason: "is \(kind), not a file", what: what)
         }
-        return data
+        do {
+            return Data(try RegularFile.read(path, limit: 256 << 20))
+        } catch {
+            throw ReportReadError(path: path, reason: "cannot be read (\(error.reason))", what: what)
+        }
     }
 }

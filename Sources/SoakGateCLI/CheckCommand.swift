@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SoakGate
+import SoakGateBasics
 
 struct CheckCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -63,17 +64,29 @@ struct CheckCommand: RunnableCommand {
         } catch {
             throw ValidationError(String(describing: error))
         }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, not \(warmup)") }
-        guard (1...20).contains(windows) else { throw ValidationError("--windows must be from 1 to 20, not \(windows)") }
-        guard tolerate >= 0, tolerate.isFinite else { throw ValidationError("--tolerate must be 0 or more bytes per iteration, not \(tolerate)") }
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64, not \(jobs)") }
+        do {
+            // Every number through one checked range before any arithmetic or conversion sees it.
+            try CheckedNumber.checked(timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
+            try CheckedNumber.checked(warmup, in: 0...1_000_000_000, source: "--warmup", unit: "iterations")
+            try CheckedNumber.checked(windows, in: 1...20, source: "--windows")
+            try CheckedNumber.checked(tolerate, in: 0...1_125_899_906_842_624, source: "--tolerate", unit: "bytes per iteration")
+            try CheckedNumber.checked(jobs, in: 1...64, source: "--jobs")
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
         if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
             throw ValidationError("--policy and --baseline go with --gate; add --gate, or run 'soakgate gate REPORT --policy FILE'")
         }
     }
 
+    /// A week: longer than any measurement, short enough for the clock's nanoseconds.
+    static let maximumTimeoutSeconds = 604_800.0
+
     func execute(_ context: CommandContext) async throws -> Int32 {
+        // What a check killed with -9 (or crashed) left in the temporary directory.
+        ScratchSpace.sweepStale()
+        let signals = Self.cleanUpOnSignals()
+        defer { signals.forEach { $0.cancel() } }
         let plan = try MeasurementPlan(
             ladder: MeasurementPlan.parseLadder(iterations), warmupIterations: warmup, windowCount: windows,
             // Decide on what the windows have shown before the timeout would kill the process.
@@ -84,14 +97,13 @@ struct CheckCommand: RunnableCommand {
         guard !selected.isEmpty else {
             throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
         }
+        // Read the gate's files before measuring or creating --out, so a bad policy costs nothing.
+        let gateInputs = gate ? try gateOptions.load() : nil
         do {
-            try AtomicFile.ensureWritableDirectory(out)
-        } catch let error as AtomicFile.WriteError {
+            try OutputDirectory.ensureWritable(out)
+        } catch {
             throw CommandError(exitCode: 2, description: "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports")
         }
-
-        // Read the gate's files before measuring, so a bad policy costs nothing.
-        let gateInputs = gate ? try gateOptions.load() : nil
 
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let runner = IsolatedMeasurement(
@@ -121,6 +133,22 @@ struct CheckCommand: RunnableCommand {
             return GateOptions.report(Gate.evaluate(report, policy: policy, baseline: baseline))
         }
         return report.exitCode
+    }
+
+    /// SIGINT and SIGTERM kill every measuring process group and remove the scratch directories
+    /// before `check` ends (with 130 or 143, as a shell reports a signal).
+    private static func cleanUpOnSignals() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                ScratchSpace.abandon()
+                Terminal.error("interrupted; the measuring processes were killed and no report was written")
+                Glibc.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// Runs up to `jobs` measuring processes at once; results keep the selection's order.

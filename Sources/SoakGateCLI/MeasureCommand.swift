@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeapProbe
 import SoakGate
+import SoakGateBasics
 
 /// The measuring process's entry point: `check` starts the executable with this, once per
 /// workload. Not for people; hidden from help.
@@ -24,7 +25,13 @@ struct MeasureCommand: RunnableCommand {
     @Option(help: "Profile instead of measuring: write two heap profiles into this directory.")
     var profileDirectory: String?
 
+    @Option(help: "The pid of the 'check' that started this process: this process dies with it.")
+    var parent: Int32?
+
     func execute(_ context: CommandContext) async throws -> Int32 {
+        if let parent, !IsolatedMeasurement.dieWithParent(parent) {
+            throw CommandError(exitCode: 2, description: "the check that started this process (pid \(parent)) is gone")
+        }
         let outcome: ChildResult
         if let definition = context.workloads.first(where: { $0.name == workload }) {
             if let plan = try? JSONDecoder().decode(MeasurementPlan.self, from: Data(self.plan.utf8)) {

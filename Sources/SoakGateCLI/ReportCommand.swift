@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SoakGate
+import SoakGateBasics
 import SoakGateReports
 
 struct ReportCommand: RunnableCommand {

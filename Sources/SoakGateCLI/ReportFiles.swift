@@ -1,5 +1,6 @@
 import Foundation
 import SoakGate
+import SoakGateBasics
 import SoakGateReports
 
 /// Writes a report in every format beside each other, each file replaced atomically.

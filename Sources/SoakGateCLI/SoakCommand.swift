@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HeapProbe
 import SoakGate
+import SoakGateBasics
 import SoakGateLive
 
 struct SoakCommand: RunnableCommand {
@@ -95,50 +96,82 @@ struct SoakCommand: RunnableCommand {
         if let listen { _ = try Self.parseListen(listen, publicly: listenPublicly) }
     }
 
-    /// Settings from the options, checked; what a new soak's manifest holds.
+    /// Settings from the options, checked by the same ``SoakManifest/validate(naming:)`` that a
+    /// resumed soak's `soak.json` goes through; what a new soak's manifest holds.
     func manifestSettings() throws -> (duration: Double, interval: Double, checkpoint: Double, settle: Double, warmup: Int,
                                        alerts: SoakAlertPolicy, step: Int, tolerated: Double) {
         func time(_ text: String?, _ option: String, default value: Double) throws -> Double {
             guard let text else { return value }
-            do { return try SoakDuration.parse(text).seconds } catch { throw ValidationError("\(option): \(error)") }
+            do {
+                return try SoakDuration.parse(text, source: option).seconds
+            } catch let error as SoakDuration.ParseError {
+                throw ValidationError("\(option): \(error)")
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
         func size(_ text: String?, _ option: String) throws -> Double? {
             guard let text else { return nil }
-            do { return try ByteCount.parse(text) } catch { throw ValidationError("\(option): \(error)") }
+            do {
+                return try ByteCount.parse(text, source: option)
+            } catch let error as ByteCount.ParseError {
+                throw ValidationError("\(option): \(error)")
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
+        // Each default is computed from values already in range, so only what was given can fail.
         let duration = try time(self.duration, "--duration", default: 86400)
         let interval = try time(self.interval, "--interval", default: 10)
-        guard interval <= duration else {
-            throw ValidationError("--interval \(SoakDuration.format(interval)) is longer than --duration \(SoakDuration.format(duration)); choose an interval of at most a tenth of it")
-        }
         let checkpoint = try time(checkpointEvery, "--checkpoint-every", default: max(interval, min(600, duration / 4)))
-        guard checkpoint >= interval else {
-            throw ValidationError("--checkpoint-every \(SoakDuration.format(checkpoint)) is shorter than --interval \(SoakDuration.format(interval))")
-        }
         let settle = ["0", "0s"].contains(self.settle ?? "") ? 0 : try time(self.settle, "--settle", default: min(5, checkpoint / 10))
-        guard settle < checkpoint else { throw ValidationError("--settle must be shorter than --checkpoint-every") }
-        let warmup = self.warmup ?? 100
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, not \(warmup)") }
         let window = try time(alertWindow, "--alert-window", default: 600)
-        let alerts = SoakAlertPolicy(
-            bytesPerHour: try size(alertBytesPerHour, "--alert-bytes-per-hour"),
-            liveBytes: try size(alertLiveBytes, "--alert-live-bytes").map { Int($0) }, stopOnAlert: stopOnAlert,
-            windowSeconds: window)
+        let liveBytes = try size(alertLiveBytes, "--alert-live-bytes")
         let step = try size(stepThreshold, "--step-threshold") ?? 1_048_576
-        guard step >= 1 else { throw ValidationError("--step-threshold must be at least 1 byte") }
-        return (duration, interval, checkpoint, settle, warmup, alerts, Int(step), try size(tolerateBytesPerHour, "--tolerate-bytes-per-hour") ?? 0)
+        let settings = (
+            duration: duration, interval: interval, checkpoint: checkpoint, settle: settle, warmup: self.warmup ?? 100,
+            alerts: SoakAlertPolicy(
+                bytesPerHour: try size(alertBytesPerHour, "--alert-bytes-per-hour"),
+                // In range (at most 1 PiB) once parsed, so the conversion cannot trap.
+                liveBytes: liveBytes.map { Int($0.rounded(.down)) }, stopOnAlert: stopOnAlert, windowSeconds: window),
+            step: Int(step.rounded(.up)), tolerated: try size(tolerateBytesPerHour, "--tolerate-bytes-per-hour") ?? 0)
+        let manifest = SoakManifest(
+            workloads: ["-"], durationSeconds: settings.duration, intervalSeconds: settings.interval,
+            checkpointSeconds: settings.checkpoint, settleSeconds: settings.settle, warmupIterations: settings.warmup,
+            alerts: settings.alerts, stepThresholdBytes: settings.step, toleratedBytesPerHour: settings.tolerated,
+            mallocConf: "", startedAt: "", sizeClasses: [])
+        do {
+            try manifest.validate(naming: Self.flag)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        return settings
     }
 
-    static func parseListen(_ text: String, publicly: Bool) throws -> (host: String, port: Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--listen '\(text)' is not HOST:PORT; write e.g. --listen 127.0.0.1:9464")
+    /// The flag that sets each manifest setting, for messages about a new soak.
+    static func flag(_ setting: SoakManifest.Setting) -> String {
+        switch setting {
+        case .workloads: return "--workload"
+        case .durationSeconds: return "--duration"
+        case .intervalSeconds: return "--interval"
+        case .checkpointSeconds: return "--checkpoint-every"
+        case .settleSeconds: return "--settle"
+        case .warmupIterations: return "--warmup"
+        case .alertBytesPerHour: return "--alert-bytes-per-hour"
+        case .alertLiveBytes: return "--alert-live-bytes"
+        case .alertWindowSeconds: return "--alert-window"
+        case .stepThresholdBytes: return "--step-threshold"
+        case .toleratedBytesPerHour: return "--tolerate-bytes-per-hour"
+        case .sizeClasses: return "jemalloc's size classes"
         }
-        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1"
-        guard loopback || publicly else {
-            throw ValidationError("--listen \(text) is not a loopback address; use 127.0.0.1:\(port), or add --listen-publicly to serve others")
+    }
+
+    static func parseListen(_ text: String, publicly: Bool) throws -> LiveListenAddress {
+        do {
+            return try LiveListenAddress.parse(text, publicly: publicly)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return (host, port)
     }
 
     func execute(_ context: CommandContext) async throws -> Int32 {
@@ -162,9 +195,10 @@ struct SoakCommand: RunnableCommand {
         live.prime(with: existing)
         var server: LiveHTTPServer?
         if let listen {
-            let (host, port) = try Self.parseListen(listen, publicly: listenPublicly)
+            let address = try Self.parseListen(listen, publicly: listenPublicly)
+            let host = address.host
             do {
-                server = try await LiveHTTPServer.start(host: host, port: port) { live.response(for: $0) }
+                server = try await LiveHTTPServer.start(address: address) { live.response(for: $0) }
             } catch {
                 throw CommandError(exitCode: 2, description: "\(error); choose another port, or --listen 127.0.0.1:0 for any free one")
             }
@@ -220,8 +254,8 @@ struct SoakCommand: RunnableCommand {
             throw CommandError(exitCode: 2, description: "--out '\(out)' is not empty; choose a new or empty directory for the soak")
         }
         do {
-            try AtomicFile.ensureWritableDirectory(out)
-        } catch let error as AtomicFile.WriteError {
+            try OutputDirectory.ensureWritable(out)
+        } catch {
             throw CommandError(exitCode: 2, description: "cannot write to --out '\(out)': \(error.reason)")
         }
         let classes = (try? HeapProbe(requireExactFigures: false).sizeClasses) ?? []
@@ -231,7 +265,11 @@ struct SoakCommand: RunnableCommand {
             checkpointSeconds: settings.checkpoint, settleSeconds: settings.settle, warmupIterations: settings.warmup,
             alerts: settings.alerts, stepThresholdBytes: settings.step, toleratedBytesPerHour: settings.tolerated,
             mallocConf: inherited + "tcache:false", startedAt: ISO8601DateFormatter().string(from: Date()), sizeClasses: classes)
-        if let problem = manifest.problems().first { throw CommandError(exitCode: 2, description: problem) }
+        do {
+            try manifest.validate(naming: Self.flag)
+        } catch {
+            throw CommandError(exitCode: 2, description: "\(error)")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(manifest), to: directory.manifestPath)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SoakGate
+import SoakGateBasics
 
 /// The whole `soakgate` command line over a package's own workloads, from one call in an
 /// executable target:
@@ -67,8 +68,10 @@ public enum SoakGateMain {
 
     private static func isOwn(_ error: Error) -> Bool {
         error is WorkloadSelection.SelectionError || error is MeasurementPlan.PlanError
-            || error is AtomicFile.WriteError || error is IsolatedMeasurement.ConfigurationError
-            || error is ReportReadError || error is GatePolicy.PolicyError
+            || error is FileError || error is IsolatedMeasurement.ConfigurationError
+            || error is ReportReadError || error is GatePolicy.PolicyError || error is CheckedNumber.RangeError
+            || error is RegularFile.ReadError || error is SoakManifest.Problem || error is SoakDuration.ParseError
+            || error is ByteCount.ParseError || error is SoakDirectory.SoakDirectoryError
     }
 }
 

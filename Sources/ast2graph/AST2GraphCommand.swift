@@ -2,9 +2,9 @@ import ASTGraph
 import ArgumentParser
 import Foundation
 import MemoryGovernor
+import SoakGateBasics
 
 /// `ast2graph PATH… --out FILE`: Swift sources to a deterministic AST graph.
-@main
 struct AST2GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ast2graph",
@@ -12,11 +12,18 @@ struct AST2GraphCommand: AsyncParsableCommand {
         discussion: """
             Directories are searched recursively for *.swift (hidden and symlinked directories \
             are skipped). The same inputs give byte-identical output for any --workers and \
-            --batch-size. A file that cannot be turned into a graph (unreadable, not UTF-8, \
-            over --max-file-bytes, nested deeper than the parser's limit) is listed in the \
-            summary and the run goes on. Output is written to OUT.partial and renamed when \
-            complete; progress is saved in OUT.checkpoint.json after every batch, so an \
-            interrupted run continues with --resume.
+            --batch-size. A file that cannot be turned into a graph (unreadable, not a regular \
+            file, not UTF-8, over --max-file-bytes, nested deeper than the parser's limit) is \
+            listed in the summary and the run goes on; if no file gives a graph, nothing is \
+            written and an earlier output stays as it was. Output is written to OUT.partial and \
+            renamed when complete; progress is saved in OUT.checkpoint.json after every batch, \
+            so an interrupted run continues with --resume.
+
+            Exit codes: 0 done (failed files, if any, are listed); 1 the run gave no output (no \
+            file gave a graph, a write or database error, interrupted, stopped by the memory \
+            governor); 2 the run could not start (a bad flag or value, a missing or special \
+            input, an output, summary or checkpoint that cannot be used, a database that cannot \
+            be reached).
 
             Examples:
               ast2graph Sources --out graph.jsonl --summary summary.json
@@ -33,12 +40,16 @@ struct AST2GraphCommand: AsyncParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp("jsonl, graphml, neo4j-csv, or a postgres://user@host:port/db URL.", valueName: "FORMAT"))
-    var format: String = "jsonl"
+    var format: OutputFormat = .jsonl
 
-    @Option(help: "Files parsed at the same time.")
+    @Option(
+        help: "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound)).",
+        transform: FlagRange.parser("--workers", FlagRange.workers))
     var workers: Int = 2
 
-    @Option(help: "Files per batch (graphs held in memory at once; a checkpoint after each).")
+    @Option(
+        help: "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound)).",
+        transform: FlagRange.parser("--batch-size", FlagRange.batchSize))
     var batchSize: Int = 32
 
     @Option(help: ArgumentHelp("Write totals, failed files and timings as JSON to this file.", valueName: "FILE.json"))
@@ -56,21 +67,22 @@ struct AST2GraphCommand: AsyncParsableCommand {
     @Flag(help: "Leave syntax collection nodes out; their elements hang on the collection's parent.")
     var collapseCollections = false
 
-    @Option(help: "Files larger than this many bytes fail instead of being parsed.")
+    @Option(
+        help: "Files larger than this many bytes fail instead of being parsed (1 to \(FlagRange.maxFileBytes.upperBound)).",
+        transform: FlagRange.parser("--max-file-bytes", FlagRange.maxFileBytes, unit: "bytes"))
     var maxFileBytes: Int = 16 << 20
 
-    @Option(help: ArgumentHelp("Memory budget in MiB for the governor (default: the cgroup limit or the machine's memory).", valueName: "MiB"))
+    @Option(
+        help: ArgumentHelp(
+            "Memory budget in MiB for the governor, \(FlagRange.memoryBudgetMiB.lowerBound) to \(FlagRange.memoryBudgetMiB.upperBound) (default: the cgroup limit or the machine's memory).",
+            valueName: "MiB"),
+        transform: FlagRange.parser("--memory-budget", FlagRange.memoryBudgetMiB, unit: "MiB"))
     var memoryBudget: Int?
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one Swift file or directory, e.g. `ast2graph Sources --out graph.jsonl`") }
-        guard let format = OutputFormat(argument: format) else {
-            throw ValidationError("unknown --format '\(format)'; use jsonl, graphml, neo4j-csv or postgres://user@host/db")
-        }
-        if workers < 1 { throw ValidationError("--workers must be at least 1 (try --workers 2)") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (try --batch-size 32)") }
-        if maxFileBytes < 1 { throw ValidationError("--max-file-bytes must be positive") }
-        if let memoryBudget, memoryBudget < 16 { throw ValidationError("--memory-budget must be at least 16 (MiB)") }
+        if out.isEmpty { throw ValidationError("--out is empty; name the output file, directory or table prefix") }
+        if summary?.isEmpty == true { throw ValidationError("--summary is empty; name a file or leave the flag out") }
         if case .postgres = format {
             if PostgresExporter.validPrefix(out) == false {
                 throw ValidationError("with a postgres format, --out is a table prefix: lowercase letters, digits and _, starting with a letter (e.g. --out ast)")
@@ -79,8 +91,27 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
     }
 
+    /// ArgumentParser's entry; ``AST2GraphMain`` calls ``execute()`` itself.
     func run() async throws {
-        let format = OutputFormat(argument: format)!
+        let code = await execute()
+        if code != ExitStatus.success { throw ExitCode(code) }
+    }
+
+    /// Runs the command, prints its errors as one line each, and returns the exit code.
+    func execute() async -> Int32 {
+        do {
+            try await runGraphs()
+            return ExitStatus.success
+        } catch let failure as CommandFailure {
+            printError("ast2graph: error: \(failure.description)")
+            return failure.exitCode
+        } catch {
+            printError("ast2graph: error: \(error)")
+            return ExitStatus.runFailed
+        }
+    }
+
+    private func runGraphs() async throws {
         let options = GraphBuildOptions(
             includeTokens: !skipTokens, includeTokenText: !noTokenText, collapseCollections: collapseCollections,
             maximumFileBytes: maxFileBytes)
@@ -88,29 +119,19 @@ struct AST2GraphCommand: AsyncParsableCommand {
         do {
             files = try SourceInputs.discover(paths)
         } catch {
-            fail(error.description)
+            throw CommandFailure.usage(error.description)
         }
-        let runKey = Checkpoint.runKey(files: files, settings: "\(format) \(options)")
         let checkpointPath: String? = if case .postgres = format { nil } else { out + ".checkpoint.json" }
-        var checkpoint: Checkpoint?
-        if resume, let checkpointPath {
-            do {
-                checkpoint = try Checkpoint.load(from: checkpointPath)
-            } catch {
-                fail("\(error)")
-            }
-            if let found = checkpoint, found.runKey != runKey || found.version != 1 {
-                fail("\(checkpointPath) belongs to another run (other inputs or options); run without --resume to start again")
-            }
-            if checkpoint == nil { printError("note: no checkpoint at \(checkpointPath); starting from the beginning") }
-        }
+        try OutputPaths.check(out: format.partialFileCount == 1 ? out : nil, summary: summary, checkpoint: checkpointPath, inputs: files)
+        let runKey = Checkpoint.runKey(files: files, settings: "\(format) \(options)")
+        let checkpoint = try resumeCheckpoint(at: checkpointPath, runKey: runKey, fileCount: files.count)
+        let governor = try makeGovernor()
         let sink: any GraphSink
         do {
-            sink = try makeSink(format, resumeLengths: checkpoint?.outputLengths)
+            sink = try makeSink(resumeLengths: checkpoint?.outputLengths)
         } catch {
-            fail("\(error)")
+            throw CommandFailure.usage("\(error)")
         }
-        let governor = try? MemoryGovernor.forThisProcess(budgetBytes: memoryBudget.map { $0 << 20 })
         let processor = BatchProcessor(
             configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options), governor: governor)
         let bar = ProgressBar.ifTerminal()
@@ -127,25 +148,87 @@ struct AST2GraphCommand: AsyncParsableCommand {
         } catch is CancellationError {
             bar?.clear()
             let resumable = checkpointPath.map { "progress up to the last whole batch is in \($0); run the same command with --resume" }
-            fail("interrupted; \(resumable ?? "nothing was committed to PostgreSQL")")
+            throw CommandFailure.runFailed("interrupted; \(resumable ?? "nothing was committed to PostgreSQL")")
+        } catch BatchError.noFileGaveAGraph(let failedRun) {
+            bar?.clear()
+            try writeSummary(failedRun)
+            if failedRun.failures.count > 1 { printFailures(failedRun) }
+            throw CommandFailure.runFailed(BatchError.noFileGaveAGraph(failedRun).description)
+        } catch let error as AdmissionError {
+            bar?.clear()
+            throw CommandFailure.usage("--memory-budget: \(error)")
         } catch {
             bar?.clear()
-            fail("\(error)")
+            throw CommandFailure.runFailed("\(error)")
         }
         withExtendedLifetime(interrupt) {}
         bar?.clear()
-        if let summary {
-            do {
-                try result.summaryJSON().write(to: URL(fileURLWithPath: summary), options: .atomic)
-            } catch {
-                fail("cannot write summary \(summary): \(error.localizedDescription)")
-            }
+        try writeSummary(result)
+        printFailures(result)
+        printError(
+            "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(destination) "
+                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
+    }
+
+    /// Where the graphs went, for the last line: the output path, or the database with its
+    /// credentials redacted.
+    private var destination: String {
+        if case .postgres(let url) = format { return "\(Redaction.url(url)) tables \(out)_*" }
+        return out
+    }
+
+    /// The checkpoint to continue from with `--resume` (nil without it, or when there is none),
+    /// checked against this run: same inputs and options, counts that fit.
+    private func resumeCheckpoint(at checkpointPath: String?, runKey: String, fileCount: Int) throws -> Checkpoint? {
+        guard resume, let checkpointPath, let partialFiles = format.partialFileCount else { return nil }
+        let checkpoint: Checkpoint?
+        do {
+            checkpoint = try Checkpoint.load(from: checkpointPath)
+        } catch {
+            throw CommandFailure.usage(error.description)
         }
+        guard let checkpoint else {
+            printError("note: no checkpoint at \(checkpointPath); starting from the beginning")
+            return nil
+        }
+        if checkpoint.runKey != runKey || checkpoint.version != 1 {
+            throw CommandFailure.usage("checkpoint \(checkpointPath) belongs to another run (other inputs or options); run without --resume to start again")
+        }
+        do {
+            try checkpoint.validate(fileCount: fileCount, outputCount: partialFiles, path: checkpointPath)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        return checkpoint
+    }
+
+    /// The governor for `--memory-budget`; without the flag, the cgroup's or machine's budget
+    /// when it can be read, else none (the run goes unbudgeted, as before). A budget the user
+    /// gave is never dropped silently.
+    private func makeGovernor() throws -> MemoryGovernor? {
+        guard let memoryBudget else { return try? MemoryGovernor.forThisProcess() }
+        do {
+            // In range by FlagRange.memoryBudgetMiB, so the shift cannot overflow.
+            return try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget << 20)
+        } catch {
+            throw CommandFailure.usage("--memory-budget \(memoryBudget) MiB: \(error)")
+        }
+    }
+
+    private func writeSummary(_ result: BatchResult) throws {
+        guard let summary else { return }
+        do {
+            try AtomicFile.write(try result.summaryJSON(), to: summary)
+        } catch let error as FileError {
+            throw CommandFailure.runFailed("cannot write summary \(summary): \(error.reason)")
+        } catch {
+            throw CommandFailure.runFailed("cannot write summary \(summary): \(error)")
+        }
+    }
+
+    private func printFailures(_ result: BatchResult) {
         for failure in result.failures.prefix(20) { printError("failed: \(failure.path): \(failure.reason)") }
         if result.failures.count > 20 { printError("… and \(result.failures.count - 20) more failed files (see --summary)") }
-        printError(
-            "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(out) "
-                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
     }
 
     private func progressHandler(_ bar: ProgressBar?) -> (@Sendable (BatchProgress) -> Void)? {
@@ -153,7 +236,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
         return { bar.update($0) }
     }
 
-    private func makeSink(_ format: OutputFormat, resumeLengths: [Int]?) throws -> any GraphSink {
+    private func makeSink(resumeLengths: [Int]?) throws -> any GraphSink {
         switch format {
         case .jsonl: try JSONLinesExporter(path: out, resumeLengths: resumeLengths)
         case .graphml: try GraphMLExporter(path: out, resumeLengths: resumeLengths)
@@ -161,15 +244,4 @@ struct AST2GraphCommand: AsyncParsableCommand {
         case .postgres(let url): try PostgresExporter(connectionString: url, tablePrefix: out)
         }
     }
-}
-
-/// Prints one line to stderr.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-/// Prints `ast2graph: error: LINE` and exits 1.
-func fail(_ line: String) -> Never {
-    printError("ast2graph: error: \(line)")
-    exit(1)
 }

@@ -1,7 +1,9 @@
 import ASTGraph
+import ArgumentParser
 
-/// The `--format` values: a file format, or a PostgreSQL connection URL.
-enum OutputFormat: Equatable, CustomStringConvertible {
+/// The `--format` values: a file format, or a PostgreSQL connection URL. Parsed by
+/// ArgumentParser itself, so an unknown value is its one-line usage error (exit 2).
+enum OutputFormat: Equatable, CustomStringConvertible, ExpressibleByArgument {
     case jsonl, graphml, neo4jCSV
     case postgres(url: String)
 
@@ -15,14 +17,27 @@ enum OutputFormat: Equatable, CustomStringConvertible {
         }
     }
 
-    /// The name used in the checkpoint's run key and in messages; never the URL (it may hold a
-    /// password).
+    /// Named in the usage error for an unknown value and in `--help`.
+    static var allValueStrings: [String] { ["jsonl", "graphml", "neo4j-csv", "postgres://USER@HOST/DB"] }
+
+    /// The name used in the checkpoint's run key, in messages and as the default in `--help`;
+    /// never the URL (it may hold a password).
     var description: String {
         switch self {
         case .jsonl: "jsonl"
         case .graphml: "graphml"
         case .neo4jCSV: "neo4j-csv"
         case .postgres: "postgres"
+        }
+    }
+
+    /// How many partial files the format writes (the lengths a checkpoint holds); nil for
+    /// PostgreSQL, which has no checkpoint.
+    var partialFileCount: Int? {
+        switch self {
+        case .jsonl, .graphml: 1
+        case .neo4jCSV: 2
+        case .postgres: nil
         }
     }
 }

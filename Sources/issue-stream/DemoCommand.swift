@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitHubTestServer
 import IssueStream
+import SoakGateBasics
 
 /// `issue-stream demo`: a local GitHub-compatible server with a seeded repository, triaged and
 /// labelled end to end; no network.
@@ -15,14 +16,15 @@ struct DemoCommand: AsyncParsableCommand {
             and any rate-limit wait pass at once instead of taking minutes.
             """)
 
-    @Option(help: "Issues (and pull requests) in the seeded repository.")
+    @Option(help: "Issues (and pull requests) in the seeded repository (1...1000000).")
     var issues = 500
 
     @Option(help: "Write the first run's JSON lines here; default: standard output.")
     var out: String?
 
     func validate() throws {
-        guard (1...1_000_000).contains(issues) else { throw ValidationError("--issues must be 1...1000000; try --issues 500") }
+        do { try CheckedNumber.checked(issues, in: 1...1_000_000, source: "--issues") } catch { throw ValidationError(error.description) }
+        if let out { try OutputPath.check(out) }
     }
 
     func run() async throws {
@@ -35,12 +37,17 @@ struct DemoCommand: AsyncParsableCommand {
         var code: Int32 = 0
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-demo-\(ProcessInfo.processInfo.processIdentifier).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        for run in [1, 2] {
-            CommandOutput.note("run \(run): triage --apply\(run == 2 ? " again (expect 0 labels and 0 comments added)" : "")")
-            let configuration = GitHubClientConfiguration(apiURL: server.baseURL, token: token, tokenSource: "the demo")
-            let options = TriageOptions(repo: "demo/widgets", apply: true, outputPath: run == 1 ? out : scratch)
-            code = try await TriageSession.run(configuration: configuration, options: options, cacheDirectory: nil, cacheTTL: 0, metricsListen: nil, clock: clock)
-            if code != 0 { break }
+        do {
+            for run in [1, 2] {
+                CommandOutput.note("run \(run): triage --apply\(run == 2 ? " again (expect 0 labels and 0 comments added)" : "")")
+                let configuration = GitHubClientConfiguration(apiURL: server.baseURL, token: token, tokenSource: "the demo")
+                let options = TriageOptions(repo: "demo/widgets", apply: true, outputPath: run == 1 ? out : scratch)
+                code = try await TriageSession.run(configuration: configuration, options: options, cacheDirectory: nil, cacheTTL: 0, metricsListen: nil, clock: clock)
+                if code != 0 { break }
+            }
+        } catch {
+            await server.stop()
+            throw error
         }
         await server.stop()
         if code != 0 { throw ExitCode(code) }

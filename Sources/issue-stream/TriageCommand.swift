@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IssueStream
+import SoakGateBasics
 
 /// `issue-stream triage`: triage one repository on a GitHub-compatible API.
 struct TriageCommand: AsyncParsableCommand {
@@ -10,10 +11,12 @@ struct TriageCommand: AsyncParsableCommand {
         discussion: """
             Every item listed gets a line in --out: a decision, `skipped` (pull requests unless \
             --include-pull-requests) or `error` with the reason. A run that cannot finish (404, 401, \
-            a server that never answers) ends the file with a `run_error` line and exits 1.
+            a server that never answers, a link that leads to another host or back to a page already \
+            read) ends with a `run_error` line and exits 1; it never replaces an --out file that \
+            already exists. The token is sent only to the scheme, host and port of --api-url.
             """)
 
-    @Option(help: "API base URL, e.g. https://api.github.com or http://127.0.0.1:PORT.")
+    @Option(help: "API base URL: https://api.github.com, a GitHub Enterprise https:// URL, or http:// to a loopback address.")
     var apiURL: String
 
     @Option(help: "The repository, as OWNER/NAME.")
@@ -21,6 +24,9 @@ struct TriageCommand: AsyncParsableCommand {
 
     @Option(help: "Environment variable holding the token (its value is never printed).")
     var tokenEnv = "GITHUB_TOKEN"
+
+    @Option(help: "A file holding the token (read instead of --token-env; its content is never printed).")
+    var tokenFile: String?
 
     @Flag(help: "Add the decided labels and one triage comment per open issue (idempotent).")
     var apply = false
@@ -43,62 +49,129 @@ struct TriageCommand: AsyncParsableCommand {
     @Option(help: "A JSON rules file; fields left out keep their defaults.")
     var rules: String?
 
-    @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics during the run, e.g. 127.0.0.1:9464.")
+    @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics during the run; HOST a loopback address, e.g. 127.0.0.1:9464.")
     var metricsListen: String?
 
-    @Option(help: "Connections in the pool.")
+    @Flag(help: "Let --metrics-listen bind an address that is not loopback (every interface with 0.0.0.0).")
+    var metricsPublicly = false
+
+    @Option(help: "Connections in the pool (1...256).")
     var connections = 4
+
+    @Option(help: "Seconds to open a connection.")
+    var connectTimeout: Double = 10
 
     @Option(help: "Seconds without a byte before a request counts as stalled.")
     var readTimeout: Double = 30
 
-    @Option(help: "Retries for 5xx, connection errors, cut-off bodies and limits.")
+    @Option(help: "Seconds for one whole request, body included.")
+    var requestTimeout: Double = 120
+
+    @Option(help: "Retries for 5xx, connection errors, cut-off bodies and limits (0...100).")
     var retries = 5
 
+    @Option(help: "Requests per minute at most (GitHub's secondary limit is 900; 0: no such pacing).")
+    var requestsPerMinute = 900
+
+    @Option(help: "Largest response body read, in bytes.")
+    var maxBodyBytes = 64 << 20
+
+    @Option(help: "Longest wait the server may ask for (retry-after, a rate-limit reset), in seconds; a longer one stops the run.")
+    var maxWait: Double = 3660
+
     func validate() throws {
-        guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ValidationError("--api-url \(apiURL) is not an http(s) URL; try --api-url https://api.github.com")
-        }
-        let parts = repo.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } }) else {
-            throw ValidationError("--repo \(repo) is not OWNER/NAME; try --repo apple/swift-nio")
+        do { _ = try APIOrigin.ofAPIURL(apiURL) } catch { throw ValidationError(error.description) }
+        if let problem = RepositoryName.problem(repo) {
+            throw ValidationError("--repo '\(repo)' \(problem); try --repo apple/swift-nio")
         }
         if let since, ISO8601DateFormatter().date(from: since) == nil {
-            throw ValidationError("--since \(since) is not an ISO 8601 time; try --since 2026-01-01T00:00:00Z")
+            throw ValidationError("--since '\(since)' is not an ISO 8601 time; try --since 2026-01-01T00:00:00Z")
         }
-        if let metricsListen { _ = try ListenAddress(metricsListen) }
-        guard connections > 0, readTimeout > 0, retries >= 0, cacheTTL >= 0 else {
-            throw ValidationError("--connections and --read-timeout must be positive, --retries and --cache-ttl not negative")
+        do {
+            typealias Limits = GitHubClientConfiguration
+            try CheckedNumber.checked(connections, in: Limits.connectionsRange, source: "--connections")
+            try CheckedNumber.checked(connectTimeout, in: Limits.timeoutRange, source: "--connect-timeout", unit: "seconds")
+            try CheckedNumber.checked(readTimeout, in: Limits.timeoutRange, source: "--read-timeout", unit: "seconds")
+            try CheckedNumber.checked(requestTimeout, in: Limits.timeoutRange, source: "--request-timeout", unit: "seconds")
+            try CheckedNumber.checked(retries, in: Limits.retriesRange, source: "--retries")
+            try CheckedNumber.checked(requestsPerMinute, in: Limits.requestsPerMinuteRange, source: "--requests-per-minute")
+            try CheckedNumber.checked(maxBodyBytes, in: Limits.bodyBytesRange, source: "--max-body-bytes", unit: "bytes")
+            try CheckedNumber.checked(maxWait, in: Limits.waitRange, source: "--max-wait", unit: "seconds")
+            try CheckedNumber.checked(cacheTTL, in: 0...31_536_000, source: "--cache-ttl", unit: "seconds")
+        } catch {
+            throw ValidationError(error.description)
         }
+        if let metricsListen { _ = try listenAddress(metricsListen) }
+        if tokenEnv.isEmpty || tokenEnv.contains("=") || tokenEnv.contains("\0") {
+            throw ValidationError("--token-env '\(tokenEnv)' is not an environment variable name; try --token-env GITHUB_TOKEN")
+        }
+        if let out { try OutputPath.check(out) }
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let token = environment[tokenEnv].flatMap { $0.isEmpty ? nil : $0 }
+        // Everything the command line names is read and checked before the first request.
+        let (token, tokenSource) = try readToken()
+        var rules = TriageRules.defaults
+        if let path = self.rules {
+            do { rules = try TriageRules.load(path: path) } catch { throw UsageError(error.description) }
+        }
+        let listen = try metricsListen.map(listenAddress)
         if token == nil { CommandOutput.note("no token in $\(tokenEnv): anonymous requests (GitHub allows 60 an hour)") }
-        let rules = try self.rules.map { try TriageRules.load(path: $0) } ?? .defaults
         let configuration = GitHubClientConfiguration(
-            apiURL: apiURL, token: token, tokenSource: "$\(tokenEnv)", maxConnections: connections,
-            readTimeout: readTimeout, maxRetries: retries)
+            apiURL: apiURL, token: token, tokenSource: tokenSource, maxConnections: connections,
+            connectTimeout: connectTimeout, readTimeout: readTimeout, requestTimeout: requestTimeout, maxRetries: retries,
+            maxBodyBytes: maxBodyBytes, requestsPerMinute: requestsPerMinute, maxWait: maxWait)
         let options = TriageOptions(repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules, outputPath: out)
         let code = try await TriageSession.run(
             configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,
-            metricsListen: try metricsListen.map(ListenAddress.init), clock: SystemClock())
+            metricsListen: listen, metricsPublicly: metricsPublicly, clock: SystemClock())
         if code != 0 { throw ExitCode(code) }
+    }
+
+    private func listenAddress(_ text: String) throws -> ListenAddress {
+        do { return try ListenAddress(text, flag: "--metrics-listen", publicly: metricsPublicly, publicFlag: "--metrics-publicly") } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The token and where it came from (for messages, instead of the token): the file named by
+    /// --token-file, read only if it is a regular file, else the variable named by --token-env.
+    private func readToken() throws -> (String?, String) {
+        if let tokenFile {
+            let source = "--token-file \(tokenFile)"
+            let bytes: [UInt8]
+            do { bytes = try RegularFile.read(tokenFile, limit: 64 << 10) } catch {
+                throw UsageError("--token-file \(tokenFile): \(error.reason)")
+            }
+            // One token, perhaps followed by a newline as editors and `echo` leave it.
+            let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            CommandOutput.hide(token)
+            if let problem = GitHubClientConfiguration.tokenProblem(token) {
+                throw UsageError("the token in \(source) \(problem) (the token is not shown)")
+            }
+            return (token, source)
+        }
+        guard let value = ProcessInfo.processInfo.environment[tokenEnv], !value.isEmpty else { return (nil, "$\(tokenEnv)") }
+        CommandOutput.hide(value)
+        if let problem = GitHubClientConfiguration.tokenProblem(value) {
+            throw UsageError("the token in $\(tokenEnv) \(problem) (the token is not shown)")
+        }
+        return (value, "$\(tokenEnv)")
     }
 }
 
-/// `HOST:PORT` for --metrics-listen.
-struct ListenAddress {
-    var host: String
-    var port: Int
-
-    init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
-              !text[..<colon].isEmpty else {
-            throw ValidationError("--metrics-listen \(text) is not HOST:PORT; try --metrics-listen 127.0.0.1:9464")
+/// Checks for an output path, before anything runs: it must not be a directory (which would be
+/// refused by the writer anyway, never removed), a FIFO or a device, and its directory must exist.
+enum OutputPath {
+    static func check(_ path: String) throws {
+        guard !path.isEmpty else { throw ValidationError("--out '' is empty; name a file, or leave --out out for standard output") }
+        if let kind = RegularFile.irregularKind(path) {
+            throw ValidationError("--out \(path) is \(kind); name a file to write (nothing there is touched)")
         }
-        host = String(text[..<colon])
-        self.port = port
+        let directory = (path as NSString).deletingLastPathComponent
+        var status = stat()
+        if !directory.isEmpty, stat(directory, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
+            throw ValidationError("--out \(path): the directory \(directory) does not exist")
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LotoFeatures
 import MemoryGovernor
+import SoakGateBasics
 
 /// `loto-features generate`: draws → feature tables in a store.
 struct GenerateCommand: AsyncParsableCommand {
@@ -32,22 +33,32 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Tables to generate, a comma-separated subset of hist,futr,stat.")
     var tables = "hist,futr,stat"
 
-    @Option(help: "Series computed at once (default: the number of cores).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Series computed at once, 1 to 256 (default: the number of cores).")
+    var workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 256)
 
-    @Option(help: "Memory budget in MiB for the governor that sizes batches (default: from the cgroup or the machine).")
+    @Option(help: "Memory budget in MiB for the governor that sizes batches, from 16 to the machine's memory (default: from the cgroup or the machine).")
     var budgetMib: Int?
+
+    /// The most MiB a budget may name: the machine's memory (the governor refuses more), which
+    /// also keeps the conversion to bytes far from overflowing.
+    static var budgetMibRange: ClosedRange<Int> { 16...max(16, Int(clamping: ProcessInfo.processInfo.physicalMemory >> 20)) }
 
     func validate() throws {
         _ = try parsedTables()
-        guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be between 1 and 256, e.g. --workers 4") }
-        guard StoreLocation(store) != nil else {
-            throw ValidationError("--store must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
+        do {
+            try CheckedNumber.checked(workers, in: 1...256, source: "--workers")
+            if let budgetMib { try CheckedNumber.checked(budgetMib, in: Self.budgetMibRange, source: "--budget-mib", unit: "MiB") }
+        } catch {
+            throw ValidationError("\(error)")
         }
+        guard let location = StoreLocation(store) else {
+            throw ValidationError("--store '\(Redaction.url(store))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
+        }
+        if let problem = location.problem { throw ValidationError("--store \(location.shown): \(problem)") }
+        if let problem = DrawSource.problem(input) { throw ValidationError("--input \(Redaction.url(input)): \(problem)") }
         guard InputIdentifier.isValid(inputTable) else {
             throw ValidationError("--input-table must be a plain table name (letters, digits, _ and an optional schema.), e.g. --input-table draws")
         }
-        if let budgetMib, budgetMib < 16 { throw ValidationError("--budget-mib must be at least 16, e.g. --budget-mib 512") }
     }
 
     private func parsedTables() throws -> [FeatureTable] {
@@ -55,23 +66,21 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard let location = StoreLocation(store) else { throw ValidationError("--store '\(Redaction.url(store))' is not sqlite:PATH or a postgresql:// URL") }
         let bar = ProgressBar()
         do {
             let series = try DrawSource.read(input, table: inputTable)
-            let store = try StoreLocation(store)!.open()
-            let governor = try MemoryGovernor.forThisProcess(budgetBytes: budgetMib.map { $0 * 1024 * 1024 })
+            let store = try location.open()
+            // In range (validate): at most the machine's memory in MiB, so the shift cannot overflow.
+            let governor = try MemoryGovernor.forThisProcess(budgetBytes: budgetMib.map { $0 << 20 })
             let generator = FeatureGenerator(tables: try parsedTables(), workers: workers, governor: governor)
             let summary = try await generator.run(series, into: store) { bar.update($0) }
             bar.finish()
             FileHandle.standardError.write(Data("\(summary.series) series, \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(store.target)\n".utf8))
-        } catch let error as LotoFeaturesError {
+        } catch {
+            // The entry point prints the one line and picks the exit code.
             bar.finish()
-            FileHandle.standardError.write(Data("loto-features: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as AdmissionError {
-            bar.finish()
-            FileHandle.standardError.write(Data("loto-features: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw error
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LotoFeatures
+import SoakGateBasics
 
 /// `loto-features sample`: seeded synthetic draws of one game as CSV.
 struct SampleCommand: ParsableCommand {
@@ -15,34 +16,59 @@ struct SampleCommand: ParsableCommand {
             """
     )
 
+    /// The most draws a sample holds: ten million draws of loto7 is about 3 GB of CSV.
+    static let drawRange = 1...10_000_000
+
     @Option(help: "The game: \(LotoGame.names.joined(separator: ", ")).")
     var loto: String
 
-    @Option(help: "Draws per series (each draw gives one row per number).")
+    @Option(help: "Draws per series (each draw gives one row per number), 1 to 10000000.")
     var draws = 1000
 
     @Option(help: "Seed of the generator; the same seed gives the same draws.")
     var seed: UInt64 = 1
 
-    @Option(help: "The CSV file to write (written whole, then renamed into place).")
+    @Option(help: "The CSV file to write (written whole, then renamed into place; never a directory or a symbolic link).")
     var out: String
 
     func validate() throws {
         guard LotoGame.named(loto) != nil else {
             throw ValidationError("unknown game '\(loto)'; use one of: \(LotoGame.names.joined(separator: ", "))")
         }
-        guard draws >= 1, draws <= 10_000_000 else { throw ValidationError("--draws must be between 1 and 10000000, e.g. --draws 1000") }
+        do {
+            try CheckedNumber.checked(draws, in: Self.drawRange, source: "--draws", unit: "draws")
+        } catch {
+            throw ValidationError("\(error), e.g. --draws 1000")
+        }
+        if let problem = OutputPath.problem(out) { throw ValidationError("--out \(out): \(problem)") }
     }
 
     func run() throws {
-        let game = LotoGame.named(loto)!
+        guard let game = LotoGame.named(loto) else { throw ValidationError("unknown game '\(loto)'") }
         let text = SampleDraws.csv(SampleDraws.series(game: game, draws: draws, seed: seed))
         do {
-            try AtomicFile.write(Data(text.utf8), to: out)
+            try AtomicFile.write(text, to: out)
         } catch {
-            FileHandle.standardError.write(Data("loto-features: \(error)\n".utf8))
+            Terminal.error(error.description)
             throw ExitCode(2)
         }
         FileHandle.standardError.write(Data("wrote \(draws) draws × \(game.count) numbers of \(game.name) to \(out)\n".utf8))
+    }
+}
+
+/// Output paths the user names: refused before anything is computed when they cannot be
+/// written safely.
+enum OutputPath {
+    /// Why `path` cannot be an output: a directory is never replaced, and a symbolic link there
+    /// is neither followed nor silently replaced (it may have been planted to redirect the
+    /// write). Nil when the path is usable.
+    static func problem(_ path: String) -> String? {
+        guard !path.isEmpty else { return "the path is empty; name a file" }
+        var status = stat()
+        if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
+            return "it is a symbolic link; remove it or name another file"
+        }
+        if let kind = RegularFile.irregularKind(path) { return "it is \(kind); name a file instead" }
+        return nil
     }
 }

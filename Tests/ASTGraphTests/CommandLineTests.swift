@@ -48,21 +48,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["g.jsonl", "s.json"])
     }
 
-    func testANonexistentPathIsOneLineAndExitOne() throws {
+    func testANonexistentPathIsOneLineAndExitTwo() throws {
         let out = try SampleSources.temporaryDirectory(self)
         let outcome = try ast2graph(["/no/such/dir", "--out", out + "/g.jsonl"])
-        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.status, 2)
         XCTAssertEqual(outcome.standardError, "ast2graph: error: /no/such/dir: no such file or directory; give an existing .swift file or a directory that holds some\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])
     }
 
-    func testADirectoryWithoutSwiftFilesIsOneLineAndExitOne() throws {
+    func testADirectoryWithoutSwiftFilesIsOneLineAndExitTwo() throws {
         let empty = try SampleSources.temporaryDirectory(self)
         try Data("not swift".utf8).write(to: URL(fileURLWithPath: empty + "/README.md"))
         try FileManager.default.createDirectory(atPath: empty + "/.build", withIntermediateDirectories: true)
         try Data("let hidden = 1".utf8).write(to: URL(fileURLWithPath: empty + "/.build/Hidden.swift"))
         let outcome = try ast2graph([empty, "--out", empty + "/g.jsonl"])
-        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.standardError.hasPrefix("ast2graph: error: \(empty): no .swift files found"), outcome.standardError)
         XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1)
     }
@@ -73,7 +73,7 @@ final class CommandLineTests: XCTestCase {
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         // A path under a regular file cannot be created, even by root.
         let outcome = try ast2graph([root, "--out", blocker + "/g.jsonl"])
-        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.status, 2)
         XCTAssertEqual(outcome.standardError, "ast2graph: error: cannot write \(blocker)/g.jsonl.partial: Not a directory\n")
     }
 
@@ -116,10 +116,14 @@ final class CommandLineTests: XCTestCase {
     func testBadArgumentsSayWhatToTypeInstead() throws {
         let root = try SampleSources.write(self)
         let format = try ast2graph([root, "--out", "x", "--format", "xml"])
-        XCTAssertNotEqual(format.status, 0)
-        XCTAssertTrue(format.standardError.contains("unknown --format 'xml'; use jsonl, graphml, neo4j-csv or postgres://user@host/db"), format.standardError)
+        XCTAssertEqual(format.status, 2)
+        XCTAssertTrue(
+            format.standardError.contains("The value 'xml' is invalid for '--format <FORMAT>'. Please provide one of 'jsonl', 'graphml', 'neo4j-csv' or 'postgres://USER@HOST/DB'"),
+            format.standardError)
         let workers = try ast2graph([root, "--out", "x", "--workers", "0"])
-        XCTAssertTrue(workers.standardError.contains("--workers must be at least 1 (try --workers 2)"), workers.standardError)
+        XCTAssertEqual(workers.status, 2)
+        XCTAssertTrue(workers.standardError.contains("--workers '0' is out of range: expected a whole number from 1 to 1024"), workers.standardError)
+        XCTAssertEqual(workers.standardError.split(separator: "\n").count, 1)
         let prefix = try ast2graph([root, "--out", "Robert'); DROP", "--format", "postgres://u:secret@127.0.0.1:1/db"])
         XCTAssertTrue(prefix.standardError.contains("--out is a table prefix"), prefix.standardError)
         XCTAssertFalse(prefix.standardError.contains("secret"))
@@ -135,7 +139,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try summary(out + "/s.json")["processedFiles"] as? Int, 4)
         // A server that refuses: one line naming host and port, without the password.
         let refused = try ast2graph([root, "--format", "postgres://someone:hunter2@127.0.0.1:1/db", "--out", "cli_ast"])
-        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.standardError.hasPrefix("ast2graph: error: PostgreSQL at 127.0.0.1:1/db: "), refused.standardError)
         XCTAssertFalse(refused.standardError.contains("hunter2"))
         XCTAssertEqual(refused.standardError.split(separator: "\n").count, 1)
@@ -170,7 +174,47 @@ final class CommandLineTests: XCTestCase {
         try Data(#"{"version":1,"runKey":"1-0","doneFiles":1,"processedFiles":1,"nodes":1,"edges":0,"failures":[],"seconds":0,"outputLengths":[0]}"#.utf8)
             .write(to: URL(fileURLWithPath: out + ".checkpoint.json"))
         let outcome = try ast2graph([root, "--out", out, "--resume"])
-        XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.standardError, "ast2graph: error: \(out).checkpoint.json belongs to another run (other inputs or options); run without --resume to start again\n")
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.standardError, "ast2graph: error: checkpoint \(out).checkpoint.json belongs to another run (other inputs or options); run without --resume to start again\n")
+    }
+
+    func testASymlinkPlantedAtThePartialFileIsRemovedNeverWrittenThrough() throws {
+        let root = try SampleSources.write(self)
+        let out = try SampleSources.temporaryDirectory(self)
+        let victim = out + "/victim"
+        try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: out + "/g.jsonl.partial", withDestinationPath: victim)
+        let outcome = try ast2graph([root, "--out", out + "/g.jsonl"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep me\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["g.jsonl", "victim"])
+        var status = stat()
+        XCTAssertEqual(lstat(out + "/g.jsonl", &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFREG, "the output is a file of its own, not the planted link")
+    }
+
+    func testARunWhereEveryFileFailsExitsOneAndKeepsTheEarlierOutput() throws {
+        let inputs = try SampleSources.temporaryDirectory(self)
+        try Data([0x00, 0x01]).write(to: URL(fileURLWithPath: inputs + "/a.swift"))
+        try Data([0xFF]).write(to: URL(fileURLWithPath: inputs + "/b.swift"))
+        let out = try SampleSources.temporaryDirectory(self)
+        let earlier = Data("{\"type\":\"file\"}\n".utf8)
+        try earlier.write(to: URL(fileURLWithPath: out + "/g.jsonl"))
+        let outcome = try ast2graph([inputs, "--out", out + "/g.jsonl", "--summary", out + "/s.json", "--batch-size", "1"])
+        XCTAssertEqual(outcome.status, 1, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.hasSuffix("ast2graph: error: none of the 2 files gave a graph (each failed, see above or --summary); nothing was written\n"), outcome.standardError)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/g.jsonl")), earlier)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["g.jsonl", "s.json"], "no partial file or checkpoint is left")
+        XCTAssertEqual((try summary(out + "/s.json")["failedFiles"] as? [Any])?.count, 2)
+    }
+
+    func testAFIFOFoundInADirectoryIsAFailedFileAndTheRunGoesOn() throws {
+        let root = try SampleSources.write(self)
+        XCTAssertEqual(mkfifo(root + "/pipe.swift", 0o644), 0)
+        let out = try SampleSources.temporaryDirectory(self)
+        let outcome = try ast2graph([root, "--out", out + "/g.jsonl", "--summary", out + "/s.json"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("failed: \(root)/pipe.swift: not a regular file: it is a FIFO (named pipe)"), outcome.standardError)
+        XCTAssertEqual(try summary(out + "/s.json")["processedFiles"] as? Int, 4)
     }
 }

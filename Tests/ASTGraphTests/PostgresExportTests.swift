@@ -32,5 +32,14 @@ final class PostgresExportTests: XCTestCase {
             try sink.write(try GraphBuilder().build(path: "one.swift", source: Array("let one = 1\n".utf8)).get())
         }
         XCTAssertEqual(try count("SELECT count(*) FROM ast_test_files"), 4, "an unfinished load changed the tables")
+
+        // A run in which every file fails is rolled back: the earlier tables stay.
+        let bad = try SampleSources.temporaryDirectory(self)
+        try Data([0x00]).write(to: URL(fileURLWithPath: bad + "/bad.swift"))
+        do {
+            _ = try await processor.run(files: [bad + "/bad.swift"], into: PostgresExporter(connectionString: url, tablePrefix: "ast_test"))
+            XCTFail("a run with no graph was committed")
+        } catch BatchError.noFileGaveAGraph {}
+        XCTAssertEqual(try count("SELECT count(*) FROM ast_test_files"), 4, "a run with no graph replaced the tables")
     }
 }

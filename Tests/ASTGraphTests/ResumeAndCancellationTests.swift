@@ -131,4 +131,48 @@ final class ResumeAndCancellationTests: XCTestCase {
         XCTAssertEqual(try Checkpoint.load(from: out + ".checkpoint.json")?.doneFiles, 2)
         XCTAssertTrue(governor.report().actions.contains { $0.contains("ast2graph") })
     }
+
+    func testARunInWhichEveryFileFailsThrowsAndLeavesTheEarlierOutputAndNoPartialFile() async throws {
+        let out = try SampleSources.temporaryDirectory(self)
+        try Data([0x00]).write(to: URL(fileURLWithPath: out + "/bad.swift"))
+        let earlier = Data("earlier\n".utf8)
+        try earlier.write(to: URL(fileURLWithPath: out + "/g.jsonl"))
+        do {
+            _ = try await BatchProcessor(configuration: BatchConfiguration()).run(
+                files: [out + "/bad.swift"], into: JSONLinesExporter(path: out + "/g.jsonl"), checkpointPath: out + "/g.jsonl.checkpoint.json")
+            XCTFail("a run with no graph succeeded")
+        } catch BatchError.noFileGaveAGraph(let result) {
+            XCTAssertEqual(result.failures.map(\.path), [out + "/bad.swift"])
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/g.jsonl")), earlier)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["bad.swift", "g.jsonl"])
+    }
+
+    func testACheckpointWhoseCountsDoNotFitTheRunIsRefused() throws {
+        let good = Checkpoint(runKey: "k", doneFiles: 2, processedFiles: 1, nodes: 10, edges: 9, failures: [
+            FileFailure(path: "x.swift", reason: .notUTF8("NUL"), attempts: 1),
+        ], seconds: 1.5, outputLengths: [100])
+        XCTAssertNoThrow(try good.validate(fileCount: 3, outputCount: 1, path: "c.json"))
+        var bad = good
+        bad.doneFiles = 4
+        XCTAssertThrowsError(try bad.validate(fileCount: 3, outputCount: 1, path: "c.json"))
+        bad = good
+        bad.seconds = .nan
+        XCTAssertThrowsError(try bad.validate(fileCount: 3, outputCount: 1, path: "c.json"))
+        bad = good
+        bad.edges = .max
+        XCTAssertThrowsError(try bad.validate(fileCount: 3, outputCount: 1, path: "c.json"))
+        XCTAssertThrowsError(try good.validate(fileCount: 3, outputCount: 2, path: "c.json"))
+    }
+
+    func testACheckpointIsSavedWithoutFollowingALinkAtItsPath() throws {
+        let out = try SampleSources.temporaryDirectory(self)
+        let victim = out + "/victim"
+        try Data("keep\n".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: out + "/c.json", withDestinationPath: victim)
+        let checkpoint = Checkpoint(runKey: "k", doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0, outputLengths: [0])
+        try checkpoint.save(to: out + "/c.json")
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep\n")
+        XCTAssertEqual(try Checkpoint.load(from: out + "/c.json"), checkpoint)
+    }
 }

@@ -27,4 +27,21 @@ final class SourceInputsTests: XCTestCase {
             XCTAssertEqual(error as? InputError, .doesNotExist(empty + "/missing"))
         }
     }
+
+    func testASpecialFileNamedOnTheCommandLineIsAnInputErrorAndOneInADirectoryIsListed() throws {
+        let root = try SampleSources.temporaryDirectory(self)
+        XCTAssertEqual(mkfifo(root + "/pipe.swift", 0o644), 0)
+        XCTAssertThrowsError(try SourceInputs.discover([root + "/pipe.swift"])) { error in
+            XCTAssertEqual(error as? InputError, .notARegularFile(root + "/pipe.swift", "a FIFO (named pipe)"))
+        }
+        XCTAssertThrowsError(try SourceInputs.discover(["/dev/null"])) { error in
+            XCTAssertEqual(error as? InputError, .notARegularFile("/dev/null", "a character device"))
+        }
+        // Found by the walk, it is listed so that it fails as a file the summary names.
+        XCTAssertEqual(try SourceInputs.discover([root]), [root + "/pipe.swift"])
+        let outcome = GraphBuilder().build(path: root + "/pipe.swift")
+        guard case .failure(let reason) = outcome else { return XCTFail("a FIFO gave a graph") }
+        XCTAssertEqual(reason, .notARegularFile("a FIFO (named pipe)"))
+        XCTAssertFalse(reason.isRetryable)
+    }
 }

@@ -61,4 +61,42 @@ final class CSVDrawReaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("loto-features sample"), "\(error)")
         }
     }
+
+    func testNumbersOutsideTheirRangeNameLineAndColumn() {
+        let header = "loto,unique_id,ds,y,num,co\n"
+        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,1e300,1,0\n").hasPrefix("draws.csv:2, column 'y': '1e300' is out of range: expected a number from -"))
+        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,1e400,1,0\n").hasPrefix("draws.csv:2, column 'y': '1e400' is out of range"))
+        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,-1,0\n").hasPrefix("draws.csv:2, column 'num': '-1' is out of range"))
+        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,99999999999999999999,0\n").hasPrefix("draws.csv:2, column 'num': '99999999999999999999' is out of range"))
+        XCTAssertEqual(refusal(header + "loto6,N1,2020-01-02,3,1.5,0\n"), "draws.csv:2, column 'num': '1.5' is not a whole number")
+        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,1,-5\n").hasPrefix("draws.csv:2, column 'co': '-5' is out of range"))
+    }
+
+    func testARowWithMoreFieldsThanTheHeaderIsRefused() {
+        XCTAssertEqual(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,3,4\n"), "draws.csv:2: the row has 5 fields, the header 4")
+    }
+
+    func testControlCharactersAndLongFieldsAreShownOnOneShortLine() {
+        let line = refusal("loto,unique_id,ds,y\nloto6,N1,\"2020\r01\u{2028}02\",3\n")
+        XCTAssertEqual(line, "draws.csv:2, column 'ds': '2020?01?02' is not a date; write YYYY-MM-DD")
+        let long = refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,\(String(repeating: "x", count: 10_000))\n")
+        XCTAssertLessThan(long.count, 200, long)
+    }
+
+    func testKeysThatAreNotUTF8AreRefused() throws {
+        var bytes = Array("loto,unique_id,ds,y\n".utf8)
+        bytes += [0xFF, 0xFE] + Array(",N1,2020-01-02,3\n".utf8)
+        XCTAssertThrowsError(try CSVDrawReader.parse(Data(bytes), name: "draws.csv")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("draws.csv:2, column 'loto': "), "\(error)")
+        }
+    }
+
+    func testAFIFOIsRefusedAtOnce() throws {
+        let directory = try temporaryDirectory(self)
+        let fifo = directory.appendingPathComponent("draws.csv").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        XCTAssertThrowsError(try CSVDrawReader.read(path: fifo)) { error in
+            XCTAssertTrue("\(error)".contains("FIFO"), "\(error)")
+        }
+    }
 }

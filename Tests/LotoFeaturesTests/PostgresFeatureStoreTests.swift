@@ -71,11 +71,40 @@ final class PostgresFeatureStoreTests: XCTestCase {
         }
     }
 
+    /// Numbers from the server go through the same range checks as the CSV reader's.
+    func testASourceTableWithNumbersOutOfRangeIsRefusedNamingTheRow() throws {
+        let url = try schemaURL()
+        let connection = try PostgresConnection(connectionString: url)
+        for (column, value, expected) in [
+            ("y", "'Infinity'", "column 'y': 'Infinity' is out of range"), ("y", "1e300", "column 'y': '1e+300' is out of range"),
+            ("num", "-1", "column 'num': '-1' is not a whole number from 0"), ("co", "-5", "column 'co': '-5' is out of range"),
+        ] {
+            try connection.execute("DROP TABLE IF EXISTS draws")
+            try connection.execute("CREATE TABLE draws (loto text, unique_id text, ds date, y double precision, num bigint, co double precision)")
+            try connection.execute("INSERT INTO draws (loto, unique_id, ds, y, num, co) VALUES ('loto6', 'N1', '2020-01-02', 3, 1, 0)")
+            try connection.execute("UPDATE draws SET \(column) = \(value)")
+            XCTAssertThrowsError(try PostgresDrawReader.read(connectionString: url, table: "draws")) { error in
+                XCTAssertTrue("\(error)".contains("row (loto6, N1, 2020-01-02), \(expected)"), "\(error)")
+            }
+        }
+    }
+
+    /// A URL libpq cannot parse is refused before any connection, named redacted.
+    func testAnUnparseableStoreURLNeverShowsItsPassword() {
+        let secret = "pw-\(UUID().uuidString)"
+        let location = StoreLocation("postgresql://alice:\(secret)@[::1/loto")
+        XCTAssertEqual(location?.shown, "postgresql://***@[::1/loto")
+        let problem = location?.problem ?? ""
+        XCTAssertTrue(problem.contains("IPv6"), problem)
+        XCTAssertFalse(problem.contains(secret), problem)
+    }
+
     func testADatabaseThatIsDownIsNamedWithoutThePassword() {
         let secret = "pw-\(UUID().uuidString)"
         XCTAssertThrowsError(try PostgresFeatureStore(connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/loto?connect_timeout=2")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("store postgresql://127.0.0.1:1/loto:"), text)
+            // The URL as given, its user information hidden: libpq may fail before it has a host.
+            XCTAssertTrue(text.hasPrefix("store postgresql://***@127.0.0.1:1/loto?connect_timeout=2:"), text)
             XCTAssertFalse(text.contains(secret))
         }
     }

@@ -69,7 +69,7 @@ final class GateTests: XCTestCase {
             (#"{"workloads": [{"expect": "leak"}]}"#, "workloads[0] has no \"match\" pattern"),
             (#"{"workloads": [{"match": "x", "expect": "maybe"}]}"#, "workloads[0].expect is 'maybe'"),
             (#"{"allowedGrowth": ["sideways"]}"#, "bad value at allowedGrowth"),
-            (#"{"toleratedBytesPerIteration": -1}"#, "negative tolerance"),
+            (#"{"toleratedBytesPerIteration": -1}"#, "out of range"),
             (#"{"baseline": {"relative": 1}}"#, "unknown key 'relative' in baseline"),
             ("[1, 2]", "is not a JSON object"),
             ("{", "is not a JSON object"),

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 import XCTest
 @testable import SoakGate
 
@@ -23,19 +24,33 @@ final class ReportFileTests: XCTestCase {
         let directory = try temporaryDirectory()
         let path = directory + "/leak-report.json"
         try AtomicFile.write(Data("old".utf8), to: path)
-        // A directory where the temporary file should go makes the write fail midway.
-        try FileManager.default.createDirectory(atPath: directory + "/.leak-report.json.tmp-\(getpid())", withIntermediateDirectories: false)
-        XCTAssertThrowsError(try AtomicFile.write(Data("new".utf8), to: path))
+        do {
+            // A run that fails before it commits: its writer is dropped.
+            let writer = try AtomicFileWriter(path: path)
+            try writer.write("new")
+        }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["leak-report.json"])
+    }
+
+    func testADirectoryNamedAsAReportIsRefusedNotRemoved() throws {
+        let directory = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/leak-report.json/keep", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try AtomicFile.write(Data("x".utf8), to: directory + "/leak-report.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/leak-report.json/keep"))
     }
 
     func testUnwritableDirectoryIsNamed() throws {
         let directory = try temporaryDirectory()
         let file = directory + "/plain-file"
         try AtomicFile.write(Data("x".utf8), to: file)
-        XCTAssertThrowsError(try AtomicFile.ensureWritableDirectory(file + "/reports")) { error in
-            XCTAssertTrue(String(describing: error).contains(file + "/reports"), "\(error)")
+        XCTAssertThrowsError(try OutputDirectory.ensureWritable(file + "/reports")) { error in
+            XCTAssertTrue(String(describing: error).contains(file), "\(error)")
         }
+        XCTAssertThrowsError(try OutputDirectory.ensureWritable(file)) { error in
+            XCTAssertTrue(String(describing: error).contains("not a directory"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x")
     }
 
     func testNewerSchemaAndGarbageAreRefused() {

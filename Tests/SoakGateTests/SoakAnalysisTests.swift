@@ -1,5 +1,6 @@
 import Foundation
 import HeapProbe
+import SoakGateBasics
 import XCTest
 
 @testable import SoakGate
@@ -115,6 +116,43 @@ final class SoakFilesTests: XCTestCase {
         XCTAssertEqual(try ByteCount.parse("10MB"), 10_000_000)
         XCTAssertEqual(try ByteCount.parse("4096"), 4096)
         XCTAssertThrowsError(try ByteCount.parse("lots"))
+    }
+
+    func testNumbersThatDoNotFitAreRefusedNamingTheirSource() {
+        for bad in ["99999999999999999999", "inf", "400d", "1e30s"] {
+            XCTAssertThrowsError(try SoakDuration.parse(bad, source: "--duration"), bad)
+        }
+        for bad in ["1e300B", "-5MiB", "nan", "inf", "2048TiB"] {
+            XCTAssertThrowsError(try ByteCount.parse(bad, source: "--alert-live-bytes"), bad) { error in
+                XCTAssertTrue(String(describing: error).contains("--alert-live-bytes"), "\(error)")
+            }
+        }
+        XCTAssertEqual(SoakDuration.clock(.infinity), "--:--:--")
+        XCTAssertEqual(ByteCount.format(Double.nan), "nan B")
+    }
+
+    func testAnEditedManifestGetsTheChecksOfANewSoak() {
+        func manifest(interval: Double = 1, settle: Double = 1, live: Int? = nil) -> SoakManifest {
+            SoakManifest(
+                workloads: ["w"], durationSeconds: 60, intervalSeconds: interval, checkpointSeconds: 15, settleSeconds: settle,
+                warmupIterations: 0, alerts: SoakAlertPolicy(liveBytes: live), stepThresholdBytes: 1, toleratedBytesPerHour: 0,
+                mallocConf: "", startedAt: "", sizeClasses: [])
+        }
+        XCTAssertNoThrow(try manifest().validate { $0.rawValue })
+        for (bad, field) in [(manifest(interval: 1e-10), "intervalSeconds"), (manifest(settle: 20), "settleSeconds"), (manifest(live: -5), "alerts.liveBytes")] {
+            XCTAssertThrowsError(try bad.validate { "soak.json: \($0.rawValue)" }) { error in
+                XCTAssertTrue(String(describing: error).contains("soak.json: \(field)"), "\(error)")
+            }
+        }
+    }
+
+    func testASampleWithAnOutOfRangeNumberIsNamedByLineAndField() {
+        let sample = SoakSample(
+            workload: "w", segment: 0, kind: .interval, elapsedSeconds: 1e300, iterations: 1, liveBytes: 1, activeBytes: 1,
+            residentBytes: 1, processResidentBytes: 1, meanIterationSeconds: nil, maxIterationSeconds: nil, sizeClassCounts: nil)
+        XCTAssertThrowsError(try sample.check(source: "samples.jsonl:7:", sizeClassCount: 10)) { error in
+            XCTAssertTrue(String(describing: error).contains("samples.jsonl:7: elapsedSeconds"), "\(error)")
+        }
     }
 
     func testAWireLineBecomesASample() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// Something that happened during a soak, other than a reading: a line of `events.jsonl`.
 public struct SoakEvent: Sendable, Equatable, Codable {
@@ -31,6 +32,14 @@ public struct SoakEvent: Sendable, Equatable, Codable {
     }
 }
 
+extension SoakEvent {
+    /// Checks the event's numbers, as ``SoakSample/check(source:sizeClassCount:)`` does a reading's.
+    public func check(source: String) throws(CheckedNumber.RangeError) {
+        try CheckedNumber.checked(segment, in: 0...SoakLimits.maximumSegments, source: source + " segment")
+        try CheckedNumber.checked(elapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: source + " elapsedSeconds", unit: "seconds")
+    }
+}
+
 /// A soak's directory: `soak.json` (the manifest), `samples.jsonl` and `events.jsonl` (appended,
 /// each line on disk before the next is taken), and the reports written from them.
 public struct SoakDirectory: Sendable {
@@ -60,36 +69,68 @@ public struct SoakDirectory: Sendable {
         public var unreadableLines: [String]
     }
 
-    /// Reads the manifest only, refusing what is not a soak directory.
+    /// Reads the manifest only, refusing what is not a soak directory and a manifest that a new
+    /// soak's flags would not pass (``SoakManifest/validate(naming:)``, each setting named as
+    /// `DIR/soak.json: intervalSeconds`).
     public func readManifest() throws -> SoakManifest {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SoakDirectoryError(description: "soak directory '\(path)' does not exist")
         }
         guard isDirectory.boolValue else { throw SoakDirectoryError(description: "'\(path)' is a file, not a soak directory") }
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
             throw SoakDirectoryError(description: "'\(path)' is not a soak directory (it has no soak.json); start one with 'soakgate soak --out \(path) ...'")
         }
-        guard let manifest = try? JSONDecoder().decode(SoakManifest.self, from: data), manifest.kind == "soakgate-soak" else {
+        let data: [UInt8]
+        do {
+            data = try RegularFile.read(manifestPath, limit: 16 << 20)
+        } catch {
+            throw SoakDirectoryError(description: error.description)
+        }
+        guard let manifest = try? JSONDecoder().decode(SoakManifest.self, from: Data(data)), manifest.kind == "soakgate-soak" else {
             throw SoakDirectoryError(description: "'\(manifestPath)' is not a SoakGate soak manifest")
         }
         guard manifest.schemaVersion <= SoakManifest.currentSchemaVersion else {
             throw SoakDirectoryError(description: "'\(manifestPath)' has schemaVersion \(manifest.schemaVersion), newer than this soakgate reads; update soakgate")
         }
+        do {
+            try manifest.validate { "\(manifestPath): \($0.rawValue)" }
+        } catch {
+            throw SoakDirectoryError(description: "\(error)")
+        }
         return manifest
     }
 
-    /// Reads everything; never writes.
+    /// Reads everything; never writes. A line whose numbers are out of range (an edited or
+    /// corrupt file) throws, naming `file:line` and the field.
     public func read() throws -> Contents {
         let manifest = try readManifest()
         var unreadable: [String] = []
-        let samples: [SoakSample] = Self.readLines(samplesPath, name: "samples.jsonl", unreadable: &unreadable)
-        let events: [SoakEvent] = Self.readLines(eventsPath, name: "events.jsonl", unreadable: &unreadable)
+        let classCount = manifest.sizeClasses.isEmpty ? SoakLimits.maximumSizeClasses : manifest.sizeClasses.count
+        let samples: [SoakSample] = try Self.readLines(samplesPath, name: "samples.jsonl", unreadable: &unreadable) { sample, source in
+            try sample.check(source: source, sizeClassCount: classCount)
+        }
+        let events: [SoakEvent] = try Self.readLines(eventsPath, name: "events.jsonl", unreadable: &unreadable) { event, source in
+            try event.check(source: source)
+        }
         return Contents(manifest: manifest, samples: samples, events: events, unreadableLines: unreadable)
     }
 
-    private static func readLines<Line: Decodable>(_ path: String, name: String, unreadable: inout [String]) -> [Line] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    /// The bytes of one of the soak's logs; nothing for a log not written yet.
+    private static func contents(_ path: String) throws -> [UInt8]? {
+        guard access(path, F_OK) == 0 || RegularFile.irregularKind(path) != nil else { return nil }
+        do {
+            return try RegularFile.read(path)
+        } catch {
+            throw SoakDirectoryError(description: error.description)
+        }
+    }
+
+    private static func readLines<Line: Decodable>(
+        _ path: String, name: String, unreadable: inout [String], check: (Line, String) throws -> Void
+    ) throws -> [Line] {
+        guard let bytes = try contents(path) else { return [] }
+        let data = Data(bytes)
         let decoder = JSONDecoder()
         var lines: [Line] = []
         var number = 0
@@ -100,6 +141,11 @@ public struct SoakDirectory: Sendable {
             let end = newline ?? data.endIndex
             let bytes = data[start..<end]
             if let line = try? decoder.decode(Line.self, from: bytes) , newline != nil {
+                do {
+                    try check(line, "\(path):\(number):")
+                } catch {
+                    throw SoakDirectoryError(description: "\(error)")
+                }
                 lines.append(line)
             } else if newline == nil {
                 unreadable.append("\(name) line \(number): torn by an interrupted write (\(bytes.count) bytes), ignored")
@@ -116,7 +162,12 @@ public struct SoakDirectory: Sendable {
     public func dropTornTails() throws -> [String] {
         var dropped: [String] = []
         for (file, name) in [(samplesPath, "samples.jsonl"), (eventsPath, "events.jsonl")] {
-            guard let data = FileManager.default.contents(atPath: file), let last = data.last, last != 0x0A else { continue }
+            // The logs are appended to and cut here: never through a link to some other file.
+            var status = stat()
+            if lstat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
+                throw SoakDirectoryError(description: "'\(file)' is a symbolic link; a soak's logs must be plain files in its directory")
+            }
+            guard let data = try Self.contents(file), let last = data.last, last != 0x0A else { continue }
             let keep = data.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             guard truncate(file, off_t(keep)) == 0 else {
                 throw SoakDirectoryError(description: "cannot repair '\(file)': \(String(cString: strerror(errno)))")
@@ -136,22 +187,31 @@ public final class DurableLog: @unchecked Sendable {
     private let lock = NSLock()
     public let path: String
 
-    public init(path: String) throws {
+    /// Opens `path` for appending, creating it if needed; a symlink at `path` is refused, not followed.
+    public init(path: String) throws(FileError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
-        }
+        descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError.errno(path) }
     }
 
     deinit { close(descriptor) }
 
     /// Appends `data` (one or more whole lines) and waits until it is on disk.
-    public func append(_ data: Data) throws {
+    public func append(_ data: Data) throws(FileError) {
         lock.lock()
         defer { lock.unlock() }
-        var failure = AtomicFile.writeAll(data, to: descriptor)
-        if failure == nil && fdatasync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure { throw AtomicFile.WriteError(path: path, reason: failure) }
+        let failed = data.withUnsafeBytes { bytes -> Bool in
+            var offset = 0
+            while offset < bytes.count, let base = bytes.baseAddress {
+                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return true
+                }
+                offset += written
+            }
+            return false
+        }
+        if failed || fdatasync(descriptor) != 0 { throw FileError.errno(path) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HeapProbe
+import SoakGateBasics
 
 /// `soak.json`: what a soak was asked to do, written when it starts and read by `--resume` and
 /// `soakgate report`. A resume continues exactly this soak or refuses.
@@ -50,26 +51,79 @@ public struct SoakManifest: Sendable, Equatable, Codable {
         self.sizeClasses = sizeClasses
     }
 
-    /// One-line reasons a manifest cannot run, or an empty list.
-    public func problems() -> [String] {
-        var problems: [String] = []
-        if workloads.isEmpty { problems.append("no workload is named") }
-        if !(durationSeconds > 0 && durationSeconds.isFinite) { problems.append("the duration must be positive") }
-        if !(intervalSeconds > 0) { problems.append("the interval must be positive") }
-        if intervalSeconds > durationSeconds {
-            problems.append("the interval (\(SoakDuration.format(intervalSeconds))) is longer than the duration (\(SoakDuration.format(durationSeconds)))")
-        }
-        if !(checkpointSeconds >= intervalSeconds) {
-            problems.append("the checkpoint period (\(SoakDuration.format(checkpointSeconds))) is shorter than the interval (\(SoakDuration.format(intervalSeconds)))")
-        }
-        if !(settleSeconds >= 0 && settleSeconds < checkpointSeconds) {
-            problems.append("the settle pause must be 0 or more and shorter than the checkpoint period")
-        }
-        if !(toleratedBytesPerHour >= 0 && toleratedBytesPerHour.isFinite) { problems.append("the tolerated growth must be 0 or more bytes per hour") }
-        if stepThresholdBytes <= 0 { problems.append("the step threshold must be positive") }
-        if warmupIterations < 0 { problems.append("the warm-up must be 0 or more iterations") }
-        return problems
+    /// A setting of a soak, named the way `soak.json` names it; a new soak's flags and an edited
+    /// `soak.json` are checked by the same ``validate(naming:)``, each naming its own source.
+    public enum Setting: String, Sendable, CaseIterable {
+        case workloads, durationSeconds, intervalSeconds, checkpointSeconds, settleSeconds, warmupIterations
+        case alertBytesPerHour = "alerts.bytesPerHour", alertLiveBytes = "alerts.liveBytes", alertWindowSeconds = "alerts.windowSeconds"
+        case stepThresholdBytes, toleratedBytesPerHour, sizeClasses
     }
+
+    /// A combination of settings that cannot run, as one line.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Checks every setting, throwing the first that cannot run: a `CheckedNumber.RangeError` for a
+    /// number outside ``SoakLimits``, a ``Problem`` for settings that contradict each other.
+    /// `name` says where a setting came from (`--interval` for a new soak, `DIR/soak.json:
+    /// intervalSeconds` for a resumed one), so a resumed soak gets exactly the checks a new one does.
+    public func validate(naming name: (Setting) -> String) throws {
+        if workloads.isEmpty || workloads.contains(where: \.isEmpty) {
+            throw Problem(description: "\(name(.workloads)) names no workload")
+        }
+        let seconds = SoakLimits.minimumIntervalSeconds...SoakLimits.maximumDurationSeconds
+        let bytes = 0...SoakLimits.maximumBytes
+        try CheckedNumber.checked(durationSeconds, in: seconds, source: name(.durationSeconds), unit: "seconds")
+        try CheckedNumber.checked(intervalSeconds, in: seconds, source: name(.intervalSeconds), unit: "seconds")
+        guard intervalSeconds <= durationSeconds else {
+            throw Problem(description: "\(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds)) is longer than \(name(.durationSeconds)) \(SoakDuration.format(durationSeconds)); choose an interval of at most a tenth of it")
+        }
+        try CheckedNumber.checked(checkpointSeconds, in: seconds, source: name(.checkpointSeconds), unit: "seconds")
+        guard checkpointSeconds >= intervalSeconds else {
+            throw Problem(description: "\(name(.checkpointSeconds)) \(SoakDuration.format(checkpointSeconds)) is shorter than \(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds))")
+        }
+        try CheckedNumber.checked(settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: name(.settleSeconds), unit: "seconds")
+        guard settleSeconds < checkpointSeconds else {
+            throw Problem(description: "\(name(.settleSeconds)) must be shorter than \(name(.checkpointSeconds))")
+        }
+        try CheckedNumber.checked(warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: name(.warmupIterations), unit: "iterations")
+        if let rate = alerts.bytesPerHour {
+            try CheckedNumber.checked(rate, in: 0...Double(SoakLimits.maximumBytes), source: name(.alertBytesPerHour), unit: "bytes per hour")
+        }
+        if let live = alerts.liveBytes {
+            try CheckedNumber.checked(live, in: bytes, source: name(.alertLiveBytes), unit: "bytes")
+        }
+        try CheckedNumber.checked(alerts.windowSeconds, in: seconds, source: name(.alertWindowSeconds), unit: "seconds")
+        try CheckedNumber.checked(stepThresholdBytes, in: 1...SoakLimits.maximumBytes, source: name(.stepThresholdBytes), unit: "bytes")
+        try CheckedNumber.checked(toleratedBytesPerHour, in: 0...Double(SoakLimits.maximumBytes), source: name(.toleratedBytesPerHour), unit: "bytes per hour")
+        try CheckedNumber.checked(sizeClasses.count, in: 0...SoakLimits.maximumSizeClasses, source: name(.sizeClasses), unit: "size classes")
+        // jemalloc's largest classes come near Int.max; no sum is taken over them.
+        for sizeClass in sizeClasses {
+            try CheckedNumber.checked(sizeClass.size, in: 0...Int.max, source: name(.sizeClasses) + " size", unit: "bytes")
+        }
+    }
+}
+
+/// The bounds every soak setting and every number read back from a soak's files must keep:
+/// wide enough for any real soak, narrow enough that no conversion or product of them can trap.
+public enum SoakLimits {
+    /// The shortest interval: below it the readings (each synced to disk) would be the workload.
+    public static let minimumIntervalSeconds = 0.1
+    /// A year and a day.
+    public static let maximumDurationSeconds = 366.0 * 86400
+    /// Soak time a reading may carry: the duration plus the grace a process gets to end.
+    public static let maximumElapsedSeconds = maximumDurationSeconds + 86400
+    /// 1 PiB: more than any process holds; keeps byte sums and rates far from overflow.
+    public static let maximumBytes = 1 << 50
+    /// Iterations a reading may count.
+    public static let maximumIterations = 1 << 60
+    /// Iterations a warm-up may run before the first reading.
+    public static let maximumWarmupIterations = 1_000_000_000
+    /// jemalloc has a few hundred size classes.
+    public static let maximumSizeClasses = 4096
+    /// Segments (one per start or resume).
+    public static let maximumSegments = 1_000_000
 }
 
 /// When a soak warns, and whether a warning ends it.

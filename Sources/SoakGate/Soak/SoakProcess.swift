@@ -5,6 +5,7 @@ import Musl
 #endif
 import CSoakGateProcess
 import HeapProbe
+import SoakGateBasics
 
 /// What one soaking process is asked to do: passed as JSON by the parent.
 public struct SoakProcessPlan: Sendable, Equatable, Codable {
@@ -36,6 +37,22 @@ public struct SoakProcessPlan: Sendable, Equatable, Codable {
     }
 }
 
+extension SoakProcessPlan {
+    /// Checks every number against ``SoakLimits`` before it becomes nanoseconds: the plan comes
+    /// from the parent's command line, which someone else may have typed.
+    public func check() throws(CheckedNumber.RangeError) {
+        let seconds = SoakLimits.minimumIntervalSeconds...SoakLimits.maximumDurationSeconds
+        try CheckedNumber.checked(segment, in: 0...SoakLimits.maximumSegments, source: "plan segment")
+        try CheckedNumber.checked(intervalSeconds, in: seconds, source: "plan intervalSeconds")
+        try CheckedNumber.checked(checkpointSeconds, in: seconds, source: "plan checkpointSeconds")
+        try CheckedNumber.checked(settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: "plan settleSeconds")
+        try CheckedNumber.checked(runSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "plan runSeconds")
+        try CheckedNumber.checked(startElapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "plan startElapsedSeconds")
+        try CheckedNumber.checked(startIterations, in: 0...SoakLimits.maximumIterations, source: "plan startIterations")
+        try CheckedNumber.checked(warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: "plan warmupIterations")
+    }
+}
+
 /// The loop of a soaking process: runs one workload until its time is up, reading the heap at
 /// every interval and, at every checkpoint, after a settle pause and again after a forced purge
 /// (the phases of Mozilla's "are we slim yet" soaks). Readings go to standard output as
@@ -54,9 +71,11 @@ public enum InProcessSoak {
         for _ in 0..<plan.warmupIterations { try await workload.run() }
 
         let writer = SoakLineWriter(fileDescriptor: outputDescriptor, sizeClassCount: probe.sizeClasses.count)
+        try plan.check()
         let offset = UInt64(plan.startElapsedSeconds * 1e9)
-        let interval = UInt64(plan.intervalSeconds * 1e9)
-        let checkpointEvery = UInt64(plan.checkpointSeconds * 1e9)
+        // Never zero: both divide below (an interval of 1e-10 s once made this process die of SIGFPE).
+        let interval = max(1, UInt64(plan.intervalSeconds * 1e9))
+        let checkpointEvery = max(1, UInt64(plan.checkpointSeconds * 1e9))
         let settle = UInt64(plan.settleSeconds * 1e9)
         let start = MonotonicClock.nanoseconds()
         let deadline = start + UInt64(plan.runSeconds * 1e9)

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 import HeapProbe
 
 /// `soak-report.json`: the verdict over time of one soak, written from what is on disk.
@@ -56,11 +57,29 @@ public struct SoakReport: Sendable, Equatable, Codable {
         guard header.schemaVersion <= currentSchemaVersion else {
             throw ReportReadError(path: path, reason: "has schemaVersion \(header.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate")
         }
+        let report: SoakReport
         do {
-            return try decoder.decode(SoakReport.self, from: data)
+            report = try decoder.decode(SoakReport.self, from: data)
         } catch {
             throw ReportReadError(path: path, reason: "does not match soak report schemaVersion \(header.schemaVersion): \(error)")
         }
+        // The figures the gate computes with, checked before it does (abs(Int.min) traps).
+        do {
+            let bytes = Double(SoakLimits.maximumBytes)
+            for (index, workload) in report.workloads.enumerated() {
+                let place = "workloads[\(index)]"
+                for (name, value) in [("bytesPerHour", workload.bytesPerHour), ("bytesPerHourLowerBound", workload.bytesPerHourLowerBound)] {
+                    if let value { try CheckedNumber.checked(value, in: -bytes...bytes, source: "\(place).\(name)") }
+                }
+                for (stepIndex, step) in workload.steps.enumerated() {
+                    try CheckedNumber.checked(step.bytes, in: -SoakLimits.maximumBytes...SoakLimits.maximumBytes, source: "\(place).steps[\(stepIndex)].bytes")
+                    try CheckedNumber.checked(step.toSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "\(place).steps[\(stepIndex)].toSeconds")
+                }
+            }
+        } catch {
+            throw ReportReadError(path: path, reason: "has \(error)")
+        }
+        return report
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// One reading of a soaking workload's heap: a line of `samples.jsonl`.
 public struct SoakSample: Sendable, Equatable, Codable {
@@ -56,6 +57,30 @@ public struct SoakSample: Sendable, Equatable, Codable {
         self.meanIterationSeconds = meanIterationSeconds
         self.maxIterationSeconds = maxIterationSeconds
         self.sizeClassCounts = sizeClassCounts
+    }
+
+    /// Checks every number against ``SoakLimits`` before any arithmetic sees it; `source` names
+    /// the line (`DIR/samples.jsonl:12:`), the error adds the field.
+    public func check(source: String, sizeClassCount: Int) throws(CheckedNumber.RangeError) {
+        let bytes = 0...SoakLimits.maximumBytes
+        let seconds = 0...SoakLimits.maximumElapsedSeconds
+        try CheckedNumber.checked(segment, in: 0...SoakLimits.maximumSegments, source: source + " segment")
+        try CheckedNumber.checked(elapsedSeconds, in: seconds, source: source + " elapsedSeconds", unit: "seconds")
+        try CheckedNumber.checked(iterations, in: 0...SoakLimits.maximumIterations, source: source + " iterations")
+        try CheckedNumber.checked(liveBytes, in: bytes, source: source + " liveBytes", unit: "bytes")
+        try CheckedNumber.checked(activeBytes, in: bytes, source: source + " activeBytes", unit: "bytes")
+        try CheckedNumber.checked(residentBytes, in: bytes, source: source + " residentBytes", unit: "bytes")
+        try CheckedNumber.checked(processResidentBytes, in: bytes, source: source + " processResidentBytes", unit: "bytes")
+        if let meanIterationSeconds {
+            try CheckedNumber.checked(meanIterationSeconds, in: seconds, source: source + " meanIterationSeconds", unit: "seconds")
+        }
+        if let maxIterationSeconds {
+            try CheckedNumber.checked(maxIterationSeconds, in: seconds, source: source + " maxIterationSeconds", unit: "seconds")
+        }
+        for (index, count) in (sizeClassCounts ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try CheckedNumber.checked(index, in: 0...max(0, sizeClassCount - 1), source: source + " sizeClassCounts index")
+            try CheckedNumber.checked(count, in: 0...SoakLimits.maximumBytes, source: source + " sizeClassCounts[\(index)]")
+        }
     }
 
     /// One line of JSON with sorted keys, newline included.

@@ -1,3 +1,4 @@
+import CSoakGateProcess
 import Foundation
 import Synchronization
 
@@ -108,66 +109,95 @@ public final class SoakSupervisor: Sendable {
             kind: plan.segment == 0 ? .started : .resumed, workload: plan.workload, segment: plan.segment,
             elapsedSeconds: plan.startElapsedSeconds,
             message: plan.segment == 0 ? "started" : "resumed at \(SoakDuration.clock(plan.startElapsedSeconds)) after \(plan.startIterations) iterations"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         let planJSON = (try? JSONEncoder.sortedKeys.encode(plan)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        process.arguments = [Self.subcommand, "--plan", planJSON, "--parent", "\(getpid())"]
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
+        let argv = [executable, Self.subcommand, "--plan", planJSON, "--parent", "\(getpid())"]
+        let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        var output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        var piped = soakgate_pipe(&output)
+        if piped == 0 {
+            piped = soakgate_pipe(&errors)
+            if piped != 0 {
+                close(output[0])
+                close(output[1])
+            }
+        }
+        guard piped == 0 else {
             record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment, elapsedSeconds: plan.startElapsedSeconds,
-                             message: "cannot start '\(executable)': \(error.localizedDescription)"))
+                             message: "cannot start '\(executable)': \(String(cString: strerror(piped)))"))
             return
         }
-        let pid = process.processIdentifier
-        let alreadyStopping = state.withLock { state -> Bool in
-            state.processes.append(pid)
-            return state.stopReason != nil
-        }
-        if alreadyStopping { kill(pid, SIGTERM) }
+        let (outputRead, outputWrite, errorRead, errorWrite) = (output[0], output[1], errors[0], errors[1])
 
         let tail = Mutex<[String]>([])
         let lastElapsed = Mutex<Double>(plan.startElapsedSeconds)
         let watch = Watch()
-        startWatchdog(process, plan: plan, watch: watch)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let errorReader = Thread {
-                LineReader.readLines(errors.fileHandleForReading) { line in
-                    tail.withLock { lines in
-                        lines.append(String(line))
-                        if lines.count > 200 { lines.removeFirst() }
+        // Started from a thread that lives as long as the process: the process dies with that
+        // thread (PR_SET_PDEATHSIG), so a soak killed with -9 takes its soaking processes along.
+        let ended = await withCheckedContinuation { (continuation: CheckedContinuation<(status: Int32, spawnError: Int32), Never>) in
+            Thread {
+                var spawnedPid: pid_t = 0
+                let result = withCStrings(argv) { argvPointer in
+                    withCStrings(envp) { envpPointer in
+                        soakgate_spawn(self.executable, argvPointer, envpPointer, outputWrite, errorWrite, &spawnedPid)
                     }
                 }
-            }
-            errorReader.start()
-            let reader = Thread {
-                LineReader.readLines(output.fileHandleForReading) { line in
+                let pid = spawnedPid
+                close(outputWrite)
+                close(errorWrite)
+                guard result == 0 else {
+                    close(outputRead)
+                    close(errorRead)
+                    continuation.resume(returning: (0, result))
+                    return
+                }
+                ScratchSpace.adopt(group: pid)
+                let alreadyStopping = self.state.withLock { state -> Bool in
+                    state.processes.append(pid)
+                    return state.stopReason != nil
+                }
+                if alreadyStopping { kill(pid, SIGTERM) }
+                self.startWatchdog(pid, plan: plan, watch: watch)
+                let errorReader = Thread {
+                    LineReader.readLines(FileHandle(fileDescriptor: errorRead, closeOnDealloc: true)) { line in
+                        tail.withLock { lines in
+                            lines.append(String(line))
+                            if lines.count > 200 { lines.removeFirst() }
+                        }
+                    }
+                }
+                errorReader.start()
+                LineReader.readLines(FileHandle(fileDescriptor: outputRead, closeOnDealloc: true)) { line in
                     guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else { return }
                     watch.firstReadingAt.withLock { if $0 == nil { $0 = Date() } }
                     lastElapsed.withLock { $0 = sample.elapsedSeconds }
                     self.accept(sample, observer: observer)
                 }
-                process.waitUntilExit()
-                continuation.resume()
-            }
-            reader.start()
+                var status: Int32 = 0
+                _ = soakgate_wait(pid, &status)
+                watch.ended.store(true, ordering: .releasing)
+                self.state.withLock { $0.processes.removeAll { $0 == pid } }
+                // Whatever the workload left running in the process's group goes with it.
+                kill(-pid, SIGKILL)
+                ScratchSpace.release(group: pid)
+                continuation.resume(returning: (status, 0))
+            }.start()
         }
-        state.withLock { $0.processes.removeAll { $0 == pid } }
+        if ended.spawnError != 0 {
+            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment, elapsedSeconds: plan.startElapsedSeconds,
+                             message: "cannot start '\(executable)': \(String(cString: strerror(ended.spawnError)))"))
+            return
+        }
         let stopping = state.withLock { $0.stopReason != nil }
-        let signalled = process.terminationReason == .uncaughtSignal
-        if process.terminationStatus != 0 && !(stopping && signalled && process.terminationStatus == SIGTERM) {
+        let signal = soakgate_term_signal(ended.status)
+        let exitStatus = soakgate_exit_status(ended.status)
+        if signal != 0 || exitStatus != 0, !(stopping && signal == SIGTERM) {
             let said = IsolatedMeasurement.tellingLine(tail.withLock { $0 }).map { ": \($0)" } ?? ""
             let how = watch.killed.load(ordering: .relaxed)
                 ? (watch.firstReadingAt.withLock { $0 } == nil
                     ? "did not finish its set-up and warm-up within the soak's \(SoakDuration.clock(plan.runSeconds)) plus \(Int(Self.graceSeconds)) s and was killed"
                     : "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed")
-                : signalled ? "was killed by signal \(process.terminationStatus) (\(IsolatedMeasurement.signalName(process.terminationStatus)))"
-                : "exited with status \(process.terminationStatus)"
+                : signal != 0 ? "was killed by signal \(signal) (\(IsolatedMeasurement.signalName(signal)))"
+                : "exited with status \(exitStatus)"
             record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
                              elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
         }
@@ -181,16 +211,16 @@ public final class SoakSupervisor: Sendable {
     /// `watch`. The plan's time starts at the process's first reading, which comes after its
     /// set-up and warm-up (a thousand warm-up iterations of a slow workload can take minutes);
     /// until that reading, set-up and warm-up together may take the plan's time plus the grace.
-    private func startWatchdog(_ process: Process, plan: SoakProcessPlan, watch: Watch) {
+    private func startWatchdog(_ pid: Int32, plan: SoakProcessPlan, watch: Watch) {
         let spawned = Date()
         Thread {
             var stoppedAt: Date?
-            while process.isRunning {
+            while !watch.ended.load(ordering: .acquiring) {
                 if stoppedAt == nil && self.state.withLock({ $0.stopReason != nil }) { stoppedAt = Date() }
                 let limit = Self.killTime(plan: plan, spawned: spawned, firstReading: watch.firstReadingAt.withLock { $0 }, stopped: stoppedAt)
                 if Date() >= limit {
                     watch.killed.store(true, ordering: .relaxed)
-                    kill(process.processIdentifier, SIGKILL)
+                    kill(-pid, SIGKILL)
                     return
                 }
                 Thread.sleep(forTimeInterval: 0.2)
@@ -244,6 +274,8 @@ public final class SoakSupervisor: Sendable {
 final class Watch: Sendable {
     let firstReadingAt = Mutex<Date?>(nil)
     let killed = Atomic<Bool>(false)
+    /// Set once the process has been waited for: the watchdog stops, and never signals a reused pid.
+    let ended = Atomic<Bool>(false)
 }
 
 extension JSONEncoder {

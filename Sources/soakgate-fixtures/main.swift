@@ -30,6 +30,16 @@ await SoakGateMain.run(workloads: [
     WorkloadDefinition("fixture.hang", summary: "sleeps forever on the first iteration", runsByDefault: false) {
         while true { sleep(60) }
     },
+    WorkloadDefinition(
+        "fixture.hang-with-grandchild", summary: "starts `sleep 600` of its own, then sleeps forever", runsByDefault: false
+    ) {
+        // A timeout must end what the workload started too, not only the measuring process.
+        let child = try spawnSleep()
+        if let file = ProcessInfo.processInfo.environment["SOAKGATE_FIXTURE_GRANDCHILD_PID_FILE"] {
+            try "\(child)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        while true { sleep(60) }
+    },
     WorkloadDefinition("<script>alert(1)</script>", summary: "a name that must be escaped: <b>bold</b> & \"quoted\"", runsByDefault: false) {
         let scratch = [UInt8](repeating: 2, count: 64)
         precondition(scratch.count == 64)
@@ -49,4 +59,13 @@ final class FixtureState: @unchecked Sendable {
         count += 1
         if count == 50 { fatalError("fixture.crash traps on iteration 50 on purpose") }
     }
+}
+
+/// Starts `/bin/sleep 600` in the caller's process group and returns its pid.
+func spawnSleep() throws -> pid_t {
+    var pid: pid_t = 0
+    var arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("600"), nil]
+    defer { for argument in arguments { free(argument) } }
+    guard posix_spawn(&pid, "/bin/sleep", nil, nil, &arguments, environ) == 0 else { throw FixtureError() }
+    return pid
 }

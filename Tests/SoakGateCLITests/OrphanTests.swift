@@ -57,6 +57,21 @@ final class OrphanTests: XCTestCase {
         }
     }
 
+    func testTimeoutAlsoKillsWhatTheMeasuringChildStarted() throws {
+        let out = try Command.temporaryDirectory(self)
+        let pidFile = out + "/grandchild.pid"
+        let outcome = try Command.run(
+            "soakgate-fixtures", ["check", "--workload", "fixture.hang-with-grandchild", "--timeout", "3", "--out", out + "/reports"],
+            environment: ["SOAKGATE_FIXTURE_GRANDCHILD_PID_FILE": pidFile])
+        XCTAssertEqual(outcome.status, 3, outcome.standardError)
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let grandchild = Int32(text) else { return XCTFail("no pid in '\(text)'") }
+        let deadline = Date().addingTimeInterval(5)
+        while !ended(grandchild) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(ended(grandchild), "the workload's own child \(grandchild) outlived the timeout by 5 s")
+        if !ended(grandchild) { kill(grandchild, SIGKILL) }
+    }
+
     func testTimeoutKillsTheMeasuringChildAndRemovesItsDirectory() throws {
         let out = try Command.temporaryDirectory(self)
         let check = try RunningCommand("soakgate-fixtures", ["check", "--workload", "fixture.hang", "--timeout", "1", "--out", out + "/reports"])

@@ -182,14 +182,8 @@ final class PartialFile {
 
     /// Writes out what is buffered.
     func flush() throws(OutputError) {
-        var written = 0
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { Self.systemWrite(descriptor, $0.baseAddress! + written, buffer.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: partialPath, message: Self.errnoText())
-            }
-            written += result
+        if let failure = buffer.withUnsafeBytes({ FileDescriptor.writeAll(descriptor, $0) }) {
+            throw OutputError(path: partialPath, message: String(cString: strerror(failure)))
         }
         flushedLength += buffer.count
         buffer.removeAll(keepingCapacity: true)
@@ -204,7 +198,7 @@ final class PartialFile {
         descriptor = -1
         try Self.refuseDirectory(path)
         guard rename(partialPath, path) == 0 else { throw OutputError(path: path, message: Self.errnoText()) }
-        if syncOnCommit { AtomicFileWriter.syncDirectory(Self.directory(of: path)) }
+        if syncOnCommit { AtomicFileWriter.syncDirectory(AtomicFileWriter.directory(of: path)) }
     }
 
     /// Closes and removes the partial file: the run's result is not kept, and the output
@@ -215,21 +209,6 @@ final class PartialFile {
             descriptor = -1
         }
         unlink(partialPath)
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #elseif canImport(Musl)
-        Musl.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

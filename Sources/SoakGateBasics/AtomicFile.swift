@@ -80,15 +80,8 @@ public final class AtomicFileWriter {
     /// Appends `bytes`, retrying after signals.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
         guard descriptor >= 0 else { throw FileError(path: path, reason: "already committed") }
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
-            if written < 0 {
-                if systemErrno == EINTR { continue }
-                throw FileError.errno(path)
-            }
-            offset += written
+        if let failure = FileDescriptor.writeAll(descriptor, bytes) {
+            throw FileError(path: path, reason: String(cString: strerror(failure)))
         }
     }
 
@@ -135,7 +128,8 @@ public final class AtomicFileWriter {
         }
     }
 
-    static func directory(of path: String) -> String {
+    /// The directory `path` is in: "." for a bare name, "/" for a file in the root.
+    public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
@@ -168,6 +162,26 @@ public enum AtomicFile {
         let writer = try AtomicFileWriter(path: path, sync: sync)
         try writer.write(text)
         try writer.commit()
+    }
+}
+
+/// Plain descriptor I/O for the writers that keep a file open (an append-only log, a partial
+/// output kept for `--resume`).
+public enum FileDescriptor {
+    /// Writes every byte of `bytes` to `descriptor`, retrying after signals and short writes;
+    /// the `errno` of a failure, nil on success.
+    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if systemErrno == EINTR { continue }
+                return systemErrno
+            }
+            offset += written
+        }
+        return nil
     }
 }
 

@@ -211,6 +211,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Replays Tests/FuzzCorpus (the fuzz targets live in Fuzz/, built only by ci/fuzz.sh).
+        .testTarget(
+            name: "FuzzCorpusTests", dependencies: ["ASTGraph", "IssueStream", "LotoFeatures", "SoakGate"]
+        ),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff", "CommandTestSupport"]),
 
         // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.

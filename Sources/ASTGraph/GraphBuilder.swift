@@ -59,34 +59,21 @@ public struct GraphBuilder: Sendable {
     /// The longest run of directly nested `[` accepted (real code rarely passes 4).
     public static let maximumSquareBracketRun = 12
 
-    /// The longest run of `[` separated only by whitespace, outside comments and string
-    /// literals (tracked roughly: a `"` toggles a string, escapes are skipped).
+    /// The longest run of `[` separated only by whitespace, anywhere in the file. Comments and
+    /// string literals are not skipped: a guess at where they end can be wrong (an unterminated
+    /// literal ends at its line, an interpolation is code), and the fuzzer found a file where such
+    /// a guess hid a run of 100 `[` that then took swift-syntax's lookahead over 10 s. A literal
+    /// holding 13 `[` in a row is refused with the rest; that is rare and fails cleanly.
     static func longestSquareBracketRun(_ source: [UInt8]) -> Int {
         var longest = 0
         var run = 0
-        var index = 0
-        var inString = false
-        let count = source.count
-        while index < count {
-            let byte = source[index]
-            if inString {
-                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-                run = 0
-            } else if byte == UInt8(ascii: "/"), index + 1 < count, source[index + 1] == UInt8(ascii: "/") {
-                while index < count && source[index] != UInt8(ascii: "\n") { index += 1 }
-            } else if byte == UInt8(ascii: "/"), index + 1 < count, source[index + 1] == UInt8(ascii: "*") {
-                index += 2
-                while index + 1 < count && !(source[index] == UInt8(ascii: "*") && source[index + 1] == UInt8(ascii: "/")) { index += 1 }
-                index += 1
-            } else if byte == UInt8(ascii: "[") {
+        for byte in source {
+            if byte == UInt8(ascii: "[") {
                 run += 1
                 longest = Swift.max(longest, run)
             } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") {
                 run = 0
             }
-            index += 1
         }
         return longest
     }

@@ -1,0 +1,2 @@
+func f( { [[[[ let x = "unterminated
+ÿş struct

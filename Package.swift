@@ -104,6 +104,7 @@ let package = Package(
             name: "MemoryGovernor",
             dependencies: [
                 "HeapProbe",
+                "SoakGateBasics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

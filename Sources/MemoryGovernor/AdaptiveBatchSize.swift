@@ -2,6 +2,8 @@
 /// pressure (AIMD), between a floor and a ceiling.
 public struct AdaptiveBatchSize: Sendable, Equatable, Codable {
     public private(set) var current: Int
+    /// The size asked for at the start.
+    public let initial: Int
     public let floor: Int
     public let ceiling: Int
     /// Added after each batch at `normal` pressure.
@@ -17,6 +19,7 @@ public struct AdaptiveBatchSize: Sendable, Equatable, Codable {
         self.increase = max(increase, 1)
         self.decrease = decrease
         current = min(max(initial, floor), ceiling)
+        self.initial = current
     }
 
     /// Adjusts for the pressure seen after a batch and returns the next batch's size.

@@ -60,6 +60,9 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
         case notPositive(Int)
         case largerThanMachine(Int, Int)
         case unreadable(String, String)
+        /// The budget, what the process used at start, and the smallest budget in MiB that
+        /// leaves room to work.
+        case belowStartingUsage(Int, Int, Int)
 
         public var description: String {
             switch self {
@@ -67,6 +70,8 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
                 return "memory budget \(bytes) bytes is not positive; give a size such as 2GiB"
             case .largerThanMachine(let bytes, let machine):
                 return "memory budget \(bytes) bytes is larger than this machine's \(machine) bytes; give at most that"
+            case .belowStartingUsage(let bytes, let start, let neededMiB):
+                return "memory budget \(MemoryGovernor.format(bytes)) is below what this process already uses (\(MemoryGovernor.format(start)) before any work); give at least \(neededMiB) MiB"
             case .unreadable(let path, let reason):
                 return "cgroup file '\(path)' \(reason); fix the container's memory limit or give a budget explicitly"
             }

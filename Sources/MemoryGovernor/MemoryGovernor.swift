@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import SoakGateBasics
 import Synchronization
 
 /// A change of pressure level, for logs, metrics and the caller's own callback.
@@ -59,6 +60,14 @@ public final class MemoryGovernor: Sendable {
         var secondsAtLevel = [Double](repeating: 0, count: PressureLevel.allCases.count)
         var stopRequested = false
         var finished = false
+        var smallestBatch: Int
+        var lightReads = 0
+
+        init(name: String, batch: AdaptiveBatchSize) {
+            self.name = name
+            self.batch = batch
+            smallestBatch = batch.current
+        }
     }
 
     /// Finished jobs kept for the report, and actions kept: bounded, so a long-running process
@@ -67,6 +76,7 @@ public final class MemoryGovernor: Sendable {
     static let actionsKept = 256
 
     struct State {
+        var startBytes = 0
         var finishedJobs: [JobState] = []
         var actionsDropped = 0
         var level = PressureLevel.normal
@@ -115,24 +125,42 @@ public final class MemoryGovernor: Sendable {
         levelGauge = Gauge(label: "memory_governor_level", factory: metrics)
         refusedCounter = Counter(label: "memory_governor_refused_jobs_total", factory: metrics)
         Gauge(label: "memory_governor_budget_bytes", factory: metrics).record(budget.bytes)
-        state = Mutex(State(lastCheck: clock()))
+        var initial = State(lastCheck: clock())
+        initial.startBytes = usage.currentUsage().governingBytes
+        initial.peakUsage = initial.startBytes
+        state = Mutex(initial)
     }
 
     /// A governor for this process, sized from configuration, the cgroup limit or the machine.
+    ///
+    /// Throws ``MemoryBudget/BudgetError/belowStartingUsage(_:_:_:)`` when the process already
+    /// uses the refusal share of the budget: no job could ever be admitted, so the caller is told
+    /// the smallest budget that leaves room to work instead of failing later.
     public static func forThisProcess(
-        budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil
+        budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) throws -> MemoryGovernor {
         let source = try ProcessUsageSource()
-        return MemoryGovernor(
+        let governor = MemoryGovernor(
             budget: try MemoryBudget.resolve(configured: budgetBytes), thresholds: try thresholds ?? PressureThresholds(),
-            usage: source, purge: { source.purge() }, onAlert: onAlert)
+            usage: source, purge: { source.purge() }, onAlert: onAlert, metrics: metrics)
+        let start = governor.startBytes
+        if Double(start) >= governor.thresholds.refuse * Double(governor.budget.bytes) {
+            // Room for the process as it is, below the warning level, plus 16 MiB of work.
+            let needed = Int((Double(start) / governor.thresholds.warn).rounded(.up)) + (16 << 20)
+            throw MemoryBudget.BudgetError.belowStartingUsage(governor.budget.bytes, start, (needed + (1 << 20) - 1) >> 20)
+        }
+        return governor
     }
+
+    /// What the process used when the governor was made.
+    public var startBytes: Int { state.withLock { $0.startBytes } }
 
     /// The level at the last check.
     public var level: PressureLevel { state.withLock { $0.level } }
 
-    /// Registers a cache the governor may drop in an emergency; `drop` empties it and returns
-    /// about how many bytes it freed.
+    /// Registers a cache the governor drops when pressure reaches `throttle` (and again at
+    /// `emergency`); `drop` empties it and returns about how many bytes it freed.
     public func registerCache(_ name: String, drop: @escaping @Sendable () -> Int) {
         state.withLock { $0.caches.append((name, drop)) }
     }
@@ -145,7 +173,8 @@ public final class MemoryGovernor: Sendable {
         let bytes = reading.governingBytes
         let level = thresholds.level(for: Double(bytes) / Double(budget.bytes))
         var alert: MemoryAlert?
-        var emergencyCaches: [(name: String, drop: @Sendable () -> Int)] = []
+        var cachesToDrop: [(name: String, drop: @Sendable () -> Int)] = []
+        var newlyStopped = 0
         state.withLock { state in
             let elapsed = max(now - state.lastCheck, 0)
             state.secondsAtLevel[state.level.rawValue] += elapsed
@@ -165,26 +194,34 @@ public final class MemoryGovernor: Sendable {
                     level: level, previous: state.level, usageBytes: bytes, budgetBytes: budget.bytes,
                     message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(Self.format(bytes)) of \(Self.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
                 state.record("\(level): \(alert!.message)")
-                if level == .emergency {
-                    var stopped: [String] = []
-                    for key in state.jobs.keys.sorted() where !state.jobs[key]!.finished {
-                        state.jobs[key]!.stopRequested = true
-                        stopped.append(state.jobs[key]!.name)
-                    }
-                    state.record("emergency: asked \(stopped.isEmpty ? "no running job" : stopped.joined(separator: ", ")) to stop at the next safe point")
-                    emergencyCaches = state.caches
-                }
+                // Caches go when pressure first reaches throttle, and again at emergency.
+                if (level >= .throttle && state.level < .throttle) || level == .emergency { cachesToDrop = state.caches }
                 state.level = level
             }
+            // At emergency every running job is asked to stop, also one admitted while memory
+            // was already there; the request stays when pressure falls.
+            if level == .emergency {
+                var stopped: [String] = []
+                for key in state.jobs.keys.sorted() where !state.jobs[key]!.finished && !state.jobs[key]!.stopRequested {
+                    state.jobs[key]!.stopRequested = true
+                    stopped.append(state.jobs[key]!.name)
+                }
+                newlyStopped = stopped.count
+                if !stopped.isEmpty || alert != nil {
+                    state.record("emergency: asked \(stopped.isEmpty ? "no running job" : stopped.joined(separator: ", ")) to stop at the next safe point")
+                }
+            }
         }
-        if alert?.level == .emergency {
+        if let alert, alert.level >= .throttle, alert.level == .emergency || alert.previous < .throttle {
             var freed: [String] = []
-            for cache in emergencyCaches { freed.append("\(cache.name) (\(Self.format(cache.drop())))") }
+            for cache in cachesToDrop { freed.append("\(cache.name) (\(Self.format(cache.drop())))") }
             purge()
-            let action = "emergency: dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
+            let action = "\(alert.level): dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
             state.withLock { $0.record(action) }
-            logger.critical("\(action)")
+            if alert.level == .emergency { logger.critical("\(action)") } else { logger.warning("\(action)") }
+            Counter(label: "memory_governor_cache_drops_total", factory: metrics).increment()
         }
+        if newlyStopped > 0 { Counter(label: "memory_governor_stop_requests_total", factory: metrics).increment(by: newlyStopped) }
         usageGauge.record(bytes)
         levelGauge.record(level.rawValue)
         if let alert {
@@ -234,6 +271,7 @@ public final class MemoryGovernor: Sendable {
             job.lastLiveBytes = live
             job.batches += 1
             let size = job.batch.next(at: level)
+            job.smallestBatch = min(job.smallestBatch, size)
             state.jobs[id] = job
             return size
         }
@@ -249,6 +287,14 @@ public final class MemoryGovernor: Sendable {
     }
 
     func shouldStop(job id: Int) -> Bool { state.withLock { $0.jobs[id]?.stopRequested ?? true } }
+
+    func lightMode(job id: Int) -> Bool {
+        state.withLock { state in
+            guard state.level >= .throttle else { return false }
+            state.jobs[id]?.lightReads += 1
+            return true
+        }
+    }
 
     func finish(job id: Int) {
         check()
@@ -266,13 +312,14 @@ public final class MemoryGovernor: Sendable {
         return state.withLock { state in
             GovernorReport(
                 budgetBytes: budget.bytes, budgetSource: budget.source, thresholds: thresholds, level: state.level,
-                peakBytes: state.peakUsage,
+                startBytes: state.startBytes, peakBytes: state.peakUsage,
                 secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: state.secondsAtLevel[$0.rawValue]) },
                 actions: state.actions, actionsDropped: state.actionsDropped,
                 jobs: (state.finishedJobs + state.jobs.keys.sorted().map { state.jobs[$0]! }).map { job in
                     GovernorReport.Job(
                         name: job.name, finished: job.finished, stopRequested: job.stopRequested, batches: job.batches,
-                        lastBatchSize: job.batch.current, peakOwnBytes: job.peakOwnBytes, grownBytes: job.grownBytes,
+                        firstBatchSize: job.batch.initial, smallestBatchSize: job.smallestBatch, lastBatchSize: job.batch.current,
+                        lightModeReads: job.lightReads, peakOwnBytes: job.peakOwnBytes, grownBytes: job.grownBytes,
                         peakBytes: job.peakUsage, averageBytes: job.samples > 0 ? job.usageTotal / Double(job.samples) : 0,
                         secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: job.secondsAtLevel[$0.rawValue]) })
                 })
@@ -308,8 +355,9 @@ public final class JobHandle: Sendable {
     public func nextBatchSize() -> Int { governor.nextBatchSize(job: id) }
 
     /// True at `throttle` and above: do the light version of the work (smaller buffers, no
-    /// optional extras, caches off) until pressure falls. Reads the last check's level.
-    public var lightMode: Bool { governor.level >= .throttle }
+    /// optional extras, caches off) until pressure falls. Reads the last check's level; each
+    /// true answer is counted in the report (`lightModeReads`).
+    public var lightMode: Bool { governor.lightMode(job: id) }
 
     /// The bytes the job's own buffers hold now.
     public func recordOwnBytes(_ bytes: Int) { governor.record(job: id, ownBytes: bytes) }
@@ -335,7 +383,12 @@ public struct GovernorReport: Sendable, Equatable, Codable {
         public var finished: Bool
         public var stopRequested: Bool
         public var batches: Int
+        /// The size the job asked to start with, the smallest the governor gave, the last.
+        public var firstBatchSize: Int
+        public var smallestBatchSize: Int
         public var lastBatchSize: Int
+        /// How many times the job asked whether to go light and was told yes.
+        public var lightModeReads: Int
         /// The most the job reported for its own buffers.
         public var peakOwnBytes: Int
         /// Live bytes gained across its batches (sum of the rises between consecutive batches).
@@ -350,6 +403,8 @@ public struct GovernorReport: Sendable, Equatable, Codable {
     public var budgetSource: MemoryBudget.Source
     public var thresholds: PressureThresholds
     public var level: PressureLevel
+    /// Usage when the governor was made (the process before any job), and the most seen since.
+    public var startBytes: Int
     public var peakBytes: Int
     public var secondsAtLevel: [LevelTime]
     /// The most recent actions (at most 256) and how many older ones were dropped.
@@ -363,5 +418,15 @@ public struct GovernorReport: Sendable, Equatable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
+    }
+
+    /// Writes the JSON to `path` through the project's atomic writer (`--governor-report`).
+    public func write(to path: String) throws {
+        try AtomicFile.write(Array(try jsonData()) + [0x0A], to: path)
+    }
+
+    /// The report of `--governor-report FILE`, read back.
+    public static func read(from path: String) throws -> GovernorReport {
+        try JSONDecoder().decode(GovernorReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -64,6 +64,8 @@ final class MemoryGovernorTests: XCTestCase {
         usage.set(920)
         XCTAssertEqual(job.nextBatchSize(), 32, "throttle: halves")
         XCTAssertTrue(job.lightMode, "throttle: go light")
+        XCTAssertEqual(dropped.all, ["parsed-files"], "throttle: caches dropped once, on the way up")
+        XCTAssertEqual(purges.all.count, 1)
         XCTAssertEqual(job.nextBatchSize(), 16)
 
         usage.set(960)
@@ -75,8 +77,8 @@ final class MemoryGovernorTests: XCTestCase {
         usage.set(1000)
         XCTAssertEqual(governor.check(), .emergency)
         XCTAssertTrue(job.shouldStop, "a running job is asked to stop at its next safe point")
-        XCTAssertEqual(dropped.all, ["parsed-files"])
-        XCTAssertEqual(purges.all.count, 1)
+        XCTAssertEqual(dropped.all, ["parsed-files", "parsed-files"], "emergency: dropped again")
+        XCTAssertEqual(purges.all.count, 2)
         XCTAssertEqual(alerts.all.map(\.level), [.warn, .throttle, .refuse, .emergency])
 
         let report = governor.report()
@@ -84,9 +86,54 @@ final class MemoryGovernorTests: XCTestCase {
         XCTAssertTrue(report.actions.contains { $0.contains("dropped caches parsed-files (4.0 KiB)") }, "\(report.actions)")
         XCTAssertTrue(report.actions.contains("refuse: refused job 'second'"))
         XCTAssertEqual(report.peakBytes, 1000)
+        XCTAssertEqual(report.startBytes, 0, "the fake read 0 when the governor was made")
+        XCTAssertEqual(report.jobs.first?.firstBatchSize, 64)
+        XCTAssertEqual(report.jobs.first?.smallestBatchSize, 16)
+        XCTAssertEqual(report.jobs.first?.lightModeReads, 1)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
         XCTAssertEqual(json["budgetBytes"] as? Int, 1000)
         XCTAssertEqual((json["jobs"] as? [[String: Any]])?.first?["name"] as? String, "features")
+    }
+
+    func testAStopRequestReachesEveryJobRunningAtEmergencyAndOutlivesIt() throws {
+        let usage = FakeUsage()
+        let governor = try governor(usage)
+        usage.set(100)
+        let early = try governor.admit(job: "early", batch: AdaptiveBatchSize(initial: 4, ceiling: 4))
+        usage.set(1200)
+        governor.check()
+        XCTAssertTrue(early.shouldStop)
+        // Pressure stays at emergency without a change of level: a job that got in before the
+        // next check (as a single command's job does) is asked too.
+        usage.set(100)
+        let late = try governor.admit(job: "late", batch: AdaptiveBatchSize(initial: 4, ceiling: 4))
+        XCTAssertFalse(late.shouldStop, "admitted after the emergency passed")
+        XCTAssertTrue(early.shouldStop, "the request outlives the emergency")
+        usage.set(1100)
+        governor.check()
+        governor.check()
+        XCTAssertTrue(late.shouldStop)
+        let asked = governor.report().actions.filter { $0.hasPrefix("emergency: asked") }
+        XCTAssertEqual(asked, ["emergency: asked early to stop at the next safe point", "emergency: asked late to stop at the next safe point"])
+    }
+
+    func testABudgetBelowWhatTheProcessAlreadyUsesIsRefusedWithTheSizeToGive() throws {
+        XCTAssertThrowsError(try MemoryGovernor.forThisProcess(budgetBytes: 1 << 20)) { error in
+            guard case .belowStartingUsage(let budget, let start, let needed) = error as? MemoryBudget.BudgetError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(budget, 1 << 20)
+            XCTAssertGreaterThan(start, 1 << 20)
+            XCTAssertGreaterThanOrEqual(needed << 20, start + (16 << 20))
+            XCTAssertTrue(String(describing: error).hasSuffix("give at least \(needed) MiB"), "\(error)")
+        }
+        let path = NSTemporaryDirectory() + "governor-\(getpid()).json"
+        defer { unlink(path) }
+        let governor = try MemoryGovernor.forThisProcess(budgetBytes: 4 << 30)
+        try governor.report().write(to: path)
+        let back = try GovernorReport.read(from: path)
+        XCTAssertEqual(back.budgetBytes, 4 << 30)
+        XCTAssertGreaterThan(back.startBytes, 0)
     }
 
     func testWarningIsRaisedOncePerCrossing() throws {

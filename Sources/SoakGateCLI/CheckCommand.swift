@@ -184,8 +184,3 @@ struct CheckCommand: RunnableCommand {
         }
     }
 }
-
-/// This tool's version, written into every report.
-public enum SoakGateVersion {
-    public static let current = "0.1.0"
-}

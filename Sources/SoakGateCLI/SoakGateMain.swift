@@ -120,6 +120,7 @@ struct SoakGateCommand: ParsableCommand {
 
             Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out.
             """,
+        version: SoakGateVersion.current,
         subcommands: [
             ListCommand.self, CheckCommand.self, SoakCommand.self, ReportCommand.self, GateCommand.self, MeasureCommand.self,
             SoakProcessCommand.self,

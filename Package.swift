@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess", "SoakGateBasics"]),
         .target(
             name: "SoakGateReports",
-            dependencies: ["SoakGate", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["SoakGate", "SoakGateBasics", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // A running soak's live page and Prometheus /metrics, on loopback.
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// How much memory the engines may use, and where that figure came from.
 public struct MemoryBudget: Sendable, Equatable, Codable {
@@ -71,7 +72,7 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
             case .largerThanMachine(let bytes, let machine):
                 return "memory budget \(bytes) bytes is larger than this machine's \(machine) bytes; give at most that"
             case .belowStartingUsage(let bytes, let start, let neededMiB):
-                return "memory budget \(MemoryGovernor.format(bytes)) is below what this process already uses (\(MemoryGovernor.format(start)) before any work); give at least \(neededMiB) MiB"
+                return "memory budget \(ByteCount.format(bytes)) is below what this process already uses (\(ByteCount.format(start)) before any work); give at least \(neededMiB) MiB"
             case .unreadable(let path, let reason):
                 return "cgroup file '\(path)' \(reason); fix the container's memory limit or give a budget explicitly"
             }

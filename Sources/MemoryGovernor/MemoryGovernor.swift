@@ -23,7 +23,7 @@ public struct AdmissionError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let percent = String(format: "%.1f", 100 * Double(usageBytes) / Double(max(budgetBytes, 1)))
-        return "job '\(job)' refused: memory is at \(percent) % of the \(MemoryGovernor.format(budgetBytes)) budget (\(MemoryGovernor.format(usageBytes)) in use, level \(level)); wait for running jobs to finish or raise the budget"
+        return "job '\(job)' refused: memory is at \(percent) % of the \(ByteCount.format(budgetBytes)) budget (\(ByteCount.format(usageBytes)) in use, level \(level)); wait for running jobs to finish or raise the budget"
     }
 }
 
@@ -192,7 +192,7 @@ public final class MemoryGovernor: Sendable {
             if level != state.level {
                 alert = MemoryAlert(
                     level: level, previous: state.level, usageBytes: bytes, budgetBytes: budget.bytes,
-                    message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(Self.format(bytes)) of \(Self.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
+                    message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(ByteCount.format(bytes)) of \(ByteCount.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
                 state.record("\(level): \(alert!.message)")
                 // Caches go when pressure first reaches throttle, and again at emergency.
                 if (level >= .throttle && state.level < .throttle) || level == .emergency { cachesToDrop = state.caches }
@@ -214,7 +214,7 @@ public final class MemoryGovernor: Sendable {
         }
         if let alert, alert.level >= .throttle, alert.level == .emergency || alert.previous < .throttle {
             var freed: [String] = []
-            for cache in cachesToDrop { freed.append("\(cache.name) (\(Self.format(cache.drop())))") }
+            for cache in cachesToDrop { freed.append("\(cache.name) (\(ByteCount.format(cache.drop())))") }
             purge()
             let action = "\(alert.level): dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
             state.withLock { $0.record(action) }
@@ -324,17 +324,6 @@ public final class MemoryGovernor: Sendable {
                         secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: job.secondsAtLevel[$0.rawValue]) })
                 })
         }
-    }
-
-    static func format(_ bytes: Int) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f ", value) + units[unit]
     }
 }
 

@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 /// The merge gate's decision on one workload.
 public struct GateDecision: Sendable, Equatable {
     public enum Outcome: String, Sendable {

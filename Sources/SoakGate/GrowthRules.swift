@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 /// What decided a verdict, in numbers a reader can check against the samples.
 public struct Evidence: Sendable, Equatable, Codable {
     /// Which rule decided.

@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 /// The ladder for one closure inside a test process, and the one-line message a test fails with.
 /// The XCTest and Swift Testing helpers are thin wrappers around this.
 public enum LeakCheck {

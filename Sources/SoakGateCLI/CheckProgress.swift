@@ -1,5 +1,6 @@
 import Foundation
 import SoakGate
+import SoakGateBasics
 import Synchronization
 
 /// Shows `check`'s progress on standard error: on a terminal a line that redraws at every

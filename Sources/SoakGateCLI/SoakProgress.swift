@@ -1,5 +1,6 @@
 import Foundation
 import SoakGate
+import SoakGateBasics
 import Synchronization
 
 /// The soak's progress: on a terminal, one line redrawn every second (elapsed / remaining,

@@ -1,4 +1,5 @@
 import SoakGate
+import SoakGateBasics
 
 /// The table `check` prints when it is done.
 enum SummaryTable {

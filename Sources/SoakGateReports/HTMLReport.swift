@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import SoakGate
+import SoakGateBasics
 
 /// Renders a ``LeakReport`` as one self-contained HTML page: a summary table, then per workload
 /// a chart of retained bytes against iterations with the chosen fit drawn over the readings,

@@ -1,5 +1,6 @@
 import Foundation
 import SoakGate
+import SoakGateBasics
 
 /// Renders a ``LeakReport`` as JUnit XML: one test case per workload, a leak as a failure whose
 /// text is the verdict and slope, a crash as an error.

@@ -1,4 +1,5 @@
 import SoakGate
+import SoakGateBasics
 
 /// Renders a ``LeakReport`` as a Markdown summary for a pull-request comment or
 /// `$GITHUB_STEP_SUMMARY`: counts, then one table row per workload, leaks and crashes first.

@@ -1,5 +1,6 @@
 import Foundation
 import SoakGate
+import SoakGateBasics
 
 /// A line chart drawn as inline SVG: points, an optional fitted curve, vertical markers.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import SoakGate
+import SoakGateBasics
 
 /// Renders a ``SoakReport`` as one self-contained HTML page: a summary, then per workload a
 /// timeline of retained bytes against soak time with the chosen fit, checkpoint and resume

@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 /// Watches readings as they arrive: the recent growth rate of each workload, and the alert
 /// thresholds. Warns once per crossing; a workload that falls back below can warn again.
 public struct SoakAlertMonitor: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import HeapProbe
+import SoakGateBasics
 
 /// Turns a soak's readings into verdicts over time.
 ///

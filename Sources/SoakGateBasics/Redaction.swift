@@ -68,7 +68,7 @@ public enum Redaction {
         var result = message
         if !source.isEmpty { result = result.replacingAll(source, with: url(source)) }
         for secret in secrets(of: source).sorted(by: { $0.count > $1.count }) where secret.count >= 3 {
-            result = result.replacingAll(secret, with: mask)
+            result = result.replacingAll(secret, with: secret.hasSuffix("@") && !secret.contains(":") ? mask + "@" : mask)
         }
         return result
     }
@@ -81,7 +81,9 @@ public enum Redaction {
             let afterScheme = source[schemeEnd.upperBound...]
             if let at = afterScheme.lastIndex(of: "@") {
                 let userInfo = String(afterScheme[..<at])
-                found.append(userInfo)
+                // A user name alone is hidden where it stands before the host (`name@`), not
+                // wherever the word occurs: `postgres@` must not turn `postgresql://` into `***ql://`.
+                found.append(userInfo.contains(":") ? userInfo : userInfo + "@")
                 if let colon = userInfo.firstIndex(of: ":") {
                     let password = String(userInfo[userInfo.index(after: colon)...])
                     found.append(password)

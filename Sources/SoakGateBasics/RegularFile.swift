@@ -58,18 +58,26 @@ public enum RegularFile {
         }
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
         var count = 0
+        // Read the size fstat gave; then a small probe says whether the file ended there (it
+        // almost always has) without doubling the buffer for the check.
+        var probe = [UInt8](repeating: 0, count: 4096)
         while true {
-            if count == bytes.count {
-                // The file grew while it was read: read on, within the limit.
-                guard bytes.count < limit else { throw ReadError(path: path, reason: "larger than the limit of \(limit) bytes") }
-                bytes.append(contentsOf: repeatElement(0, count: min(max(4096, bytes.count), limit - bytes.count)))
+            let got: Int
+            if count < bytes.count {
+                got = bytes.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + count, raw.count - count) }
+            } else {
+                got = probe.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress!, raw.count) }
             }
-            let got = bytes.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + count, raw.count - count) }
             if got < 0 {
                 if systemErrno == EINTR { continue }
                 throw ReadError(path: path, reason: String(cString: strerror(systemErrno)))
             }
             if got == 0 { break }
+            if count == bytes.count {
+                // The file grew while it was read: read on, within the limit.
+                guard count + got <= limit else { throw ReadError(path: path, reason: "larger than the limit of \(limit) bytes") }
+                bytes.append(contentsOf: probe[0..<got])
+            }
             count += got
         }
         bytes.removeLast(bytes.count - count)

@@ -33,6 +33,18 @@ final class RedactionTests: XCTestCase {
         let decoded = Redaction.scrub("password s3 cret rejected", secretsOf: "postgresql://u:s3%20cret@h/d")
         XCTAssertEqual(decoded, "password *** rejected")
     }
+
+    func testAUserNameWithoutAPasswordIsHiddenBeforeTheHostButOtherWordsStay() {
+        let source = "postgresql://postgres@127.0.0.1:5432/postgres"
+        let message = "connection to postgresql://postgres@127.0.0.1:5432/postgres failed: role postgres@ is unknown; user postgres"
+        XCTAssertEqual(
+            Redaction.scrub(message, secretsOf: source),
+            "connection to postgresql://***@127.0.0.1:5432/postgres failed: role ***@ is unknown; user postgres")
+        // A token given as the user name (https://TOKEN@host) is hidden wherever it stands before a host.
+        XCTAssertEqual(
+            Redaction.scrub("GET https://ghp_0123456789@api.example.com/x refused (ghp_0123456789@api.example.com)", secretsOf: "https://ghp_0123456789@api.example.com"),
+            "GET https://***@api.example.com/x refused (***@api.example.com)")
+    }
 }
 
 final class CheckedNumberTests: XCTestCase {
@@ -54,5 +66,17 @@ final class CheckedNumberTests: XCTestCase {
         XCTAssertThrowsError(try CheckedNumber.exactly(.nan, in: 0...10, source: "x") as Int)
         XCTAssertEqual(try CheckedNumber.exactly(7.9, in: 0...10, source: "x") as Int, 7)
         XCTAssertEqual(try CheckedNumber.checked(0.5, in: 0...1, source: "x"), 0.5)
+    }
+}
+
+final class ShellCommandTests: XCTestCase {
+    func testTheResumeLineQuotesForTheShellHidesPasswordsAndAddsResumeOnce() {
+        XCTAssertEqual(
+            ShellCommand.line(resuming: ["loto-features", "generate", "--input", "my draws.csv", "--store", "postgresql://me:s3cret@db/loto"]),
+            "loto-features generate --input 'my draws.csv' --store 'postgresql://me:***@db/loto' --resume")
+        XCTAssertEqual(ShellCommand.line(resuming: ["t", "--resume", "--x=it's"]), "t --resume '--x=it'\\''s'")
+        XCTAssertEqual(ShellCommand.line(resuming: ["t"], adding: ["--out", "FILE"]), "t --resume --out FILE")
+        XCTAssertEqual(ShellCommand.hidingSecrets("host=db password=s3cret"), "host=db password=***")
+        XCTAssertEqual(ShellCommand.hidingSecrets("--store=postgresql://u:p@h/d?password=x"), "--store=postgresql://u:***@h/d?password=***")
     }
 }

@@ -148,7 +148,11 @@ let package = Package(
         .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite", "SoakGateBasics"]),
         .executableTarget(
             name: "loto-features",
-            dependencies: ["LotoFeatures", "MemoryGovernor", "SoakGateBasics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LotoFeatures", "MemoryGovernor", "SoakGateBasics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor", "SoakGateBasics"],
@@ -189,6 +193,7 @@ let package = Package(
             dependencies: [
                 "IssueStream", "GitHubTestServer", "MemoryGovernor", "SoakGateBasics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -231,7 +236,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "ast2graph",
-            dependencies: ["ASTGraph", "MemoryGovernor", "SoakGateBasics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ASTGraph", "MemoryGovernor", "SoakGateBasics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ASTGraphTests",

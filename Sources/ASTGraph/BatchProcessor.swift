@@ -20,10 +20,18 @@ public struct BatchProcessor: Sendable {
     /// The graphs of `files` (sorted here) as an async sequence, without a sink or checkpoint.
     /// The caller owns `job` (admit it from the governor, finish it after the loop).
     public func graphs(of files: [String], job: JobHandle? = nil, progress: (@Sendable (BatchProgress) -> Void)? = nil) -> FileGraphStream {
-        FileGraphStream(files: files.sorted(), configuration: configuration, job: job, progress: progress)
+        FileGraphStream(files: files.sorted(), configuration: configuration, job: job, governor: job == nil ? nil : governor, progress: progress)
     }
 
     /// Processes `files` into `sink`.
+    ///
+    /// At every batch boundary the finished batch is kept: a ``CheckpointingSink`` commits it
+    /// with its checkpoint; any other sink makes its output durable (``GraphSink/checkpoint()``)
+    /// and the checkpoint is saved to `checkpointPath`. With a governor, the sink's
+    /// ``GraphSink/droppableBuffers()`` are registered as caches, batches are sized and may go
+    /// light (see ``FileGraphStream``), and an emergency ends the run with
+    /// ``BatchError/stoppedByMemoryGovernor(doneFiles:)`` once at least one batch of this run
+    /// was kept, counting the files of the whole run (a resumed run's earlier files included).
     ///
     /// Throws ``BatchError/noFileGaveAGraph(_:)`` (after ``GraphSink/discard()``, so an earlier
     /// output stays as it was) when there were files and none of them gave a graph, and
@@ -50,6 +58,9 @@ public struct BatchProcessor: Sendable {
         let earlierSeconds = state.seconds
         let job = try governor?.admit(job: "ast2graph", batch: AdaptiveBatchSize(initial: configuration.batchSize, floor: 1, ceiling: configuration.batchSize))
         defer { job?.finish() }
+        if let governor {
+            for buffer in sink.droppableBuffers() { governor.registerCache(buffer.name, drop: buffer.drop) }
+        }
         let offset = state.doneFiles
         let total = files.count
         var shifted: (@Sendable (BatchProgress) -> Void)?
@@ -61,9 +72,9 @@ public struct BatchProcessor: Sendable {
                 progress(value)
             }
         }
-        let stream = FileGraphStream(files: Array(files[offset...]), configuration: configuration, job: job, progress: shifted)
+        let stream = FileGraphStream(files: Array(files[offset...]), configuration: configuration, job: job, governor: governor, progress: shifted)
         var iterator = stream.makeAsyncIterator()
-        while let outcome = try await iterator.next() {
+        while let outcome = try await nextOutcome(&iterator, doneBefore: offset) {
             switch outcome {
             case .graph(let graph):
                 progress?(BatchProgress(
@@ -77,10 +88,15 @@ public struct BatchProcessor: Sendable {
                 state.failures.append(failure)
             }
             state.doneFiles += 1
-            if iterator.pendingCount == 0, let checkpointPath {
-                state.outputLengths = try sink.checkpoint()
+            if iterator.pendingCount == 0 {
                 state.seconds = earlierSeconds + seconds(clock.now - started)
-                try state.save(to: checkpointPath)
+                if let keeper = sink as? any CheckpointingSink {
+                    state.outputLengths = []
+                    try keeper.commitBatch(state)
+                } else if let checkpointPath {
+                    state.outputLengths = try sink.checkpoint()
+                    try state.save(to: checkpointPath)
+                }
             }
         }
         let result = BatchResult(
@@ -101,6 +117,15 @@ public struct BatchProcessor: Sendable {
             phase: .finished, currentFile: "", doneFiles: files.count, totalFiles: files.count,
             failedFiles: result.failures.count, nodes: result.nodes, edges: result.edges))
         return result
+    }
+
+    /// The stream's next outcome; a governor's stop is counted from the start of the whole run.
+    private func nextOutcome(_ iterator: inout FileGraphStream.Iterator, doneBefore: Int) async throws -> FileOutcome? {
+        do {
+            return try await iterator.next()
+        } catch BatchError.stoppedByMemoryGovernor(let done) {
+            throw BatchError.stoppedByMemoryGovernor(doneFiles: doneBefore + done)
+        }
     }
 
     private func seconds(_ duration: Duration) -> Double {

@@ -51,8 +51,11 @@ public final class GraphMLExporter: GraphSink {
         }
     }
 
+    /// The output file's write buffer.
+    public func droppableBuffers() -> [DroppableBuffer] { [file.droppableBuffer("GraphML output buffer")] }
+
     public func checkpoint() throws -> [Int] {
-        try file.flush()
+        try file.flushForCheckpoint()
         return [file.length]
     }
 

@@ -10,11 +10,39 @@ public protocol GraphSink {
     /// Drops what was written instead of completing it: the run's result is not kept (no file
     /// gave a graph), so any earlier output stays exactly as it was.
     func discard()
+    /// Buffers the sink holds that can be given back under memory pressure; a run registers
+    /// them with its memory governor, which drops them when pressure reaches `throttle`.
+    func droppableBuffers() -> [DroppableBuffer]
 }
 
 extension GraphSink {
     /// Nothing to drop: the default for sinks that keep nothing of their own.
     public func discard() {}
+    /// None: the default for sinks that hold no buffer of their own.
+    public func droppableBuffers() -> [DroppableBuffer] { [] }
+}
+
+/// A sink that keeps its checkpoint itself, made durable in one step with the graphs of each
+/// batch (PostgreSQL: the batch's rows and the checkpoint row in one transaction), so that what
+/// is kept and what the checkpoint says can never disagree. A ``BatchProcessor`` hands such a
+/// sink its checkpoint at every batch boundary instead of writing a checkpoint file.
+public protocol CheckpointingSink: GraphSink {
+    /// Makes every graph written since the last call durable together with `checkpoint`.
+    func commitBatch(_ checkpoint: Checkpoint) throws
+}
+
+/// A buffer a sink can give back under memory pressure.
+public struct DroppableBuffer: Sendable {
+    /// What it is, for the governor's report (`JSON Lines output buffer`).
+    public var name: String
+    /// Releases the buffer's spare memory without losing data not yet written; returns about
+    /// how many bytes it freed. Safe to call from any thread.
+    public var drop: @Sendable () -> Int
+
+    public init(name: String, drop: @escaping @Sendable () -> Int) {
+        self.name = name
+        self.drop = drop
+    }
 }
 
 /// Escaping shared by the text exports.

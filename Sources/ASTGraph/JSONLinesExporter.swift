@@ -145,8 +145,11 @@ public final class JSONLinesExporter: GraphSink {
         }
     }
 
+    /// The output file's write buffer.
+    public func droppableBuffers() -> [DroppableBuffer] { [file.droppableBuffer("JSON Lines output buffer")] }
+
     public func checkpoint() throws -> [Int] {
-        try file.flush()
+        try file.flushForCheckpoint()
         return [file.length]
     }
 

@@ -80,9 +80,14 @@ public final class Neo4jCSVExporter: GraphSink {
         }
     }
 
+    /// The two files' write buffers.
+    public func droppableBuffers() -> [DroppableBuffer] {
+        [nodes.droppableBuffer("Neo4j nodes buffer"), relationships.droppableBuffer("Neo4j relationships buffer")]
+    }
+
     public func checkpoint() throws -> [Int] {
-        try nodes.flush()
-        try relationships.flush()
+        try nodes.flushForCheckpoint()
+        try relationships.flushForCheckpoint()
         return [nodes.length, relationships.length]
     }
 

@@ -1,4 +1,5 @@
 import SoakGateBasics
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,7 @@ final class PartialFile {
     let path: String
     let partialPath: String
     private var descriptor: Int32
-    private var buffer: [UInt8] = []
+    private let buffer = OutputBuffer()
     private var flushedLength: Int
     /// Bytes written so far, including those still buffered.
     var length: Int { flushedLength + buffer.count }
@@ -68,7 +69,7 @@ final class PartialFile {
         } else {
             descriptor = try Self.createFresh(partialPath)
         }
-        buffer.reserveCapacity(Self.flushSize)
+        buffer.withBytes { $0.reserveCapacity(Self.flushSize) }
     }
 
     /// Removes whatever is at `partialPath` (a stale partial file, or a symlink planted there:
@@ -140,8 +141,11 @@ final class PartialFile {
     private static let flushSize = 1 << 20
 
     func write(_ text: String) throws(OutputError) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= Self.flushSize { try flush() }
+        let full = buffer.withBytes { bytes in
+            bytes.append(contentsOf: text.utf8)
+            return bytes.count >= Self.flushSize
+        }
+        if full { try flush() }
     }
 
     /// Flushes when the buffer is full; call between records of the byte-level appends below.
@@ -150,20 +154,20 @@ final class PartialFile {
     }
 
     func append(_ text: StaticString) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.withBytes { $0.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
     }
 
-    func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+    func append(_ bytes: [UInt8]) { buffer.withBytes { $0.append(contentsOf: bytes) } }
 
     /// Appends the decimal digits of `value` without making a String.
     func append(decimal value: Int) {
         if value < 0 {
-            buffer.append(UInt8(ascii: "-"))
+            buffer.withBytes { $0.append(UInt8(ascii: "-")) }
             append(decimal: -value)
             return
         }
         if value < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            buffer.withBytes { $0.append(UInt8(ascii: "0") + UInt8(value)) }
             return
         }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -176,17 +180,36 @@ final class PartialFile {
                 rest /= 10
                 count += 1
             }
-            buffer.append(contentsOf: raw[(20 - count)...])
+            buffer.withBytes { $0.append(contentsOf: raw[(20 - count)...]) }
         }
     }
 
     /// Writes out what is buffered.
     func flush() throws(OutputError) {
-        if let failure = buffer.withUnsafeBytes({ FileDescriptor.writeAll(descriptor, $0) }) {
-            throw OutputError(path: partialPath, message: String(cString: strerror(failure)))
+        let descriptor = self.descriptor
+        let outcome = buffer.withBytes { bytes -> (written: Int, failure: Int32?) in
+            if let failure = bytes.withUnsafeBytes({ FileDescriptor.writeAll(descriptor, $0) }) { return (0, failure) }
+            let written = bytes.count
+            bytes.removeAll(keepingCapacity: true)
+            return (written, nil)
         }
-        flushedLength += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        if let failure = outcome.failure { throw OutputError(path: partialPath, message: String(cString: strerror(failure))) }
+        flushedLength += outcome.written
+    }
+
+    /// Flushes and (unless `syncOnCommit` is off) syncs the data to disk, so a checkpoint saved
+    /// next never vouches for bytes a crash could lose: resuming truncates to exactly what it
+    /// says.
+    func flushForCheckpoint() throws(OutputError) {
+        try flush()
+        guard !syncOnCommit || fdatasync(descriptor) == 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
+    }
+
+    /// The write buffer as a ``DroppableBuffer`` named `name`: dropping it gives back its
+    /// spare capacity (the whole allocation when it is empty, as at a batch boundary). Holds
+    /// the buffer weakly, so a governor that outlives the file keeps nothing of it.
+    func droppableBuffer(_ name: String) -> DroppableBuffer {
+        DroppableBuffer(name: "\(name) (\(partialPath))") { [weak buffer] in buffer?.releaseSpareCapacity() ?? 0 }
     }
 
     /// Flushes, syncs, closes and renames the partial file to its real name, then syncs the
@@ -212,4 +235,36 @@ final class PartialFile {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// The bytes a ``PartialFile`` gathers before each write, behind a lock: the memory governor
+/// drops buffers from whichever thread reads memory, while the file's owner appends to it.
+final class OutputBuffer: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+
+    /// Bytes gathered and not yet written.
+    var count: Int { bytes.withLock { $0.count } }
+
+    /// Runs `body` on the bytes, holding the lock.
+    func withBytes<Result: Sendable>(_ body: (inout [UInt8]) -> Result) -> Result {
+        bytes.withLock { body(&$0) }
+    }
+
+    /// Replaces the storage with one just large enough for the bytes it holds (none when
+    /// empty); returns the bytes of capacity given back.
+    func releaseSpareCapacity() -> Int {
+        bytes.withLock { value in
+            let spare = value.capacity - value.count
+            guard spare > 0 else { return 0 }
+            if value.isEmpty {
+                value = []
+            } else {
+                var fitted: [UInt8] = []
+                fitted.reserveCapacity(value.count)
+                fitted.append(contentsOf: value)
+                value = fitted
+            }
+            return spare
+        }
+    }
 }

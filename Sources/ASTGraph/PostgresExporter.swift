@@ -1,3 +1,4 @@
+import Foundation
 import LibPQ
 
 /// PostgreSQL tables loaded with `COPY … FROM STDIN` through the project's libpq layer:
@@ -7,51 +8,122 @@ import LibPQ
 ///   start_column, end_line, end_column)`
 /// - `PREFIX_edges(file, kind, source, target)` (node ids, as in the other exports)
 ///
-/// The whole load is one transaction that drops and recreates the three tables: readers see
-/// the old tables until the commit, and a failed or interrupted run leaves them as they were.
-/// Hence no checkpoint and no resume for this sink.
-public final class PostgresExporter: GraphSink {
+/// A run loads loading tables beside them (`PREFIX_files_loading`, `PREFIX_nodes_loading`,
+/// `PREFIX_edges_loading`) and commits each batch's rows in one transaction with the run's
+/// checkpoint (`PREFIX_loading_checkpoint`, one row), so what is kept and what the checkpoint
+/// says always agree. ``finish()`` replaces the three tables with the loading ones in one
+/// transaction: readers see the old tables until that commit, and a failed, interrupted or
+/// stopped run leaves them as they were, with its loading tables for `--resume`.
+///
+/// One load per prefix and database at a time: the connection holds an advisory lock on the
+/// prefix for its lifetime, and a second load is refused while it does.
+public final class PostgresExporter: CheckpointingSink {
     private let connection: PostgresConnection
     private let prefix: String
-    /// Whether the transaction was committed or rolled back (then deinit has nothing to undo).
-    private var transactionEnded = false
+    /// Whether a batch's transaction is open (then deinit rolls it back).
+    private var inTransaction = false
+    /// The checkpoint an earlier run committed, when this exporter continues it.
+    public let resumedCheckpoint: Checkpoint?
 
     /// Whether `prefix` is a safe table-name prefix (identifiers are never taken from users
     /// unchecked): a lowercase letter, then up to 40 lowercase letters, digits or `_`.
+    /// The longest table name it makes (`PREFIX_loading_checkpoint`) stays within
+    /// PostgreSQL's 63 bytes.
     public static func validPrefix(_ prefix: String) -> Bool {
         let bytes = Array(prefix.utf8)
         guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 41 else { return false }
         return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") }
     }
 
-    /// Connects and starts the transaction that replaces the tables `PREFIX_*`.
-    public init(connectionString: String, tablePrefix: String) throws {
+    /// The three tables a finished load replaces.
+    static let tables = ["files", "nodes", "edges"]
+
+    /// Connects, takes the prefix's advisory lock and prepares the loading tables.
+    ///
+    /// - Parameter resume: continue the load whose checkpoint is committed in
+    ///   `PREFIX_loading_checkpoint` (``resumedCheckpoint``; the caller checks it belongs to
+    ///   this run). Nothing is changed when there is one; when there is none, a fresh load
+    ///   starts, as it does without `resume` (earlier loading tables are dropped).
+    public init(connectionString: String, tablePrefix: String, resume: Bool = false) throws {
         precondition(Self.validPrefix(tablePrefix), "table prefix '\(tablePrefix)' was not validated")
         connection = try PostgresConnection(connectionString: connectionString)
         prefix = tablePrefix
+        // libpq prints notices (`table … does not exist, skipping`) on stderr by default.
+        try connection.execute("SET client_min_messages = warning")
+        let locked = try connection.execute("SELECT pg_try_advisory_lock(hashtext($1))", ["ast2graph load " + tablePrefix])
+        guard locked.rowCount == 1, locked.value(row: 0, column: 0) == "t" else {
+            throw PostgresLoadError(
+                "tables \(tablePrefix)_* in \(connection.target) are being loaded by another ast2graph; wait for it to end or use another --out prefix")
+        }
+        if resume, let checkpoint = try Self.committedCheckpoint(connection, prefix: tablePrefix) {
+            resumedCheckpoint = checkpoint
+            return
+        }
+        resumedCheckpoint = nil
         try connection.execute("BEGIN")
-        for table in ["files", "nodes", "edges"] { try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)") }
-        try connection.execute("CREATE TABLE \(prefix)_files (path text PRIMARY KEY, bytes bigint NOT NULL, nodes integer NOT NULL, edges integer NOT NULL, syntax_errors boolean NOT NULL)")
+        inTransaction = true
+        for table in Self.tables { try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)_loading") }
+        try connection.execute("DROP TABLE IF EXISTS \(prefix)_loading_checkpoint")
+        try connection.execute("CREATE TABLE \(prefix)_files_loading (path text PRIMARY KEY, bytes bigint NOT NULL, nodes integer NOT NULL, edges integer NOT NULL, syntax_errors boolean NOT NULL)")
         try connection.execute("""
-            CREATE TABLE \(prefix)_nodes (id text PRIMARY KEY, file text NOT NULL, idx integer NOT NULL, kind text NOT NULL, \
+            CREATE TABLE \(prefix)_nodes_loading (id text PRIMARY KEY, file text NOT NULL, idx integer NOT NULL, kind text NOT NULL, \
             name text, text text, start_offset integer NOT NULL, end_offset integer NOT NULL, start_line integer NOT NULL, \
             start_column integer NOT NULL, end_line integer NOT NULL, end_column integer NOT NULL)
             """)
-        try connection.execute("CREATE TABLE \(prefix)_edges (file text NOT NULL, kind text NOT NULL, source text NOT NULL, target text NOT NULL)")
+        try connection.execute("CREATE TABLE \(prefix)_edges_loading (file text NOT NULL, kind text NOT NULL, source text NOT NULL, target text NOT NULL)")
+        try connection.execute("CREATE TABLE \(prefix)_loading_checkpoint (checkpoint text NOT NULL)")
+        try commit()
     }
 
     deinit {
-        if !transactionEnded { _ = try? connection.execute("ROLLBACK") }
+        if inTransaction { _ = try? connection.execute("ROLLBACK") }
+    }
+
+    /// The checkpoint committed in `PREFIX_loading_checkpoint`, nil when there is no load to
+    /// continue (no table, or no row: nothing was committed yet).
+    private static func committedCheckpoint(_ connection: PostgresConnection, prefix: String) throws -> Checkpoint? {
+        let checkpointTable = "\(prefix)_loading_checkpoint"
+        let present = try connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1::text[])",
+            ["{" + ([checkpointTable] + tables.map { "\(prefix)_\($0)_loading" }).joined(separator: ",") + "}"])
+        let count = Int(present.value(row: 0, column: 0) ?? "") ?? 0
+        if count == 0 { return nil }
+        guard count == 1 + tables.count else {
+            throw PostgresLoadError("the loading tables \(prefix)_*_loading in \(connection.target) are incomplete; run without --resume to start again")
+        }
+        let rows = try connection.execute("SELECT checkpoint FROM \(checkpointTable)")
+        guard rows.rowCount > 0 else { return nil }
+        guard rows.rowCount == 1, let text = rows.value(row: 0, column: 0),
+            let checkpoint = try? JSONDecoder().decode(Checkpoint.self, from: Data(text.utf8))
+        else {
+            throw PostgresLoadError("table \(checkpointTable) in \(connection.target) does not hold one readable checkpoint; run without --resume to start again")
+        }
+        return checkpoint
+    }
+
+    /// Where the checkpoint is kept, for messages.
+    public var checkpointTable: String { "\(prefix)_loading_checkpoint" }
+
+    private func beginIfNeeded() throws {
+        guard !inTransaction else { return }
+        try connection.execute("BEGIN")
+        inTransaction = true
+    }
+
+    private func commit() throws {
+        try connection.execute("COMMIT")
+        inTransaction = false
     }
 
     public func write(_ graph: FileGraph) throws {
+        try beginIfNeeded()
         let path = copyTextField(graph.path)
-        let files = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_files (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
+        let files = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_files_loading (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
         try files.appendFormatted("\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n")
         try files.finish()
 
         let nodes = try PostgresCopy(connection: connection, sql: """
-            COPY \(prefix)_nodes (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
+            COPY \(prefix)_nodes_loading (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
             """)
         var kinds = KindNames()
         var nextName = 0
@@ -66,24 +138,53 @@ public final class PostgresExporter: GraphSink {
         }
         try nodes.finish()
 
-        let edges = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_edges (file, kind, source, target) FROM STDIN")
+        let edges = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_edges_loading (file, kind, source, target) FROM STDIN")
         for edge in 0..<graph.edgeCount {
             try edges.appendFormatted("\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n")
         }
         try edges.finish()
     }
 
+    /// Commits the rows written since the last batch together with `checkpoint`.
+    public func commitBatch(_ checkpoint: Checkpoint) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(checkpoint), as: UTF8.self)
+        try beginIfNeeded()
+        try connection.execute("DELETE FROM \(prefix)_loading_checkpoint")
+        try connection.execute("INSERT INTO \(prefix)_loading_checkpoint (checkpoint) VALUES ($1)", [text])
+        try commit()
+    }
+
+    /// Nothing to flush: batches are kept by ``commitBatch(_:)``.
     public func checkpoint() throws -> [Int] { [] }
 
-    /// Rolls the transaction back: the tables stay as they were before the run.
+    /// Drops the loading tables: the run's result is not kept, and the tables stay as they
+    /// were before the run.
     public func discard() {
-        guard !transactionEnded else { return }
-        _ = try? connection.execute("ROLLBACK")
-        transactionEnded = true
+        if inTransaction {
+            _ = try? connection.execute("ROLLBACK")
+            inTransaction = false
+        }
+        for table in Self.tables { _ = try? connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)_loading") }
+        _ = try? connection.execute("DROP TABLE IF EXISTS \(prefix)_loading_checkpoint")
     }
 
+    /// Replaces `PREFIX_files`, `PREFIX_nodes` and `PREFIX_edges` with the loaded tables (and
+    /// their primary keys' names) in one transaction, and drops the checkpoint.
     public func finish() throws {
-        try connection.execute("COMMIT")
-        transactionEnded = true
+        try beginIfNeeded()
+        for table in Self.tables { try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)") }
+        for table in Self.tables { try connection.execute("ALTER TABLE \(prefix)_\(table)_loading RENAME TO \(prefix)_\(table)") }
+        for table in ["files", "nodes"] { try connection.execute("ALTER INDEX \(prefix)_\(table)_loading_pkey RENAME TO \(prefix)_\(table)_pkey") }
+        try connection.execute("DROP TABLE \(prefix)_loading_checkpoint")
+        try commit()
     }
+}
+
+/// A PostgreSQL load that cannot go on, as one line.
+public struct PostgresLoadError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
 }

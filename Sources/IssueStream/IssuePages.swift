@@ -2,7 +2,8 @@ import Foundation
 
 /// The pages of a repository's issue list, fetched by following `link: rel="next"` (never by
 /// building page URLs), one page ahead of the consumer: a page is prefetched while the current
-/// one is processed, and no further, so memory stays at two pages however long the list is.
+/// one is processed, and no further, so memory stays at two pages however long the list is
+/// (one, while the consumer turns prefetching off under memory pressure).
 public struct IssuePages: AsyncSequence, Sendable {
     /// Pages.
     public typealias Element = IssuePage
@@ -25,13 +26,21 @@ public struct IssuePages: AsyncSequence, Sendable {
     public final class Iterator: AsyncIteratorProtocol {
         private let pages: IssuePages
         private var pending: Task<IssuePage, any Error>?
+        /// The page to fetch on the next call when it was not prefetched.
+        private var upcoming: (url: String, index: Int)?
         private var links: NextLinks
         private var stop: IssueStreamError?
         private var done = false
 
+        /// Whether the page after the one returned is fetched while the caller works on it (the
+        /// default). Set to false under memory pressure: only one page is held at a time, and
+        /// the next is fetched when asked for. Read at each ``next()``.
+        public var prefetchNext = true
+
         init(pages: IssuePages) {
             self.pages = pages
             links = NextLinks(origin: pages.client.origin, first: pages.firstURL)
+            upcoming = (pages.firstURL, 1)
         }
 
         deinit { pending?.cancel() }
@@ -44,8 +53,17 @@ public struct IssuePages: AsyncSequence, Sendable {
                 throw stop
             }
             guard !done else { return nil }
-            let task = pending ?? Self.fetch(pages, url: pages.firstURL, index: 1)
+            let task: Task<IssuePage, any Error>
+            if let pending {
+                task = pending
+            } else if let upcoming {
+                task = Self.fetch(pages, url: upcoming.url, index: upcoming.index)
+            } else {
+                done = true
+                return nil
+            }
             pending = nil
+            upcoming = nil
             var page: IssuePage
             do {
                 page = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
@@ -62,7 +80,11 @@ public struct IssuePages: AsyncSequence, Sendable {
                 return page
             }
             if let next = page.next {
-                pending = Self.fetch(pages, url: next, index: page.index + 1)
+                if prefetchNext {
+                    pending = Self.fetch(pages, url: next, index: page.index + 1)
+                } else {
+                    upcoming = (next, page.index + 1)
+                }
             } else {
                 done = true
             }

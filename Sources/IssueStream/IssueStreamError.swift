@@ -44,6 +44,10 @@ public enum IssueStreamError: Error, CustomStringConvertible, Equatable {
     case outputFailed(path: String, detail: String)
     /// The memory governor asked the run to stop.
     case memoryStop(detail: String)
+    /// `--resume` cannot use the file a stopped run left (`detail` says why); nothing was requested.
+    case cannotResume(path: String, detail: String)
+    /// The listing no longer matches the lines `--resume` kept: `line` of `path` holds another item.
+    case resumeMismatch(path: String, line: Int, detail: String)
 
     public var description: String {
         let shown = Redaction.url
@@ -72,6 +76,9 @@ public enum IssueStreamError: Error, CustomStringConvertible, Equatable {
         case .cannotCreateOutput(let path, let detail): return "--out \(path): \(detail)"
         case .outputFailed(let path, let detail): return "cannot write \(path): \(detail)"
         case .memoryStop(let detail): return "stopped by the memory governor: \(detail)"
+        case .cannotResume(let path, let detail): return "--resume: \(path) \(detail)"
+        case .resumeMismatch(let path, let line, let detail):
+            return "--resume: line \(line) of \(path) \(detail): the repository's list changed since that run (issues deleted or moved) or --since or --include-pull-requests differ; run again without --resume"
         }
     }
 

@@ -43,6 +43,9 @@ public final class ResponseCache: Sendable {
         var tick: UInt64 = 0
     }
     private let memory = Mutex(Memory())
+    /// While true (the governor's light mode) nothing new enters the memory tier; the disk tier
+    /// is still written, so a rerun can still revalidate.
+    private let memoryTierPaused = Atomic<Bool>(false)
     /// The byte bound of the memory tier.
     public let memoryLimitBytes: Int
     /// Where the disk tier lives, if any.
@@ -72,6 +75,14 @@ public final class ResponseCache: Sendable {
 
     /// Bytes now held in memory.
     public var memoryBytes: Int { memory.withLock { $0.bytes } }
+
+    /// Whether new entries are kept out of the memory tier (light mode under memory pressure):
+    /// answers are then held only for the page that needs them, and lookups still read the
+    /// disk tier.
+    public var isMemoryTierPaused: Bool {
+        get { memoryTierPaused.load(ordering: .relaxed) }
+        set { memoryTierPaused.store(newValue, ordering: .relaxed) }
+    }
 
     /// The entry for `key`, and the tier it came from.
     public func lookup(_ key: String) -> (CachedResponse, CacheTier)? {
@@ -116,7 +127,7 @@ public final class ResponseCache: Sendable {
 
     private func putInMemory(_ key: String, _ response: CachedResponse) {
         let size = response.body.count + key.utf8.count + 128
-        guard size <= memoryLimitBytes else { return }
+        guard size <= memoryLimitBytes, !isMemoryTierPaused else { return }
         memory.withLock { state in
             state.tick += 1
             if let old = state.entries[key] { state.bytes -= old.response.body.count + key.utf8.count + 128 }

@@ -66,4 +66,38 @@ public protocol FeatureStore: AnyObject {
     /// Upserts a batch in one transaction, whole or not at all; returns rows inserted or
     /// changed (rows whose values were already stored count zero).
     func write(_ batch: FeatureBatch) throws -> Int
+    /// What `table` holds per series, from one `GROUP BY loto, unique_id` query that reads only
+    /// the key columns (`--resume` compares it with the input to skip finished series).
+    func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries]
+    /// Bytes the store's own cache holds now (SQLite's page cache; 0 for a store without one).
+    var cacheBytes: Int { get }
+    /// Empties the store's cache between transactions and returns about how many bytes that freed.
+    func releaseCache() -> Int
+    /// Light mode: keep the cache small until it is turned off again.
+    func setLightMode(_ light: Bool)
+}
+
+extension FeatureStore {
+    public var cacheBytes: Int { 0 }
+    public func releaseCache() -> Int { 0 }
+    public func setLightMode(_ light: Bool) {}
+}
+
+/// One series as a table holds it: its rows and the last day among them (nil for
+/// `features_stat`, whose key has no day).
+public struct StoredSeries: Sendable, Equatable {
+    public var rows: Int
+    public var lastDay: CivilDay?
+
+    public init(rows: Int, lastDay: CivilDay?) {
+        self.rows = rows
+        self.lastDay = lastDay
+    }
+
+    /// True when the rows are those of `series`: for a table keyed by day, one row per draw
+    /// up to the series' last draw day; for `features_stat`, the row exists.
+    public func isComplete(for series: DrawSeries, in table: FeatureTable) -> Bool {
+        guard table.keyColumns.contains("ds") else { return rows >= 1 }
+        return rows == series.count && lastDay != nil && lastDay == series.days.last
+    }
 }

@@ -12,12 +12,16 @@ public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
     case usage(String)
     /// The run stopped early (the memory governor asked it to) with every finished batch kept.
     case interrupted(String)
+    /// An output (such as the governor's report) that could not be written at the end of a run.
+    case output(path: String, problem: String)
 
     public var description: String {
         switch self {
         case let .csv(file, line, column, problem):
             return "\(file):\(line)\(column.map { ", column '\($0)'" } ?? ""): \(problem)"
         case let .file(path, problem):
+            return "\(path): \(problem)"
+        case let .output(path, problem):
             return "\(path): \(problem)"
         case let .store(target, problem):
             return "store \(target): \(problem)"

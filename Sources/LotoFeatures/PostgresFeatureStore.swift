@@ -65,19 +65,34 @@ public final class PostgresFeatureStore: FeatureStore {
         }
     }
 
+    /// One block's rows as COPY text, a line at a time: the key's fields and the texts are
+    /// escaped once per block; days and numbers never hold a byte that needs escaping, so the
+    /// line goes in as formatted text without a second scan.
     private static func append(_ block: FeatureBlock, keyColumns: Int, to copy: PostgresCopy) throws {
         let width = block.columnCount
+        let key = copyTextField(block.key.loto) + "\t" + copyTextField(block.key.uniqueId)
+        let texts = block.texts.map { copyTextField($0) }
+        var line = ""
+        line.reserveCapacity(key.utf8.count + 16 + width * 24 + texts.reduce(0) { $0 + $1.utf8.count + 1 })
         for row in 0..<block.rowCount {
-            copy.appendField(block.key.loto)
-            copy.appendField(block.key.uniqueId)
-            if keyColumns == 3 { copy.appendField(block.days[row].description) }
+            line.removeAll(keepingCapacity: true)
+            line += key
+            if keyColumns == 3 {
+                line += "\t"
+                line += block.days[row].description
+            }
             for column in 0..<width {
                 let value = block.values[row * width + column]
+                line += "\t"
                 // Swift's shortest round-trip form; PostgreSQL reads it back to the same double.
-                copy.appendField(value.isFinite ? "\(value)" : nil)
+                line += value.isFinite ? value.description : "\\N"
             }
-            for text in block.texts { copy.appendField(text) }
-            try copy.endRow()
+            for text in texts {
+                line += "\t"
+                line += text
+            }
+            line += "\n"
+            try copy.appendFormatted(line)
         }
     }
 
@@ -93,6 +108,22 @@ public final class PostgresFeatureStore: FeatureStore {
     /// Rows in a table (for tests and the summary).
     public func rowCount(_ table: FeatureTable) throws -> Int {
         try guarded { Int(try connection.execute("SELECT count(*) FROM \(table.name)").value(row: 0, column: 0) ?? "0") ?? 0 }
+    }
+
+    /// Rows and last day per series, from the key columns only; the day comes back as days
+    /// since 1970-01-01, whatever the session's DateStyle.
+    public func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries] {
+        let hasDay = table.keyColumns.contains("ds")
+        return try guarded {
+            let result = try connection.execute("SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds) - DATE '1970-01-01'" : "") FROM \(table.name) GROUP BY loto, unique_id")
+            var stored: [SeriesKey: StoredSeries] = [:]
+            for row in 0..<result.rowCount {
+                let key = SeriesKey(loto: result.value(row: row, column: 0) ?? "", uniqueId: result.value(row: row, column: 1) ?? "")
+                let lastDay = hasDay ? result.value(row: row, column: 3).flatMap(Int.init).map(CivilDay.init(daysSinceEpoch:)) : nil
+                stored[key] = StoredSeries(rows: result.value(row: row, column: 2).flatMap(Int.init) ?? 0, lastDay: lastDay)
+            }
+            return stored
+        }
     }
 
     private func guarded<T>(_ body: () throws -> T) throws -> T {

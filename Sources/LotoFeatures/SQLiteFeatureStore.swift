@@ -1,3 +1,5 @@
+import CSQLite
+
 /// The embedded store: one SQLite file, tables created if missing, idempotent upserts by key,
 /// one transaction per batch.
 ///
@@ -17,7 +19,7 @@ public final class SQLiteFeatureStore: FeatureStore {
         // its page size (the pragma is then a no-op).
         // WAL keeps readers working during a run; NORMAL sync is durable at each commit in WAL.
         // A 32 MiB page cache keeps the key and index pages of a large load resident.
-        try database.execute("PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768")
+        try database.execute("PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.cacheKiB)")
     }
 
     /// Creates missing tables as rowid tables whose key is a PRIMARY KEY (a unique index), plus
@@ -150,6 +152,48 @@ public final class SQLiteFeatureStore: FeatureStore {
         _ = try statement.step()
         return statement.int(0)
     }
+
+    /// Rows and last day per series, from the key columns only (the `ds` texts are
+    /// `YYYY-MM-DD`, so their maximum is the last day).
+    public func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries] {
+        let hasDay = table.keyColumns.contains("ds")
+        let statement = try database.prepare("SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds)" : "") FROM \(table.name) GROUP BY loto, unique_id")
+        var stored: [SeriesKey: StoredSeries] = [:]
+        while try statement.step() {
+            let key = SeriesKey(loto: statement.text(0) ?? "", uniqueId: statement.text(1) ?? "")
+            let lastDay = hasDay ? statement.text(3).flatMap { CivilDay(iso: Substring($0)) } : nil
+            stored[key] = StoredSeries(rows: statement.int(2), lastDay: lastDay)
+        }
+        return stored
+    }
+
+    /// Bytes in SQLite's page cache for this connection.
+    public var cacheBytes: Int {
+        var current: Int32 = 0, highest: Int32 = 0
+        guard sqlite3_db_status(database.handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else { return 0 }
+        return Int(current)
+    }
+
+    /// Frees the page cache's unused pages (all of them between transactions); SQLite reads
+    /// pages back from the file as the next batch needs them.
+    public func releaseCache() -> Int {
+        let before = cacheBytes
+        sqlite3_db_release_memory(database.handle)
+        return max(before - cacheBytes, 0)
+    }
+
+    /// The page cache is 32 MiB normally and 2 MiB in light mode: a smaller cache costs
+    /// re-reads of index pages, not correctness. Shrinking it frees the pages above the limit.
+    public func setLightMode(_ light: Bool) {
+        guard light != isLight else { return }
+        isLight = light
+        try? database.execute("PRAGMA cache_size=\(light ? Self.lightCacheKiB : Self.cacheKiB)")
+    }
+
+    private var isLight = false
+    /// `cache_size` values: negative numbers are KiB.
+    private static let cacheKiB = -32768
+    private static let lightCacheKiB = -2048
 }
 
 /// A day's `YYYY-MM-DD` (its `description`) formatted without allocating a String.

@@ -136,14 +136,17 @@ public final class MemoryGovernor: Sendable {
     /// Throws ``MemoryBudget/BudgetError/belowStartingUsage(_:_:_:)`` when the process already
     /// uses the refusal share of the budget: no job could ever be admitted, so the caller is told
     /// the smallest budget that leaves room to work instead of failing later.
+    ///
+    /// A command-line tool that keeps standard error to its own lines passes a logger with
+    /// `SwiftLogNoOpLogHandler`: the report's `actions` hold every change and action anyway.
     public static func forThisProcess(
         budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
-        metrics: any MetricsFactory = MetricsSystem.factory
+        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger = Logger(label: "soakgate.memory-governor")
     ) throws -> MemoryGovernor {
         let source = try ProcessUsageSource()
         let governor = MemoryGovernor(
             budget: try MemoryBudget.resolve(configured: budgetBytes), thresholds: try thresholds ?? PressureThresholds(),
-            usage: source, purge: { source.purge() }, onAlert: onAlert, metrics: metrics)
+            usage: source, purge: { source.purge() }, onAlert: onAlert, logger: logger, metrics: metrics)
         let start = governor.startBytes
         if Double(start) >= governor.thresholds.refuse * Double(governor.budget.bytes) {
             // Room for the process as it is, below the warning level, plus 16 MiB of work.

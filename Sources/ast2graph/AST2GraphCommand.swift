@@ -17,7 +17,17 @@ struct AST2GraphCommand: AsyncParsableCommand {
             listed in the summary and the run goes on; if no file gives a graph, nothing is \
             written and an earlier output stays as it was. Output is written to OUT.partial and \
             renamed when complete; progress is saved in OUT.checkpoint.json after every batch, \
-            so an interrupted run continues with --resume.
+            so an interrupted run continues with --resume. PostgreSQL loads PREFIX_*_loading \
+            tables, commits each batch with its checkpoint (table PREFIX_loading_checkpoint) \
+            and replaces PREFIX_files, PREFIX_nodes and PREFIX_edges in one transaction at the \
+            end; --resume continues an interrupted load.
+
+            Memory: a governor watches the process against --memory-budget (default: the \
+            cgroup limit or the machine's memory). As memory nears the budget it shrinks the \
+            batches, parses a batch one file at a time (one graph in memory) and drops the \
+            output buffers; at the budget it stops the run at the next batch boundary once a \
+            batch of this run is kept, and prints the command that completes it (the same \
+            command with --resume; each rerun at the same budget gets further).
 
             Exit codes: 0 done (failed files, if any, are listed); 1 the run gave no output (no \
             file gave a graph, a write or database error, interrupted, stopped by the memory \
@@ -29,7 +39,9 @@ struct AST2GraphCommand: AsyncParsableCommand {
               ast2graph Sources --out graph.jsonl --summary summary.json
               ast2graph Sources --format neo4j-csv --out neo4j-import
               ast2graph Sources --format postgres://me@localhost/db --out ast
-            """)
+              ast2graph Sources --out graph.jsonl --memory-budget 512 --governor-report memory.json
+            """,
+        version: SoakGateVersion.current)
 
     @Argument(help: "Swift files or directories to read.")
     var paths: [String] = []
@@ -43,19 +55,19 @@ struct AST2GraphCommand: AsyncParsableCommand {
     var format: OutputFormat = .jsonl
 
     @Option(
-        help: "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound)).",
+        help: "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound); default 2).",
         transform: FlagRange.parser("--workers", FlagRange.workers))
     var workers: Int = 2
 
     @Option(
-        help: "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound)).",
+        help: "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound); default 32; the memory governor may lower it).",
         transform: FlagRange.parser("--batch-size", FlagRange.batchSize))
     var batchSize: Int = 32
 
     @Option(help: ArgumentHelp("Write totals, failed files and timings as JSON to this file.", valueName: "FILE.json"))
     var summary: String?
 
-    @Flag(help: "Continue an interrupted run from OUT.checkpoint.json instead of starting again.")
+    @Flag(help: "Continue an interrupted or stopped run from its checkpoint (OUT.checkpoint.json; with postgres, table PREFIX_loading_checkpoint) instead of starting again.")
     var resume = false
 
     @Flag(help: "Leave token nodes (the leaves) out of the graph.")
@@ -74,20 +86,25 @@ struct AST2GraphCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Memory budget in MiB for the governor, \(FlagRange.memoryBudgetMiB.lowerBound) to \(FlagRange.memoryBudgetMiB.upperBound) (default: the cgroup limit or the machine's memory).",
+            "Memory budget in MiB, \(FlagRange.memoryBudgetMiB.lowerBound) to the machine's memory (default: the cgroup limit or the machine's memory). Near it batches shrink and go light; at it the run stops at a batch boundary, keeps what is done and says how to --resume. A budget below what the process uses at start is refused with the size to give.",
             valueName: "MiB"),
         transform: FlagRange.parser("--memory-budget", FlagRange.memoryBudgetMiB, unit: "MiB"))
     var memoryBudget: Int?
+
+    @Option(help: ArgumentHelp(
+        "Write the memory governor's JSON report (budget, start and peak usage, time per pressure level, batch sizes, light-mode reads, actions taken) to this file when the run ends, also when it fails or is stopped (default: none).",
+        valueName: "FILE.json"))
+    var governorReport: String?
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one Swift file or directory, e.g. `ast2graph Sources --out graph.jsonl`") }
         if out.isEmpty { throw ValidationError("--out is empty; name the output file, directory or table prefix") }
         if summary?.isEmpty == true { throw ValidationError("--summary is empty; name a file or leave the flag out") }
+        if governorReport?.isEmpty == true { throw ValidationError("--governor-report is empty; name a file or leave the flag out") }
         if case .postgres = format {
             if PostgresExporter.validPrefix(out) == false {
                 throw ValidationError("with a postgres format, --out is a table prefix: lowercase letters, digits and _, starting with a letter (e.g. --out ast)")
             }
-            if resume { throw ValidationError("--resume is not supported with postgres (the load is one transaction: an interrupted run leaves nothing to resume); run again without --resume") }
         }
     }
 
@@ -122,16 +139,46 @@ struct AST2GraphCommand: AsyncParsableCommand {
             throw CommandFailure.usage(error.description)
         }
         let checkpointPath: String? = if case .postgres = format { nil } else { out + ".checkpoint.json" }
-        try OutputPaths.check(out: format.partialFileCount == 1 ? out : nil, summary: summary, checkpoint: checkpointPath, inputs: files)
+        try OutputPaths.check(
+            out: format.partialFileCount == 1 ? out : nil, summary: summary, checkpoint: checkpointPath, governorReport: governorReport,
+            inputs: files)
         let runKey = Checkpoint.runKey(files: files, settings: "\(format) \(options)")
-        let checkpoint = try resumeCheckpoint(at: checkpointPath, runKey: runKey, fileCount: files.count)
+        let fileCheckpoint = try resumeCheckpoint(at: checkpointPath, runKey: runKey, fileCount: files.count)
         let governor = try makeGovernor()
+        // From here the run has a governor: its report is written however the run ends.
+        let result: BatchResult
+        do {
+            result = try await runBudgeted(
+                files: files, options: options, checkpointPath: checkpointPath, runKey: runKey, fileCheckpoint: fileCheckpoint,
+                governor: governor)
+        } catch {
+            try? writeGovernorReport(governor)
+            throw error
+        }
+        do {
+            try writeGovernorReport(governor)
+        } catch {
+            throw CommandFailure.runFailed("the graphs were written to \(destination), but \(error)")
+        }
+        printError(
+            "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(destination) "
+                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
+    }
+
+    /// Opens the sink, runs the batches under `governor` and writes the summary.
+    private func runBudgeted(
+        files: [String], options: GraphBuildOptions, checkpointPath: String?, runKey: String, fileCheckpoint: Checkpoint?,
+        governor: MemoryGovernor?
+    ) async throws -> BatchResult {
         let sink: any GraphSink
         do {
-            sink = try makeSink(resumeLengths: checkpoint?.outputLengths)
+            sink = try makeSink(resumeLengths: fileCheckpoint?.outputLengths)
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw CommandFailure.usage("\(error)")
         }
+        let checkpoint = try fileCheckpoint ?? databaseCheckpoint(of: sink, runKey: runKey, fileCount: files.count)
         let processor = BatchProcessor(
             configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options), governor: governor)
         let bar = ProgressBar.ifTerminal()
@@ -147,13 +194,15 @@ struct AST2GraphCommand: AsyncParsableCommand {
             result = try await work.value
         } catch is CancellationError {
             bar?.clear()
-            let resumable = checkpointPath.map { "progress up to the last whole batch is in \($0); run the same command with --resume" }
-            throw CommandFailure.runFailed("interrupted; \(resumable ?? "nothing was committed to PostgreSQL")")
+            throw CommandFailure.runFailed("interrupted; progress up to the last whole batch is kept in \(keptWhere); run the same command with --resume")
         } catch BatchError.noFileGaveAGraph(let failedRun) {
             bar?.clear()
             try writeSummary(failedRun)
             if failedRun.failures.count > 1 { printFailures(failedRun) }
             throw CommandFailure.runFailed(BatchError.noFileGaveAGraph(failedRun).description)
+        } catch BatchError.stoppedByMemoryGovernor(let done) {
+            bar?.clear()
+            throw CommandFailure.runFailed(stopLine(doneFiles: done, totalFiles: files.count, governor: governor))
         } catch let error as AdmissionError {
             bar?.clear()
             throw CommandFailure.usage("--memory-budget: \(error)")
@@ -165,9 +214,30 @@ struct AST2GraphCommand: AsyncParsableCommand {
         bar?.clear()
         try writeSummary(result)
         printFailures(result)
-        printError(
-            "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(destination) "
-                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
+        return result
+    }
+
+    /// Where a stopped or interrupted run's finished batches are, for its last line.
+    private var keptWhere: String {
+        switch format {
+        case .postgres: "tables \(out)_*_loading with their checkpoint in \(out)_loading_checkpoint (tables \(out)_files, _nodes, _edges are unchanged)"
+        case .neo4jCSV: "\(out)/nodes.csv.partial and \(out)/relationships.csv.partial with their checkpoint \(out).checkpoint.json"
+        case .jsonl, .graphml: "\(out).partial with its checkpoint \(out).checkpoint.json"
+        }
+    }
+
+    /// The one line of a run the governor stopped: what was kept and the command to type.
+    private func stopLine(doneFiles: Int, totalFiles: Int, governor: MemoryGovernor?) -> String {
+        var pressure = "memory reached the budget"
+        if let governor {
+            let report = governor.report()
+            pressure = "memory reached \(report.peakBytes >> 20) MiB of the \(report.budgetBytes >> 20) MiB budget"
+        }
+        // A database URL shows `***` for its password: the user types it back in.
+        let hidden = CommandLine.arguments.dropFirst().contains { credentialBearingArguments.contains($0) }
+        return "stopped by the memory governor (\(pressure)): the first \(doneFiles) of \(totalFiles) files are kept in \(keptWhere); "
+            + "to complete the run, type: \(ShellCommand.line(resuming: CommandLine.arguments))"
+            + (hidden ? " (with your database URL where *** hides its credentials)" : "")
     }
 
     /// Where the graphs went, for the last line: the output path, or the database with its
@@ -202,16 +272,55 @@ struct AST2GraphCommand: AsyncParsableCommand {
         return checkpoint
     }
 
+    /// The checkpoint a PostgreSQL sink found committed (with `--resume`), checked against
+    /// this run like a checkpoint file; nil for other sinks or when there is none.
+    private func databaseCheckpoint(of sink: any GraphSink, runKey: String, fileCount: Int) throws -> Checkpoint? {
+        guard resume, let exporter = sink as? PostgresExporter else { return nil }
+        guard let checkpoint = exporter.resumedCheckpoint else {
+            printError("note: no committed checkpoint in table \(exporter.checkpointTable); starting from the beginning")
+            return nil
+        }
+        if checkpoint.runKey != runKey || checkpoint.version != 1 {
+            throw CommandFailure.usage(
+                "checkpoint in table \(exporter.checkpointTable) belongs to another run (other inputs or options); run without --resume to start again")
+        }
+        do {
+            try checkpoint.validate(fileCount: fileCount, outputCount: 0, path: "table " + exporter.checkpointTable)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        return checkpoint
+    }
+
     /// The governor for `--memory-budget`; without the flag, the cgroup's or machine's budget
     /// when it can be read, else none (the run goes unbudgeted, as before). A budget the user
-    /// gave is never dropped silently.
+    /// gave, or a report asked for, is never dropped silently.
     private func makeGovernor() throws -> MemoryGovernor? {
-        guard let memoryBudget else { return try? MemoryGovernor.forThisProcess() }
+        guard let memoryBudget else {
+            guard governorReport != nil else { return try? MemoryGovernor.forThisProcess() }
+            do {
+                return try MemoryGovernor.forThisProcess()
+            } catch {
+                throw CommandFailure.usage("--governor-report: no memory governor for this process: \(error)")
+            }
+        }
         do {
             // In range by FlagRange.memoryBudgetMiB, so the shift cannot overflow.
             return try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget << 20)
         } catch {
             throw CommandFailure.usage("--memory-budget \(memoryBudget) MiB: \(error)")
+        }
+    }
+
+    /// Writes `--governor-report` (when asked for) through the atomic writer.
+    private func writeGovernorReport(_ governor: MemoryGovernor?) throws {
+        guard let governorReport, let governor else { return }
+        do {
+            try governor.report().write(to: governorReport)
+        } catch let error as FileError {
+            throw CommandFailure.runFailed("cannot write governor report \(governorReport): \(error.reason)")
+        } catch {
+            throw CommandFailure.runFailed("cannot write governor report \(governorReport): \(error)")
         }
     }
 
@@ -241,7 +350,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
         case .jsonl: try JSONLinesExporter(path: out, resumeLengths: resumeLengths)
         case .graphml: try GraphMLExporter(path: out, resumeLengths: resumeLengths)
         case .neo4jCSV: try Neo4jCSVExporter(directory: out, resumeLengths: resumeLengths)
-        case .postgres(let url): try PostgresExporter(connectionString: url, tablePrefix: out)
+        case .postgres(let url): try PostgresExporter(connectionString: url, tablePrefix: out, resume: resume)
         }
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+// Reached through MemoryGovernor's dependency on swift-log (Package.swift does not list it for
+// this target).
+import Logging
 import SoakGateBasics
 
 /// The entry point: parses the command line, runs, and exits with the documented code. Every
@@ -7,6 +10,10 @@ import SoakGateBasics
 @main
 enum AST2GraphMain {
     static func main() async {
+        // Every outcome is one line ast2graph prints itself; the memory governor's log lines
+        // (level changes, dropped caches, stop requests) would break that, and are all in
+        // --governor-report's `actions`.
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let code: Int32
         do {
             var command = try AST2GraphCommand.parseAsRoot(Array(CommandLine.arguments.dropFirst()))

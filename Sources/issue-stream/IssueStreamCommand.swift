@@ -15,6 +15,7 @@ struct IssueStreamCommand: AsyncParsableCommand {
             done, 1 the run stopped (the reason is on standard error and in the output's run_error line), \
             2 a bad flag, file or setting (one line says which; nothing was requested or written).
             """,
+        version: SoakGateVersion.current,
         subcommands: [TriageCommand.self, DemoCommand.self])
 }
 
@@ -37,6 +38,13 @@ enum IssueStreamMain {
         }
         fflush(nil)
         exit(code)
+    }
+
+    /// Whether `error` is a bad flag, file or setting (exit 2), not a run that failed.
+    static func isUsage(_ error: any Error) -> Bool {
+        if error is UsageError || error is CheckedNumber.RangeError || error is RegularFile.ReadError || error is FileError { return true }
+        if let error = error as? IssueStreamError { return error.isUsage }
+        return false
     }
 
     /// Prints `error` as one line and returns the exit code.
@@ -85,7 +93,7 @@ extension IssueStreamError {
     /// started: exit 2 (a run that stopped exits 1).
     var isUsage: Bool {
         switch self {
-        case .badAPIURL, .badConfiguration, .badRules, .cannotCreateOutput: return true
+        case .badAPIURL, .badConfiguration, .badRules, .cannotCreateOutput, .cannotResume: return true
         default: return false
         }
     }

@@ -12,8 +12,14 @@ struct TriageCommand: AsyncParsableCommand {
             Every item listed gets a line in --out: a decision, `skipped` (pull requests unless \
             --include-pull-requests) or `error` with the reason. A run that cannot finish (404, 401, \
             a server that never answers, a link that leads to another host or back to a page already \
-            read) ends with a `run_error` line and exits 1; it never replaces an --out file that \
-            already exists. The token is sent only to the scheme, host and port of --api-url.
+            read, the memory governor at --memory-budget) ends with a `run_error` line and exits 1, \
+            and its last line says the command that completes it. It never replaces an --out file \
+            that already exists: its lines then go to OUT.stopped. --resume continues from \
+            OUT.stopped, else from --out: it keeps their complete lines, lists the issues again from \
+            the start (the items those lines cover are only read to rebuild the duplicate index, not \
+            written or applied again; with --cache-dir those pages cost a 304, no rate limit), and \
+            writes the rest, so a run stopped by the governor always completes at the same budget. \
+            The token is sent only to the scheme, host and port of --api-url.
             """)
 
     @Option(help: "API base URL: https://api.github.com, a GitHub Enterprise https:// URL, or http:// to a loopback address.")
@@ -36,6 +42,9 @@ struct TriageCommand: AsyncParsableCommand {
 
     @Option(help: "Write the JSON lines here (written whole, then renamed into place); default: standard output.")
     var out: String?
+
+    @Flag(help: "Continue the lines a stopped run left in OUT.stopped or --out (needs --out); without either file, start from the beginning.")
+    var resume = false
 
     @Option(help: "Keep responses (ETags) in files under this directory, so a rerun costs 304s, not budget.")
     var cacheDir: String?
@@ -79,6 +88,9 @@ struct TriageCommand: AsyncParsableCommand {
     @Option(help: "Longest wait the server may ask for (retry-after, a rate-limit reset), in seconds; a longer one stops the run.")
     var maxWait: Double = 3660
 
+    @OptionGroup(title: "Memory")
+    var memory: MemoryOptions
+
     func validate() throws {
         do { _ = try APIOrigin.ofAPIURL(apiURL) } catch { throw ValidationError(error.description) }
         if let problem = RepositoryName.problem(repo) {
@@ -106,6 +118,9 @@ struct TriageCommand: AsyncParsableCommand {
             throw ValidationError("--token-env '\(tokenEnv)' is not an environment variable name; try --token-env GITHUB_TOKEN")
         }
         if let out { try OutputPath.check(out) }
+        if resume && out == nil {
+            throw ValidationError("--resume needs --out FILE, the file a stopped run left (lines sent to standard output cannot be continued)")
+        }
     }
 
     func run() async throws {
@@ -116,15 +131,21 @@ struct TriageCommand: AsyncParsableCommand {
             do { rules = try TriageRules.load(path: path) } catch { throw UsageError(error.description) }
         }
         let listen = try metricsListen.map(listenAddress)
+        // The governor before anything is created: a budget it refuses touches nothing.
+        let governed = try TriageSession.Governed(memory: memory, metricsListen: listen)
         if token == nil { CommandOutput.note("no token in $\(tokenEnv): anonymous requests (GitHub allows 60 an hour)") }
         let configuration = GitHubClientConfiguration(
             apiURL: apiURL, token: token, tokenSource: tokenSource, maxConnections: connections,
             connectTimeout: connectTimeout, readTimeout: readTimeout, requestTimeout: requestTimeout, maxRetries: retries,
             maxBodyBytes: maxBodyBytes, requestsPerMinute: requestsPerMinute, maxWait: maxWait)
-        let options = TriageOptions(repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules, outputPath: out)
-        let code = try await TriageSession.run(
-            configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,
-            metricsListen: listen, metricsPublicly: metricsPublicly, clock: SystemClock())
+        let options = TriageOptions(
+            repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules, outputPath: out, resume: resume)
+        let code = try await governed.reporting {
+            try await TriageSession.run(
+                configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,
+                metricsListen: listen, metricsPublicly: metricsPublicly, clock: SystemClock(), governed: governed,
+                resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
+        }
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -163,15 +184,15 @@ struct TriageCommand: AsyncParsableCommand {
 /// Checks for an output path, before anything runs: it must not be a directory (which would be
 /// refused by the writer anyway, never removed), a FIFO or a device, and its directory must exist.
 enum OutputPath {
-    static func check(_ path: String) throws {
-        guard !path.isEmpty else { throw ValidationError("--out '' is empty; name a file, or leave --out out for standard output") }
+    static func check(_ path: String, flag: String = "--out") throws {
+        guard !path.isEmpty else { throw ValidationError("\(flag) '' is empty; name a file, or leave \(flag) out") }
         if let kind = RegularFile.irregularKind(path) {
-            throw ValidationError("--out \(path) is \(kind); name a file to write (nothing there is touched)")
+            throw ValidationError("\(flag) \(path) is \(kind); name a file to write (nothing there is touched)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         var status = stat()
         if !directory.isEmpty, stat(directory, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
-            throw ValidationError("--out \(path): the directory \(directory) does not exist")
+            throw ValidationError("\(flag) \(path): the directory \(directory) does not exist")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import LotoFeatures
 import MemoryGovernor
 import SoakGateBasics
@@ -14,10 +15,14 @@ struct GenerateCommand: AsyncParsableCommand {
             (--input postgresql://user@host/db --input-table draws). Writes are idempotent
             upserts, one transaction per batch of series: a rerun changes nothing, a run over
             extended input adds only the new rows, and after a failure a rerun completes the rest.
+            Under --memory-budget a run that reaches the cap stops after a committed batch and
+            prints the command to type (the same one with --resume, which skips the series the
+            store already holds completely).
             Examples:
               loto-features generate --input draws.csv
               loto-features generate --input draws.csv --store sqlite:features.db --tables hist,stat
               loto-features generate --input draws.csv --store postgresql://me@localhost/loto --workers 4
+              loto-features generate --input draws.csv --memory-budget 512 --governor-report governor.json
             """
     )
 
@@ -36,8 +41,20 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Series computed at once, 1 to 256 (default: the number of cores).")
     var workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 256)
 
-    @Option(help: "Memory budget in MiB for the governor that sizes batches, from 16 to the machine's memory (default: from the cgroup or the machine).")
-    var budgetMib: Int?
+    @Option(
+        name: [.customLong("memory-budget"), .customLong("budget-mib")],
+        help: ArgumentHelp(
+            "Memory budget in MiB, from 16 to the machine's memory (default: the cgroup limit, else the machine's memory). Near it batches shrink, the run goes light (one worker, no batch computed while one is written, a small store cache) and at the cap it stops after a committed batch; rerun with --resume. --budget-mib is the older name.",
+            valueName: "MiB"))
+    var memoryBudget: Int?
+
+    @Option(help: ArgumentHelp(
+        "Write the memory governor's JSON report (budget, start and peak usage, batch sizes, light-mode reads, actions) to FILE when the run ends, also when it stops or fails. Never a directory or a symbolic link; the directory must exist.",
+        valueName: "FILE"))
+    var governorReport: String?
+
+    @Flag(help: "Skip series the store already holds completely in every requested table (one row per draw day up to the series' last draw; the features_stat row), so a rerun after a stop does only the rest. Without it every series is upserted again.")
+    var resume = false
 
     /// The most MiB a budget may name: the machine's memory (the governor refuses more), which
     /// also keeps the conversion to bytes far from overflowing.
@@ -47,9 +64,12 @@ struct GenerateCommand: AsyncParsableCommand {
         _ = try parsedTables()
         do {
             try CheckedNumber.checked(workers, in: 1...256, source: "--workers")
-            if let budgetMib { try CheckedNumber.checked(budgetMib, in: Self.budgetMibRange, source: "--budget-mib", unit: "MiB") }
+            if let memoryBudget { try CheckedNumber.checked(memoryBudget, in: Self.budgetMibRange, source: "--memory-budget", unit: "MiB") }
         } catch {
             throw ValidationError("\(error)")
+        }
+        if let governorReport, let problem = OutputPath.problem(governorReport) {
+            throw ValidationError("--governor-report \(governorReport): \(problem)")
         }
         guard let location = StoreLocation(store) else {
             throw ValidationError("--store '\(Redaction.url(store))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
@@ -67,20 +87,43 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let location = StoreLocation(store) else { throw ValidationError("--store '\(Redaction.url(store))' is not sqlite:PATH or a postgresql:// URL") }
-        let bar = ProgressBar()
+        let series = try DrawSource.read(input, table: inputTable)
+        // Made after the input is read, so its start is the process with the draws in memory,
+        // and before the store is opened, so a refused budget touches nothing.
+        let governor: MemoryGovernor
         do {
-            let series = try DrawSource.read(input, table: inputTable)
-            let store = try location.open()
             // In range (validate): at most the machine's memory in MiB, so the shift cannot overflow.
-            let governor = try MemoryGovernor.forThisProcess(budgetBytes: budgetMib.map { $0 << 20 })
-            let generator = FeatureGenerator(tables: try parsedTables(), workers: workers, governor: governor)
-            let summary = try await generator.run(series, into: store) { bar.update($0) }
-            bar.finish()
-            FileHandle.standardError.write(Data("\(summary.series) series, \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(store.target)\n".utf8))
-        } catch {
-            // The entry point prints the one line and picks the exit code.
-            bar.finish()
-            throw error
+            governor = try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget.map { $0 << 20 }, logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
+        } catch let error as MemoryBudget.BudgetError {
+            guard case .belowStartingUsage = error else { throw error }
+            throw LotoFeaturesError.usage("--memory-budget \(memoryBudget.map { "\($0) MiB" } ?? ""): \(error)")
         }
+        let bar = ProgressBar()
+        var failure: Error?
+        do {
+            let store = try location.open()
+            let generator = FeatureGenerator(tables: try parsedTables(), workers: workers, governor: governor)
+            let summary = try await generator.run(series, into: store, resume: resume) { bar.update($0) }
+            bar.finish()
+            let skipped = summary.seriesAlreadyComplete > 0 ? " (\(summary.seriesAlreadyComplete) more already complete, skipped)" : ""
+            FileHandle.standardError.write(Data("\(summary.series) series\(skipped), \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(store.target)\n".utf8))
+        } catch LotoFeaturesError.interrupted(let message) {
+            bar.finish()
+            failure = LotoFeaturesError.interrupted("\(message): \(ShellCommand.line(resuming: CommandLine.arguments))")
+        } catch {
+            bar.finish()
+            failure = error
+        }
+        // On every path once the governor exists: finished, stopped or failed. When the run
+        // failed, its error is the news and a report that cannot be written is not.
+        if let governorReport {
+            do {
+                try governor.report().write(to: governorReport)
+            } catch {
+                if failure == nil { throw LotoFeaturesError.output(path: governorReport, problem: "the run finished but its governor report could not be written: \(error)") }
+            }
+        }
+        // The entry point prints the one line and picks the exit code.
+        if let failure { throw failure }
     }
 }

@@ -15,8 +15,11 @@ struct LotoFeaturesCommand: AsyncParsableCommand {
               loto-features sample --loto loto6 --draws 500 --out draws.csv
               loto-features generate --input draws.csv
             Exit codes: 0 done; 1 the store, the source or the memory governor failed the run
-            (every finished batch is kept); 2 a bad flag or a bad input file, nothing written.
+            (every finished batch is kept; after a stop the line ends with the command that
+            completes the rest, with --resume); 2 a bad flag, a bad input file or a memory
+            budget below what the process already uses, nothing written.
             """,
+        version: SoakGateVersion.current,
         subcommands: [SampleCommand.self, GenerateCommand.self]
     )
 
@@ -80,7 +83,7 @@ extension LotoFeaturesError {
     var exitCode: Int32 {
         switch self {
         case .csv, .file, .usage: return 2
-        case .store, .source, .interrupted: return 1
+        case .store, .source, .interrupted, .output: return 1
         }
     }
 }

@@ -61,7 +61,8 @@ struct SampleCommand: ParsableCommand {
 enum OutputPath {
     /// Why `path` cannot be an output: a directory is never replaced, and a symbolic link there
     /// is neither followed nor silently replaced (it may have been planted to redirect the
-    /// write). Nil when the path is usable.
+    /// write), and a file in a directory that does not exist cannot be written at the end of
+    /// a run. Nil when the path is usable.
     static func problem(_ path: String) -> String? {
         guard !path.isEmpty else { return "the path is empty; name a file" }
         var status = stat()
@@ -69,6 +70,12 @@ enum OutputPath {
             return "it is a symbolic link; remove it or name another file"
         }
         if let kind = RegularFile.irregularKind(path) { return "it is \(kind); name a file instead" }
+        let directory = AtomicFileWriter.directory(of: path)
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            return "its directory \(directory) does not exist; create it first or name a file in an existing directory"
+        }
+        if !isDirectory.boolValue { return "\(directory) is not a directory; name a file in an existing directory" }
         return nil
     }
 }

@@ -3,7 +3,8 @@ import XCTest
 
 /// `ast2graph` on bad input: numeric flags that do not fit, inputs that are missing, empty,
 /// special files or garbage, outputs that are directories or inputs, symlinks planted where it
-/// writes, damaged or foreign `--resume` checkpoints, and PostgreSQL URLs holding a planted
+/// writes, damaged or foreign `--resume` checkpoints, memory budgets below what the process
+/// uses, governor reports that cannot be written, and PostgreSQL URLs holding a planted
 /// password. Each gives its exit code and one line naming the input; an earlier output is kept
 /// byte for byte, and no password is ever printed.
 final class ASTGraphBadInputTests: XCTestCase {
@@ -253,14 +254,44 @@ final class ASTGraphBadInputTests: XCTestCase {
         BadInput("ast2graph", ["{dir}/a.swift", "--format", "postgresx://u:\(password)@127.0.0.1:1/db", "--out", "ast"], names: "--format", setup: goodInput),
         BadInput("ast2graph", ["{dir}/a.swift", "--format", "host=127.0.0.1 port=1 password=\(password)", "--out", "ast"], names: "--format", setup: goodInput),
         BadInput("ast2graph", ["{dir}/a.swift", "--format", "postgresql://u:\(password)@127.0.0.1:1/db", "--out", "Bad-Prefix"], names: "--out is a table prefix", setup: goodInput),
-        BadInput("ast2graph", ["{dir}/a.swift", "--format", "postgresql://u:\(password)@127.0.0.1:1/db", "--out", "ast", "--resume"], names: "--resume", setup: goodInput),
+        // --resume is accepted with postgres (the checkpoint is in the database): the server
+        // that refuses is the error.
+        BadInput("ast2graph", ["{dir}/a.swift", "--format", "postgresql://u:\(password)@127.0.0.1:1/db", "--out", "ast", "--resume"], names: "127.0.0.1", timeout: 30, setup: goodInput),
         BadInput("ast2graph", ["{dir}/a.swift", "--format", "postgresql://u:\(password)@127.0.0.1:1/db", "--out", "ast", "--workers", "0"], names: "--workers", setup: goodInput),
         // A URL given where a file path belongs: the error names the path, redacted.
         BadInput("ast2graph", ["{dir}/a.swift", "--out", "{dir}/postgres://u:\(password)@127.0.0.1:1/db"], names: "cannot write", setup: goodInput),
     ]
 
+    /// The memory flags: a budget the process is already over, and governor reports that
+    /// cannot be written. Refused before any work: nothing is written, not even the report.
+    private static let memoryCases: [BadInput] = [
+        BadInput("ast2graph", run(["--memory-budget", "16", "--governor-report", "{dir}/r.json"]),
+                 names: "--memory-budget 16 MiB: memory budget 16.0 MiB is below what this process already uses", setup: goodInput),
+        BadInput("ast2graph", run(["--memory-budget", "16777216"]), names: "--memory-budget 16777216 MiB: memory budget", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/r"]), names: "--governor-report {dir}/r: it is a directory") { dir in
+            try goodInput(dir)
+            try Plant.directory(dir, "r")
+        },
+        BadInput("ast2graph", run(["--governor-report", "{dir}/r.json"]), names: "--governor-report {dir}/r.json: it is a FIFO", timeout: 20) { dir in
+            try goodInput(dir)
+            try Plant.fifo(dir, "r.json")
+        },
+        BadInput("ast2graph", run(["--governor-report", "/dev/null"]), names: "--governor-report /dev/null: it is a device", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/missing/r.json"]), names: "--governor-report {dir}/missing/r.json: its directory {dir}/missing does not exist", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/file/r.json"]), names: "--governor-report {dir}/file/r.json: {dir}/file is not a directory") { dir in
+            try goodInput(dir)
+            try Plant.file(dir, "file", "x")
+        },
+        BadInput("ast2graph", run(["--governor-report", ""]), names: "--governor-report is empty", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/a.swift"]), names: "--governor-report {dir}/a.swift is one of the input files", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/g.jsonl"]), names: "--governor-report {dir}/g.jsonl is the same file as --out", setup: goodInput),
+        BadInput("ast2graph", run(["--summary", "{dir}/s.json", "--governor-report", "{dir}/s.json"]), names: "--governor-report {dir}/s.json is the same file as --summary", setup: goodInput),
+        BadInput("ast2graph", run(["--governor-report", "{dir}/g.jsonl.checkpoint.json"]), names: "is the run's checkpoint file", setup: goodInput),
+    ]
+
     func testEveryBadInputGivesOneLineTheRightExitAndLeavesEarlierFilesAlone() throws {
         let cases = Self.flagCases + Self.inputCases + Self.allFailCases + Self.outputCases + Self.resumeCases + Self.postgresCases
+            + Self.memoryCases
         XCTAssertGreaterThanOrEqual(cases.count, 35)
         try BadInput.runAll(cases, in: self)
     }

@@ -105,6 +105,21 @@ final class IssueStreamBadInputTests: XCTestCase {
             // The token: a name that is no variable, a value no header can carry.
             BadInput("issue-stream", triage(["--token-env", ""]), environment: t, names: "--token-env"),
             BadInput("issue-stream", triage([]), environment: ["GITHUB_TOKEN": BadInput.token + "\r\nX-Injected: 1"], names: "$GITHUB_TOKEN"),
+            // --memory-budget: 16 MiB to the machine's memory, and not below what the process
+            // already uses (the line then ends with the size to give).
+            BadInput("issue-stream", triage(["--memory-budget", "0"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "15"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget=-64"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "99999999999"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "99999999999999999999"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "1.5"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "lots"]), environment: t, names: "--memory-budget"),
+            BadInput("issue-stream", triage(["--memory-budget", "16"]), environment: t, names: "--memory-budget 16: "),
+            BadInput("issue-stream", ["demo", "--memory-budget", "0"], names: "--memory-budget"),
+            BadInput("issue-stream", ["demo", "--memory-budget", "16"], names: "--memory-budget 16: "),
+            // --resume continues a file: without --out there is none.
+            BadInput("issue-stream", triage(["--resume"]), environment: t, names: "--resume needs --out"),
+            BadInput("issue-stream", ["demo", "--resume"], names: "--resume needs --out"),
             // ArgumentParser's own errors: one line, exit 2.
             BadInput("issue-stream", triage(["--frobnicate"]), environment: t, names: "--frobnicate"),
             BadInput("issue-stream", ["triage", "--api-url", "http://127.0.0.1:9"], environment: t, names: "--repo"),
@@ -135,6 +150,31 @@ final class IssueStreamBadInputTests: XCTestCase {
             BadInput("issue-stream", triage(["--out", "{dir}/missing/out.jsonl"]), environment: t, names: "does not exist"),
             BadInput("issue-stream", triage(["--out", ""]), environment: t, names: "--out"),
             BadInput("issue-stream", ["demo", "--out", "{dir}/decisions"], names: "--out {dir}/decisions") { try Plant.directory($0, "decisions") },
+            // --governor-report: a file to write, checked before any work like --out.
+            BadInput("issue-stream", triage(["--governor-report", "{dir}/report"]), environment: t, names: "--governor-report {dir}/report") {
+                try Plant.directory($0, "report")
+            },
+            BadInput("issue-stream", triage(["--governor-report", "{dir}/pipe"]), environment: t, names: "FIFO") { try Plant.fifo($0, "pipe") },
+            BadInput("issue-stream", triage(["--governor-report", "/dev/null"]), environment: t, names: "--governor-report /dev/null"),
+            BadInput("issue-stream", triage(["--governor-report", "{dir}/missing/report.json"]), environment: t, names: "does not exist"),
+            BadInput("issue-stream", triage(["--governor-report", ""]), environment: t, names: "--governor-report"),
+            BadInput("issue-stream", ["demo", "--governor-report", "{dir}/report"], names: "--governor-report {dir}/report") {
+                try Plant.directory($0, "report")
+            },
+            // --resume: only the file a stopped run leaves; anything else is left as it was.
+            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "--resume: {dir}/out.jsonl line 2") {
+                try Plant.file($0, "out.jsonl", #"{"number":1,"state":"open"}"# + "\nnot json at all\n")
+            },
+            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "follows a run_error line") {
+                try Plant.file($0, "out.jsonl", #"{"run_error":"stopped"}"# + "\n" + #"{"number":1,"state":"open"}"# + "\n")
+            },
+            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "--resume: {dir}/out.jsonl.stopped is a directory") {
+                try Plant.file($0, "out.jsonl", #"{"number":1,"state":"open"}"# + "\n")
+                try Plant.directory($0, "out.jsonl.stopped")
+            },
+            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "FIFO", timeout: 20) {
+                try Plant.fifo($0, "out.jsonl.stopped")
+            },
             // --token-file: only a regular file, never echoed.
             BadInput("issue-stream", triage(["--token-file", "{dir}/missing"]), names: "--token-file"),
             BadInput("issue-stream", triage(["--token-file", "{dir}/tokens"]), names: "directory") { try Plant.directory($0, "tokens") },

@@ -22,13 +22,46 @@ final class LotoFeaturesBadInputTests: XCTestCase {
     private static let password = BadInput.password
 
     private static let flagCases: [BadInput] = [
-        // --budget-mib crashed with signal 4 (overflow of MiB → bytes).
-        BadInput("loto-features", generate(["--budget-mib", "99999999999999"]), names: "--budget-mib", setup: draws(goodRows)),
+        // --memory-budget (first named --budget-mib, which still works) crashed with signal 4
+        // (overflow of MiB → bytes). A range error names --memory-budget; ArgumentParser's
+        // refusal of a value that is no whole number names the flag as typed.
+        BadInput("loto-features", generate(["--memory-budget", "99999999999999"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "99999999999999999999999"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget=-5"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "15"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "0"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "1e3"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "nan"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget", "64MiB"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--memory-budget"]), names: "--memory-budget", setup: draws(goodRows)),
+        // A budget in range but below what the process already uses: the size to give, no store.
+        BadInput("loto-features", generate(["--memory-budget", "16"]), names: "--memory-budget 16 MiB", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--budget-mib", "16", "--governor-report", "{dir}/r.json"]), names: "give at least", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--budget-mib", "99999999999999"]), names: "--memory-budget", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--budget-mib", "99999999999999999999999"]), names: "--budget-mib", setup: draws(goodRows)),
-        BadInput("loto-features", generate(["--budget-mib=-5"]), names: "--budget-mib", setup: draws(goodRows)),
-        BadInput("loto-features", generate(["--budget-mib", "15"]), names: "--budget-mib", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--budget-mib=-5"]), names: "--memory-budget", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--budget-mib", "15"]), names: "--memory-budget", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--budget-mib", "1e3"]), names: "--budget-mib", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--budget-mib", "nan"]), names: "--budget-mib", setup: draws(goodRows)),
+        // --governor-report is checked before any work: nothing is read, written or created.
+        BadInput("loto-features", generate(["--governor-report", "{dir}/reports"]), names: "--governor-report {dir}/reports") { dir in
+            try draws(goodRows)(dir)
+            try Plant.directory(dir, "reports")
+        },
+        BadInput("loto-features", generate(["--governor-report", "{dir}/r.fifo"]), names: "--governor-report {dir}/r.fifo", timeout: 20) { dir in
+            try draws(goodRows)(dir)
+            try Plant.fifo(dir, "r.fifo")
+        },
+        BadInput("loto-features", generate(["--governor-report", "/dev/null"]), names: "--governor-report /dev/null", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--governor-report", "{dir}/no/such/r.json"]), names: "--governor-report {dir}/no/such/r.json", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--governor-report", "{dir}/draws.csv/r.json"]), names: "--governor-report {dir}/draws.csv/r.json", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--governor-report", "{dir}/link.json"]), names: "--governor-report {dir}/link.json") { dir in
+            try draws(goodRows)(dir)
+            try Plant.file(dir, "victim.json", "not to be touched")
+            try Plant.symlink(dir, "link.json", to: dir + "/victim.json")
+        },
+        BadInput("loto-features", generate(["--governor-report", ""]), names: "--governor-report", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--resume=yes"]), names: "--resume", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--workers", "0"]), names: "--workers", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--workers", "100000"]), names: "--workers", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--workers=-1"]), names: "--workers", setup: draws(goodRows)),

@@ -58,9 +58,10 @@ public struct BatchProcessor: Sendable {
         let earlierSeconds = state.seconds
         let job = try governor?.admit(job: "ast2graph", batch: AdaptiveBatchSize(initial: configuration.batchSize, floor: 1, ceiling: configuration.batchSize))
         defer { job?.finish() }
-        if let governor {
-            for buffer in sink.droppableBuffers() { governor.registerCache(buffer.name, drop: buffer.drop) }
-        }
+        let registrations = governor.map { governor in
+            sink.droppableBuffers().map { buffer in governor.registerCache(buffer.name, drop: buffer.drop) }
+        } ?? []
+        defer { for registration in registrations { governor?.unregisterCache(registration) } }
         let offset = state.doneFiles
         let total = files.count
         var shifted: (@Sendable (BatchProgress) -> Void)?

@@ -1,5 +1,6 @@
 import Foundation
 import LotoFeatures
+import MemoryGovernor
 import SoakGate
 
 /// One batch of loto-features end to end into SQLite: compute the three tables of two
@@ -72,6 +73,29 @@ struct LotoBatchesIntoPostgres: Workload {
     }
 }
 
+/// A governed run and its `--resume`, as `generate` does them, under one governor for the whole
+/// measurement (as a long-lived process would keep one): write two series into a fresh
+/// in-memory database, then resume over three, which asks the store which series it holds whole
+/// and writes only the third. Each run registers the store's cache with the governor and
+/// unregisters it when it ends, so the governor must hold nothing more after a thousand runs.
+struct LotoGovernedResumeIntoSQLite: Workload {
+    var series: [DrawSeries] = []
+    var governor: MemoryGovernor?
+
+    mutating func setUp() async throws {
+        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 95, seed: 7).prefix(3).map { $0 }
+        governor = try MemoryGovernor.forThisProcess()
+    }
+
+    mutating func run() async throws {
+        let store = try SQLiteFeatureStore(path: ":memory:")
+        let generator = FeatureGenerator(workers: 2, governor: governor)
+        _ = try await generator.run(Array(series.prefix(2)), into: store)
+        let resumed = try await generator.run(series, into: store, resume: true)
+        precondition(resumed.seriesAlreadyComplete == 2 && resumed.series == 1, "the resume skips the two series the store holds whole")
+    }
+}
+
 /// loto-features' operations as harness workloads.
 enum LotoFeaturesWorkloads {
     static var hasDatabase: Bool { !(ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] ?? "").isEmpty }
@@ -84,6 +108,9 @@ enum LotoFeaturesWorkloads {
         },
         WorkloadDefinition("loto.stat-pipeline", summary: "loto-features: features_stat (global stats, meta, tsfeatures) of 4 series × 200 draws") {
             LotoStatPipeline()
+        },
+        WorkloadDefinition("loto.governed-resume-sqlite", summary: "loto-features: a governed run of 2 series × 95 draws into a fresh in-memory SQLite database, then --resume over 3 (skips 2, writes 1)") {
+            LotoGovernedResumeIntoSQLite()
         },
     ] + (hasDatabase ? [
         WorkloadDefinition(LotoBatchesIntoPostgres.name, summary: "loto-features: prepare and one batch of 2 series × 60 draws per iteration (COPY, upsert, commit) over one PostgreSQL connection, as generate keeps one") {

@@ -80,7 +80,8 @@ public struct FeatureGenerator: Sendable {
         // Registered before admission, so pressure already at throttle when the job is admitted
         // counts as its first rise there.
         let cacheRelease = CacheReleaseRequest()
-        governor?.registerCache("loto-features store cache (\(store.target))") { cacheRelease.request() }
+        let registration = governor?.registerCache("loto-features store cache (\(store.target))") { cacheRelease.request() }
+        defer { if let registration { governor?.unregisterCache(registration) } }
         let job = try governor?.admit(job: "loto-features", batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: Self.batchCeiling, increase: 4))
         defer { job?.finish() }
         guard !todo.isEmpty else { return summary }

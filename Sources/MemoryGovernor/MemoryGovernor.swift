@@ -86,7 +86,8 @@ public final class MemoryGovernor: Sendable {
         var actions: [String] = []
         var jobs: [Int: JobState] = [:]
         var nextJob = 0
-        var caches: [(name: String, drop: @Sendable () -> Int)] = []
+        var caches: [(id: Int, name: String, drop: @Sendable () -> Int)] = []
+        var nextCache = 0
 
         mutating func record(_ action: String) {
             actions.append(action)
@@ -164,8 +165,20 @@ public final class MemoryGovernor: Sendable {
 
     /// Registers a cache the governor drops when pressure reaches `throttle` (and again at
     /// `emergency`); `drop` empties it and returns about how many bytes it freed.
-    public func registerCache(_ name: String, drop: @escaping @Sendable () -> Int) {
-        state.withLock { $0.caches.append((name, drop)) }
+    @discardableResult
+    public func registerCache(_ name: String, drop: @escaping @Sendable () -> Int) -> CacheRegistration {
+        state.withLock { state in
+            let id = state.nextCache
+            state.nextCache += 1
+            state.caches.append((id, name, drop))
+            return CacheRegistration(id: id)
+        }
+    }
+
+    /// Forgets a cache registered for one run, so a governor that outlives many runs holds
+    /// nothing for those that ended (and never calls into a cache that is gone).
+    public func unregisterCache(_ registration: CacheRegistration) {
+        state.withLock { $0.caches.removeAll { $0.id == registration.id } }
     }
 
     /// Reads usage, updates the level and every running job's accounting, and acts on a change.
@@ -176,7 +189,7 @@ public final class MemoryGovernor: Sendable {
         let bytes = reading.governingBytes
         let level = thresholds.level(for: Double(bytes) / Double(budget.bytes))
         var alert: MemoryAlert?
-        var cachesToDrop: [(name: String, drop: @Sendable () -> Int)] = []
+        var cachesToDrop: [(id: Int, name: String, drop: @Sendable () -> Int)] = []
         var newlyStopped = 0
         state.withLock { state in
             let elapsed = max(now - state.lastCheck, 0)
@@ -360,6 +373,11 @@ public final class JobHandle: Sendable {
 
     /// Ends the job's accounting.
     public func finish() { governor.finish(job: id) }
+}
+
+/// A cache's place in the governor's list, to take it out again (``MemoryGovernor/unregisterCache(_:)``).
+public struct CacheRegistration: Sendable, Hashable {
+    let id: Int
 }
 
 /// Seconds spent at one level.

@@ -136,6 +136,17 @@ final class MemoryGovernorTests: XCTestCase {
         XCTAssertGreaterThan(back.startBytes, 0)
     }
 
+    func testAnUnregisteredCacheIsNoLongerDropped() throws {
+        let usage = FakeUsage(), dropped = Recorder<String>()
+        let governor = try governor(usage)
+        let first = governor.registerCache("first run") { dropped.append("first run"); return 0 }
+        governor.registerCache("process") { dropped.append("process"); return 0 }
+        governor.unregisterCache(first)
+        usage.set(950)
+        governor.check()
+        XCTAssertEqual(dropped.all, ["process"])
+    }
+
     func testWarningIsRaisedOncePerCrossing() throws {
         let usage = FakeUsage(), alerts = Recorder<MemoryAlert>()
         let governor = try governor(usage, alerts: alerts)

@@ -52,34 +52,7 @@ enum MemoryPressureSupport {
         if let note = command.range(of: " (with your database URL where *** hides its credentials)"), note.upperBound == command.endIndex {
             command.removeSubrange(note)
         }
-        return StopLine(doneFiles: done, totalFiles: total, command: shellWords(command))
-    }
-
-    /// Words as a POSIX shell splits them (plain words and single-quoted parts).
-    static func shellWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quoted = false
-        for character in text {
-            if quoted {
-                if character == "'" { quoted = false } else { current.append(character) }
-            } else if character == "'" {
-                quoted = true
-                inWord = true
-            } else if character == "\\" {
-                inWord = true
-            } else if character == " " {
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
-            } else {
-                current.append(character)
-                inWord = true
-            }
-        }
-        if inWord { words.append(current) }
-        return words
+        return StopLine(doneFiles: done, totalFiles: total, command: ShellWords.split(command))
     }
 
     /// The report's evidence that the governor acted: a level of throttle or above, smaller

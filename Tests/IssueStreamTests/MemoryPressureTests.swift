@@ -77,7 +77,7 @@ final class MemoryPressureTests: XCTestCase {
             let marker = "to complete it, type: "
             let command = try XCTUnwrap(stopLine.range(of: marker).map { String(stopLine[$0.upperBound...].dropLast()) }, String(stopLine))
             XCTAssertTrue(stopLine.hasSuffix("]"), String(stopLine))
-            let words = command.split(separator: " ").map(String.init)
+            let words = ShellWords.split(command)
             XCTAssertEqual(words.first, "issue-stream")
             XCTAssertTrue(words.contains("--resume"), command)
             XCTAssertTrue(words.contains("--memory-budget") && words.contains("\(budgetMiB)"), "the same budget: \(command)")

@@ -322,35 +322,7 @@ struct StopLine {
         else { return nil }
         self.kept = kept
         self.total = total
-        command = Self.words(String(line[marker.upperBound...]))
-    }
-
-    /// Splits a POSIX shell line into words: single quotes, and `'\''` for a quote inside them.
-    static func words(_ line: String) -> [String] {
-        var words: [String] = [], word = "", inWord = false, quoted = false, escaped = false
-        for character in line {
-            if escaped {
-                word.append(character)
-                escaped = false
-            } else if quoted {
-                if character == "'" { quoted = false } else { word.append(character) }
-            } else if character == "'" {
-                quoted = true
-                inWord = true
-            } else if character == "\\" {
-                escaped = true
-                inWord = true
-            } else if character == " " {
-                if inWord { words.append(word) }
-                word = ""
-                inWord = false
-            } else {
-                word.append(character)
-                inWord = true
-            }
-        }
-        if inWord { words.append(word) }
-        return words
+        command = ShellWords.split(String(line[marker.upperBound...]))
     }
 }
 

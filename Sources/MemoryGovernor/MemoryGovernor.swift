@@ -77,6 +77,9 @@ public final class MemoryGovernor: Sendable {
 
     struct State {
         var startBytes = 0
+        /// Caches were dropped at throttle since pressure was last normal: a purge that brings
+        /// usage just under the throttle line must not drop and purge again at every crossing.
+        var droppedSinceNormal = false
         var finishedJobs: [JobState] = []
         var actionsDropped = 0
         var level = PressureLevel.normal
@@ -191,6 +194,7 @@ public final class MemoryGovernor: Sendable {
         var alert: MemoryAlert?
         var cachesToDrop: [(id: Int, name: String, drop: @Sendable () -> Int)] = []
         var newlyStopped = 0
+        var dropNow = false
         state.withLock { state in
             let elapsed = max(now - state.lastCheck, 0)
             state.secondsAtLevel[state.level.rawValue] += elapsed
@@ -210,8 +214,14 @@ public final class MemoryGovernor: Sendable {
                     level: level, previous: state.level, usageBytes: bytes, budgetBytes: budget.bytes,
                     message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(ByteCount.format(bytes)) of \(ByteCount.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
                 state.record("\(level): \(alert!.message)")
-                // Caches go when pressure first reaches throttle, and again at emergency.
-                if (level >= .throttle && state.level < .throttle) || level == .emergency { cachesToDrop = state.caches }
+                // Caches go when pressure first reaches throttle (once until it is normal
+                // again), and again at emergency.
+                if level == .normal { state.droppedSinceNormal = false }
+                if (level >= .throttle && state.level < .throttle && !state.droppedSinceNormal) || level == .emergency {
+                    cachesToDrop = state.caches
+                    state.droppedSinceNormal = true
+                    dropNow = true
+                }
                 state.level = level
             }
             // At emergency every running job is asked to stop, also one admitted while memory
@@ -228,7 +238,7 @@ public final class MemoryGovernor: Sendable {
                 }
             }
         }
-        if let alert, alert.level >= .throttle, alert.level == .emergency || alert.previous < .throttle {
+        if let alert, dropNow {
             var freed: [String] = []
             for cache in cachesToDrop { freed.append("\(cache.name) (\(ByteCount.format(cache.drop())))") }
             purge()

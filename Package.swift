@@ -1,8 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
-// The harness (HeapProbe, SoakGate, SoakGateCLI, PlantedWorkloads) and the engines never import
-// each other; only EngineWorkloads and the `soakgate` executable join them.
+// The harness, and only the harness: what a package that checks itself for leaks depends on.
+// It resolves swift-argument-parser and swift-mustache and nothing else. The engines it guards
+// are a package of their own in Engines/ (swift-syntax, AsyncHTTPClient, Hummingbird, libpq,
+// SQLite), which depends on this one; the benchmarks are another in Benchmarks/. See
+// docs/packages.md for why.
 let package = Package(
     name: "soakgate",
     platforms: [.macOS(.v15)],
@@ -15,51 +18,35 @@ let package = Package(
         .library(name: "SoakGateCLI", targets: ["SoakGateCLI"]),
         .library(name: "SoakGateXCTest", targets: ["SoakGateXCTest"]),
         .library(name: "SoakGateTesting", targets: ["SoakGateTesting"]),
-        .library(name: "LibPQ", targets: ["LibPQ"]),
-        .library(name: "MemoryGovernor", targets: ["MemoryGovernor"]),
-        // ast2graph
-        .library(name: "ASTGraph", targets: ["ASTGraph"]),
-        // issue-stream
-        .library(name: "IssueStream", targets: ["IssueStream"]),
-        .executable(name: "ast2graph", targets: ["ast2graph"]),
-        // loto-features
-        .library(name: "LotoFeatures", targets: ["LotoFeatures"]),
-        .executable(name: "loto-features", targets: ["loto-features"]),
+        .library(name: "PlantedWorkloads", targets: ["PlantedWorkloads"]),
+    ],
+    traits: [
+        // A running soak's live page and Prometheus /metrics (`soakgate soak --listen`). Off by
+        // default: it needs swift-nio and swift-prometheus, which a leak check does not.
+        .trait(name: "LivePage", description: "soakgate soak --listen: a live page and Prometheus /metrics over swift-nio"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // Resolved only when the LivePage trait is on (the engines' package turns it on).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        // ast2graph: pinned exactly, because node counts change between swift-syntax versions.
-        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
-        // issue-stream: the GitHub client and its local GitHub-compatible test server.
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // System libraries, from Debian's libjemalloc-dev and libpq-dev.
+        // From Debian's libjemalloc-dev.
         .systemLibrary(
             name: "CJemalloc",
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
         // Linking this turns jemalloc's thread cache off for the whole process (in-process
         // measurement, e.g. a test bundle). Child processes get MALLOC_CONF instead.
         .target(name: "CSoakGateTCacheOff"),
-        // prctl and signal handlers for soaking processes: what Swift cannot call or write safely.
+        // The soaked child's signal handlers and parent-death signal: what Swift cannot write safely.
         .target(name: "CSoakGateProcess"),
 
         // Below harness and engines alike: the one atomic file writer, regular-file reads,
-        // credential redaction and checked numbers. Depends on nothing.
+        // credential redaction, checked numbers, byte counts and the command to type.
         .target(name: "SoakGateBasics"),
         .testTarget(name: "SoakGateBasicsTests", dependencies: ["SoakGateBasics"]),
 
@@ -70,17 +57,17 @@ let package = Package(
             name: "SoakGateReports",
             dependencies: ["SoakGate", "SoakGateBasics", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        // A running soak's live page and Prometheus /metrics, on loopback.
+        // A running soak's live page and Prometheus /metrics, on loopback (trait LivePage).
         .target(
             name: "SoakGateLive",
             dependencies: [
                 "SoakGate",
                 "SoakGateReports",
                 "SoakGateBasics",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["LivePage"])),
             ]
         ),
         .target(
@@ -88,8 +75,8 @@ let package = Package(
             dependencies: [
                 "SoakGate",
                 "SoakGateReports",
-                "SoakGateLive",
                 "SoakGateBasics",
+                .target(name: "SoakGateLive", condition: .when(traits: ["LivePage"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,168 +84,23 @@ let package = Package(
         // One-line leak checks for a package's own tests.
         .target(name: "SoakGateXCTest", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
         .target(name: "SoakGateTesting", dependencies: ["SoakGate", "CSoakGateTCacheOff"]),
-        .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads", "EngineWorkloads"]),
-
-        // The engines' shared memory budget: levels, admission, adaptive batches, emergency stop.
-        .target(
-            name: "MemoryGovernor",
-            dependencies: [
-                "HeapProbe",
-                "SoakGateBasics",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
-        ),
-
-        // The only module, with the soakgate executable, that joins engines and harness.
-        .target(name: "EngineWorkloads", dependencies: ["SoakGate", "MemoryGovernor", "ASTGraph", "LotoFeatures", "IssueStream", "GitHubTestServer"]),
-
-        // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
-        .target(name: "LibPQ", dependencies: ["CLibPQ", "SoakGateBasics"]),
+        .executableTarget(name: "soakgate", dependencies: ["SoakGateCLI", "PlantedWorkloads"]),
 
         // A user's own workload executable, as the README shows it; the CLI tests drive it.
         .executableTarget(name: "soakgate-fixtures", dependencies: ["SoakGateCLI"]),
 
-        // Benchmarks are programs that print figures (release builds); tests never time anything.
-        .executableTarget(
-            name: "soakgate-benchmarks",
-            dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"],
-            path: "Benchmarks/SoakGateBenchmarks"
-        ),
-
         .testTarget(name: "HeapProbeTests", dependencies: ["HeapProbe", "CJemalloc", "CSoakGateTCacheOff"]),
         .testTarget(name: "SoakGateTests", dependencies: ["SoakGate", "HeapProbe", "CSoakGateTCacheOff"]),
-        // Runs the package's executables from tests (a library so both CLI test targets share it).
+        // Runs the package's executables from tests, and the bad-input case runner. Engines/Tests
+        // links this same directory, so both packages' tests share it.
         .target(name: "CommandTestSupport", path: "Tests/CommandTestSupport"),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate", "CommandTestSupport"]),
         // Short soaks of the real `soakgate soak` (SOAKGATE_SOAK_SECONDS, default 60).
         .testTarget(name: "SoakTests", dependencies: ["SoakGate", "CommandTestSupport"], path: "SoakTests", exclude: ["README.md"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
-        .testTarget(
-            name: "MemoryGovernorTests",
-            dependencies: [
-                "MemoryGovernor",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
-            ]
-        ),
-        // loto-features: draws → hist/futr/stat features into SQLite or PostgreSQL.
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "LotoFeatures", dependencies: ["MemoryGovernor", "LibPQ", "CSQLite", "SoakGateBasics"]),
-        .executableTarget(
-            name: "loto-features",
-            dependencies: [
-                "LotoFeatures", "MemoryGovernor", "SoakGateBasics",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(
-            name: "loto-features-benchmarks", dependencies: ["LotoFeatures", "MemoryGovernor", "SoakGateBasics"],
-            path: "Benchmarks/LotoFeaturesBenchmarks", exclude: ["polars_features.py"]
-        ),
-        .testTarget(
-            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite", "CommandTestSupport"],
-            resources: [.copy("Golden")]
-        ),
-        // issue-stream: GitHub issue triage over the REST API (engine, local server, CLI, tests, benchmark).
-        .target(
-            name: "IssueStream",
-            dependencies: [
-                "MemoryGovernor",
-                "SoakGateBasics",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]
-        ),
-        .target(
-            name: "GitHubTestServer",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
-        ),
-        .executableTarget(
-            name: "issue-stream",
-            dependencies: [
-                "IssueStream", "GitHubTestServer", "MemoryGovernor", "SoakGateBasics",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
-        ),
-        .executableTarget(
-            name: "issue-stream-benchmarks",
-            dependencies: ["IssueStream", "GitHubTestServer"],
-            path: "Benchmarks/IssueStreamBenchmarks"
-        ),
-        .testTarget(
-            name: "IssueStreamTests",
-            dependencies: ["IssueStream", "GitHubTestServer", "CommandTestSupport", .product(name: "Prometheus", package: "swift-prometheus")]
-        ),
-        // Every executable on bad input: flags, files, special files, misbehaving servers.
-        .testTarget(
-            name: "BadInputTests",
-            dependencies: [
-                "CommandTestSupport", "GitHubTestServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
-        ),
-        // Replays Tests/FuzzCorpus (the fuzz targets live in Fuzz/, built only by ci/fuzz.sh).
-        .testTarget(
-            name: "FuzzCorpusTests", dependencies: ["ASTGraph", "IssueStream", "LotoFeatures", "SoakGate"]
-        ),
-        .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "SoakGate", "CSoakGateTCacheOff", "CommandTestSupport"]),
-
-        // ast2graph: Swift sources to deterministic AST graphs, its command, tests and benchmark.
-        .target(
-            name: "ASTGraph",
-            dependencies: [
-                "MemoryGovernor",
-                "LibPQ",
-                "SoakGateBasics",
-                .product(name: "SwiftSyntax", package: "swift-syntax"),
-                .product(name: "SwiftParser", package: "swift-syntax"),
-            ]
-        ),
-        .executableTarget(
-            name: "ast2graph",
-            dependencies: [
-                "ASTGraph", "MemoryGovernor", "SoakGateBasics",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .testTarget(
-            name: "ASTGraphTests",
-            dependencies: [
-                "ASTGraph", "LibPQ", "MemoryGovernor", "CommandTestSupport",
-                .product(name: "SwiftSyntax", package: "swift-syntax"),
-                .product(name: "SwiftParser", package: "swift-syntax"),
-            ]
-        ),
-        .executableTarget(
-            name: "ast2graph-benchmarks",
-            dependencies: [
-                "ASTGraph",
-                .product(name: "SwiftSyntax", package: "swift-syntax"),
-                .product(name: "SwiftParser", package: "swift-syntax"),
-            ],
-            path: "Benchmarks/ASTGraphBenchmarks"
-        ),
+        // The harness's command line on bad input: flags, files, special files, edited soaks.
+        .testTarget(name: "BadInputTests", dependencies: ["CommandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

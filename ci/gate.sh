@@ -4,7 +4,7 @@
 # appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set. Exits with the gate's
 # code: 0 pass, 1 leak or regression, 2 bad input, 3 a workload crashed.
 #
-#   bash ci/gate.sh                                   # this repository: the planted cases
+#   bash ci/gate.sh                                   # the harness's own planted cases
 #   PRODUCT=invoice-leaks POLICY=leak-policy.json bash ci/gate.sh --workload 'invoice.*'
 #   BASELINE=main-report/leak-report.json bash ci/gate.sh
 set -euo pipefail

@@ -16,8 +16,9 @@ port=${PORT:-9464}
 policy=${POLICY:-ci/soakgate-policy.json}
 
 bash ci/install-deps.sh
-swift build -c release --product soakgate
-soakgate=.build/release/soakgate
+# This repository's soakgate: the harness with the engines' workloads (Engines/).
+swift build --package-path Engines -c release --product soakgate-engines
+soakgate=Engines/.build/release/soakgate-engines
 
 if [ -f "$out/soak.json" ]; then
   echo "nightly-soak: resuming the soak in $out"

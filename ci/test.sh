@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # The README's second command: installs what is missing, starts a throwaway PostgreSQL and
-# runs the whole test suite against it. .ci/run calls this.
+# runs both packages' tests against it: the harness (this package, with its live page) and the
+# engines (Engines/). Extra arguments go to both `swift test` runs (e.g. --filter). .ci/run
+# calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
-# Build everything first: the CLI tests run the soakgate and soakgate-fixtures executables.
-swift build --build-tests
-# The README's user-package example, built as a user would build it: it must find its leak.
+# Build everything first: the command tests run the packages' executables.
+swift build --build-tests --traits LivePage
+swift build --build-tests --package-path Engines
+# The users' examples, built as a user would build them: light, and beside another swift-syntax.
 bash ci/example.sh
-bash ci/with-postgres.sh swift test --skip-build "$@"
+bash ci/with-postgres.sh bash -c '
+  status=0
+  swift test --skip-build --traits LivePage "$@" || status=1
+  swift test --skip-build --package-path Engines "$@" || status=1
+  exit $status' test.sh "$@"

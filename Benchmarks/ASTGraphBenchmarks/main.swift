@@ -1,8 +1,8 @@
 // ast2graph's figures: files, nodes, edges, wall time with 1 and 2 workers (median of 5),
 // peak RSS, and a raw swift-syntax parse + walk of the same files as the ceiling.
 //
-//   swift build -c release --product ast2graph-benchmarks
-//   .build/release/ast2graph-benchmarks /tmp/swift-nio/Sources
+//   swift build --package-path Benchmarks -c release --product ast2graph-benchmarks
+//   Benchmarks/.build/release/ast2graph-benchmarks /tmp/swift-nio/Sources
 //
 // Each measurement runs in this process one after the other; peak RSS is the process's VmHWM
 // after each step (it only grows, so each figure includes the steps before it: the raw ceiling

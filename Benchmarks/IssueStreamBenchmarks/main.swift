@@ -2,8 +2,8 @@
 // RSS against the local server with limits off (server in a child process, so the RSS is the
 // client's), and budget use under GitHub's real limits on a virtual clock.
 //
-//   swift build -c release --product issue-stream-benchmarks
-//   .build/release/issue-stream-benchmarks
+//   swift build --package-path Benchmarks -c release --product issue-stream-benchmarks
+//   Benchmarks/.build/release/issue-stream-benchmarks
 import Foundation
 import GitHubTestServer
 import IssueStream

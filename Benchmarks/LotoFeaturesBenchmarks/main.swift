@@ -2,8 +2,8 @@
 // data in the same run. Each measurement is a child process of its own (this program run with
 // --child, or python3 polars_features.py), so peak RSS (wait4's ru_maxrss) is that run's alone.
 //
-//   swift build -c release --product loto-features-benchmarks
-//   .build/release/loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
+//   swift build --package-path Benchmarks -c release --product loto-features-benchmarks
+//   Benchmarks/.build/release/loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
 //       [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
 //
 // --modes picks some of the modes (all by default), e.g. `--modes sqlite --series 200` for a

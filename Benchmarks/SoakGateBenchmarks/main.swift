@@ -1,15 +1,18 @@
-import CJemalloc
-import CSoakGateTCacheOff
+import CJemallocBenchmarks
 import Foundation
 import HeapProbe
 
 // Cost of one heap reading, against a peer in the same run: the same figures read by name
 // (mallctl resolves the name each time), the way a first implementation would. Build in release:
-//   swift build -c release --product soakgate-benchmarks && .build/release/soakgate-benchmarks
+//   swift build --package-path Benchmarks -c release --product soakgate-benchmarks
+//   MALLOC_CONF=tcache:false Benchmarks/.build/release/soakgate-benchmarks
 // Prints the median of 31 batches of 20,000 calls each, per operation.
 
-precondition(String(cString: soakgate_compiled_malloc_conf()) == "tcache:false")
-let probe = try HeapProbe()
+let probe = try HeapProbe(requireExactFigures: false)
+guard !probe.threadCacheEnabled else {
+    print("soakgate-benchmarks: jemalloc's thread cache is on, so readings are not exact; run with MALLOC_CONF=tcache:false")
+    exit(2)
+}
 let batches = 31
 let callsPerBatch = 20_000
 

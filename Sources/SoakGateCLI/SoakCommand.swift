@@ -4,7 +4,9 @@ import Foundation
 import HeapProbe
 import SoakGate
 import SoakGateBasics
+#if LivePage
 import SoakGateLive
+#endif
 
 struct SoakCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -93,7 +95,7 @@ struct SoakCommand: RunnableCommand {
             guard out != nil else { throw ValidationError("missing --out DIR (or --resume DIR to continue a soak)") }
             _ = try manifestSettings()
         }
-        if let listen { _ = try Self.parseListen(listen, publicly: listenPublicly) }
+        if let listen { try Self.checkListen(listen, publicly: listenPublicly) }
     }
 
     /// Settings from the options, checked by the same ``SoakManifest/validate(naming:)`` that a
@@ -166,6 +168,7 @@ struct SoakCommand: RunnableCommand {
         }
     }
 
+#if LivePage
     static func parseListen(_ text: String, publicly: Bool) throws -> LiveListenAddress {
         do {
             return try LiveListenAddress.parse(text, publicly: publicly)
@@ -173,6 +176,17 @@ struct SoakCommand: RunnableCommand {
             throw ValidationError(error.description)
         }
     }
+
+    static func checkListen(_ text: String, publicly: Bool) throws {
+        _ = try parseListen(text, publicly: publicly)
+    }
+#else
+    static func checkListen(_ text: String, publicly: Bool) throws {
+        throw ValidationError(
+            "--listen: this soakgate was built without its live page (package trait LivePage); "
+                + "build it with 'swift build --traits LivePage', or drop --listen")
+    }
+#endif
 
     func execute(_ context: CommandContext) async throws -> Int32 {
         let directory: SoakDirectory
@@ -191,6 +205,7 @@ struct SoakCommand: RunnableCommand {
             directory: directory, manifest: manifest, executable: context.executablePath,
             environment: ProcessInfo.processInfo.environment, existing: existing)
 
+#if LivePage
         let live = SoakLiveState(manifest: manifest)
         live.prime(with: existing)
         var server: LiveHTTPServer?
@@ -205,6 +220,7 @@ struct SoakCommand: RunnableCommand {
             Terminal.status("soakgate: live page http://\(host.contains(":") ? "[\(host)]" : host):\(server!.port)/ (metrics at /metrics)\n")
         }
 
+#endif
         let progress = SoakProgress(manifest: manifest, supervisor: supervisor, startElapsed: existing.map(\.elapsedSeconds).max() ?? 0)
         let signals = Self.stopOnSignals(supervisor)
         if plans.isEmpty {
@@ -214,13 +230,17 @@ struct SoakCommand: RunnableCommand {
         }
         progress.start()
         let outcome = await supervisor.run(plans) { sample, alerts in
+#if LivePage
             live.record(sample, bytesPerHour: supervisor.recentBytesPerHour(sample.workload), alerts: alerts)
+#endif
             progress.update(sample)
             for alert in alerts { Terminal.error("warning: \(alert.message)") }
         }
         progress.finish()
         signals.forEach { $0.cancel() }
+#if LivePage
         await server?.shutdown()
+#endif
 
         if !plans.isEmpty {
             let ended = outcome.stopReason.map { "stopped: \($0)" } ?? "finished"

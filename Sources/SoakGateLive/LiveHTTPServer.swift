@@ -1,3 +1,4 @@
+#if LivePage
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -179,3 +180,4 @@ private final class LiveRequestHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if LivePage
 import Foundation
 import Prometheus
 import SoakGate
@@ -150,3 +151,4 @@ public final class SoakLiveState: Sendable {
         return Array((try? encoder.encode(timeline)) ?? Data("{}".utf8))
     }
 }
+#endif

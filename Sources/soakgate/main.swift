@@ -1,7 +1,6 @@
-import EngineWorkloads
 import PlantedWorkloads
 import SoakGateCLI
 
-// The planted cases and the engines' operations (EngineWorkloads, the one module that joins
-// the engines to the harness); the harness modules never import an engine.
-await SoakGateMain.run(workloads: PlantedWorkloads.all + EngineWorkloads.all)
+// The harness with its planted cases: leaks and look-alikes whose verdicts are known. The
+// engines' operations are in Engines/ (`soakgate-engines`), so this package never builds them.
+await SoakGateMain.run(workloads: PlantedWorkloads.all)

@@ -2,6 +2,7 @@ import CommandTestSupport
 import Foundation
 import XCTest
 
+#if LivePage
 /// The soak's live page on loopback: it answers only to a loopback `Host` (a DNS-rebinding page
 /// cannot read it) and keeps a bounded number of connections.
 final class LivePageExposureTests: XCTestCase {
@@ -82,3 +83,17 @@ final class LivePageExposureTests: XCTestCase {
         XCTAssertEqual(closed, 48 - 32, "connections over the cap of 32 are closed, the rest kept")
     }
 }
+#else
+/// Built without the LivePage trait, `--listen` is refused before anything starts, with what to type.
+final class LivePageExposureTests: XCTestCase {
+    func testListenIsRefusedWithTheBuildToUse() throws {
+        let out = try Command.temporaryDirectory(self) + "/soak"
+        let outcome = try Command.run("soakgate-fixtures", [
+            "soak", "--workload", "fixture.clean", "--duration", "5s", "--out", out, "--listen", "127.0.0.1:0",
+        ])
+        XCTAssertEqual(outcome.status, 2, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("--traits LivePage"), outcome.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+}
+#endif

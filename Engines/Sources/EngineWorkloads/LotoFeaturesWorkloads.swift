@@ -55,7 +55,7 @@ struct LotoBatchesIntoPostgres: Workload {
 
     mutating func setUp() async throws {
         guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
-            throw LotoFeaturesError.usage("\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh .build/debug/soakgate check --workload \(Self.name)'")
+            throw LotoFeaturesError.usage("\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'")
         }
         try PostgresSchema.create(Self.schema, at: base)
         store = try PostgresFeatureStore(connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")

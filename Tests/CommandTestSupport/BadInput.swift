@@ -1,4 +1,3 @@
-import CommandTestSupport
 import Foundation
 import XCTest
 
@@ -8,32 +7,32 @@ import XCTest
 ///
 /// `{dir}` in arguments, environment values and `names` is the case's own temporary directory,
 /// made afresh for each case and filled by `setup`.
-struct BadInput {
+public struct BadInput: Sendable {
     /// A token and a password planted in inputs; neither may appear in any output.
-    static let token = "ghp_PLANTEDtoken0123456789abcdefABCDEF"
-    static let password = "pw-PLANTED-s3cret"
+    public static let token = "ghp_PLANTEDtoken0123456789abcdefABCDEF"
+    public static let password = "pw-PLANTED-s3cret"
 
-    var product: String
-    var arguments: [String]
-    var environment: [String: String] = [:]
+    public var product: String
+    public var arguments: [String]
+    public var environment: [String: String] = [:]
     /// Makes the files the case needs in its directory (given as the argument).
-    var setup: @Sendable (String) throws -> Void = { _ in }
+    public var setup: @Sendable (String) throws -> Void = { _ in }
     /// The exit status expected.
-    var exit: Int32 = 2
+    public var exit: Int32 = 2
     /// Text the one stderr line must contain (the flag, file or URL at fault).
-    var names: String
+    public var names: String
     /// Killed after this many seconds: a hang fails the case.
-    var timeout: Double = 60
+    public var timeout: Double = 60
     /// Whether the run may create new files in its directory (a run that fails may not).
-    var mayCreateFiles = false
+    public var mayCreateFiles = false
     /// Whether standard error must be exactly one line (false for a run that succeeds with
     /// progress output; `names` must still appear in it).
-    var oneLine = true
+    public var oneLine = true
     /// Where the case is declared, for failures.
-    var file: StaticString = #filePath
-    var line: UInt = #line
+    public var file: StaticString = #filePath
+    public var line: UInt = #line
 
-    init(
+    public init(
         _ product: String, _ arguments: [String], environment: [String: String] = [:], exit: Int32 = 2, names: String,
         timeout: Double = 60, mayCreateFiles: Bool = false, oneLine: Bool = true, file: StaticString = #filePath, line: UInt = #line,
         setup: @escaping @Sendable (String) throws -> Void = { _ in }
@@ -52,12 +51,12 @@ struct BadInput {
     }
 
     /// Runs every case in `cases` and records a failure for each broken promise.
-    static func runAll(_ cases: [BadInput], in test: XCTestCase) throws {
+    public static func runAll(_ cases: [BadInput], in test: XCTestCase) throws {
         for badInput in cases { try badInput.run(in: test) }
         print("\(test.name): \(cases.count) bad inputs run")
     }
 
-    func run(in test: XCTestCase) throws {
+    public func run(in test: XCTestCase) throws {
         let directory = try Command.temporaryDirectory(test)
         try setup(directory)
         let before = try FileSnapshot(directory)
@@ -102,15 +101,15 @@ struct BadInput {
 }
 
 /// Every entry below a directory: its kind, a symlink's target and a regular file's bytes.
-struct FileSnapshot {
-    struct Entry: Equatable {
-        var kind: String
-        var contents: Data
+public struct FileSnapshot {
+    public struct Entry: Equatable {
+        public var kind: String
+        public var contents: Data
     }
 
-    var entries: [String: Entry] = [:]
+    public var entries: [String: Entry] = [:]
 
-    init(_ directory: String) throws {
+    public init(_ directory: String) throws {
         let manager = FileManager.default
         guard let enumerator = manager.enumerator(atPath: directory) else { return }
         while let relative = enumerator.nextObject() as? String {
@@ -133,25 +132,25 @@ struct FileSnapshot {
 }
 
 /// Setup helpers for cases.
-enum Plant {
-    static func file(_ directory: String, _ name: String, _ text: String) throws {
+public enum Plant {
+    public static func file(_ directory: String, _ name: String, _ text: String) throws {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
     }
 
-    static func fifo(_ directory: String, _ name: String) throws {
+    public static func fifo(_ directory: String, _ name: String) throws {
         let path = directory + "/" + name
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         guard mkfifo(path, 0o644) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
-    static func symlink(_ directory: String, _ name: String, to target: String) throws {
+    public static func symlink(_ directory: String, _ name: String, to target: String) throws {
         try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: target)
     }
 
-    static func directory(_ directory: String, _ name: String) throws {
+    public static func directory(_ directory: String, _ name: String) throws {
         try FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
     }
 }

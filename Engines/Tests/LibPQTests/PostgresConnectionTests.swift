@@ -1,4 +1,3 @@
-import CSoakGateTCacheOff
 import CommandTestSupport
 import Foundation
 import LibPQ

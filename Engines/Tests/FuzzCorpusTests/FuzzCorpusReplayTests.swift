@@ -5,12 +5,12 @@ import LotoFeatures
 import SoakGate
 import XCTest
 
-/// Replays every input in `Tests/FuzzCorpus/TARGET/` (seeds, what `ci/fuzz.sh` found and kept,
+/// Replays every input in the repository's `Tests/FuzzCorpus/TARGET/` (seeds, what `ci/fuzz.sh` found and kept,
 /// and any input that once crashed) through the same entry point its fuzz target calls. An input
 /// that traps kills the test process, so a regression fails the suite instead of passing quietly.
 final class FuzzCorpusReplayTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("FuzzCorpus")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tests/FuzzCorpus")
 
     /// The corpus files of `target`, sorted; fails when there are none (a replay of nothing
     /// proves nothing).

@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "soakgate", targets: ["soakgate"]),
         .library(name: "SoakGateBasics", targets: ["SoakGateBasics"]),
+        .library(name: "SoakGateHTTP", targets: ["SoakGateHTTP"]),
         .library(name: "HeapProbe", targets: ["HeapProbe"]),
         .library(name: "SoakGate", targets: ["SoakGate"]),
         .library(name: "SoakGateReports", targets: ["SoakGateReports"]),
@@ -31,6 +32,8 @@ let package = Package(
         // Resolved only when the LivePage trait is on (the engines' package turns it on).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Test-only (SoakGatePropertyTests): a package that depends on the harness does not resolve it.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // From Debian's libjemalloc-dev.
@@ -49,6 +52,17 @@ let package = Package(
         // credential redaction, checked numbers, byte counts and the command to type.
         .target(name: "SoakGateBasics"),
         .testTarget(name: "SoakGateBasicsTests", dependencies: ["SoakGateBasics"]),
+        // Below harness and engines: the one small HTTP server for read-only pages on loopback
+        // (the soak's live page, issue-stream's /metrics) and its HOST:PORT parsing. The server
+        // needs swift-nio, so it is built with the trait LivePage only.
+        .target(
+            name: "SoakGateHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+            ]
+        ),
 
         // The harness.
         .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
@@ -64,9 +78,7 @@ let package = Package(
                 "SoakGate",
                 "SoakGateReports",
                 "SoakGateBasics",
-                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["LivePage"])),
-                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["LivePage"])),
-                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["LivePage"])),
+                "SoakGateHTTP",
                 .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["LivePage"])),
             ]
         ),
@@ -76,6 +88,7 @@ let package = Package(
                 "SoakGate",
                 "SoakGateReports",
                 "SoakGateBasics",
+                "SoakGateHTTP",
                 .target(name: "SoakGateLive", condition: .when(traits: ["LivePage"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -95,12 +108,17 @@ let package = Package(
         // links this same directory, so both packages' tests share it.
         .target(name: "CommandTestSupport", path: "Tests/CommandTestSupport"),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate", "CommandTestSupport"]),
-        // Short soaks of the real `soakgate soak` (SOAKGATE_SOAK_SECONDS, default 60).
+        // Short soaks of the real `soakgate soak` (SOAKGATE_SOAK_SECONDS, default 120).
         .testTarget(name: "SoakTests", dependencies: ["SoakGate", "CommandTestSupport"], path: "SoakTests", exclude: ["README.md"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
         // The harness's command line on bad input: flags, files, special files, edited soaks.
         .testTarget(name: "BadInputTests", dependencies: ["CommandTestSupport"]),
+        // Properties of the growth fits and verdict rules over generated plans and series.
+        .testTarget(
+            name: "SoakGatePropertyTests",
+            dependencies: ["SoakGate", "HeapProbe", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,6 +57,16 @@ let package = Package(
         // Owned wrappers over libpq, shared by the engines that speak to PostgreSQL.
         .target(name: "LibPQ", dependencies: ["CLibPQ", .product(name: "SoakGateBasics", package: harness)]),
 
+        // The engine executables' one entry point: errors as one line, shared exit codes, option
+        // values checked where they are parsed.
+        .target(
+            name: "EngineCommandLine",
+            dependencies: [
+                .product(name: "SoakGateBasics", package: harness),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // loto-features: draws → hist/futr/stat features into SQLite or PostgreSQL.
         .target(
             name: "LotoFeatures",
@@ -65,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "loto-features",
             dependencies: [
-                "LotoFeatures", "MemoryGovernor",
+                "LotoFeatures", "MemoryGovernor", "EngineCommandLine",
                 .product(name: "SoakGateBasics", package: harness),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ast2graph",
             dependencies: [
-                "ASTGraph", "MemoryGovernor",
+                "ASTGraph", "MemoryGovernor", "EngineCommandLine",
                 .product(name: "SoakGateBasics", package: harness),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,13 +108,14 @@ let package = Package(
             dependencies: [
                 "MemoryGovernor",
                 .product(name: "SoakGateBasics", package: harness),
+                // /metrics: the harness's loopback HTTP server, the one the soak's live page uses.
+                .product(name: "SoakGateHTTP", package: harness),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(
@@ -121,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "issue-stream",
             dependencies: [
-                "IssueStream", "GitHubTestServer", "MemoryGovernor",
+                "IssueStream", "GitHubTestServer", "MemoryGovernor", "EngineCommandLine",
                 .product(name: "SoakGateBasics", package: harness),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "MemoryGovernorTests",
             dependencies: [
-                "MemoryGovernor",
+                "MemoryGovernor", "CommandTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]

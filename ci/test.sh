@@ -11,6 +11,7 @@ swift build --build-tests --traits LivePage
 swift build --build-tests --package-path Engines
 # The users' examples, built as a user would build them: light, and beside another swift-syntax.
 bash ci/example.sh
+bash ci/doc-blocks.sh
 bash ci/with-postgres.sh bash -c '
   status=0
   swift test --skip-build --traits LivePage "$@" || status=1

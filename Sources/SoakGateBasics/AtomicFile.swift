@@ -107,15 +107,24 @@ public final class AtomicFileWriter {
         if sync, fsync(descriptor) != 0 { throw FileError.errno(path) }
         close(descriptor)
         descriptor = -1
-        try AtomicFileWriter.refuseDirectory(path)
-        guard rename(temporaryPath, path) == 0 else { throw FileError.errno(path) }
+        try Self.replace(path, with: temporaryPath, sync: sync)
         committed = true
-        if sync { Self.syncDirectory(Self.directory(of: path)) }
+    }
+
+    /// Puts the finished file at `finishedPath` (already written and synced, beside `path`) in
+    /// place of `path`: refuses a `path` that is not a regular file or symlink, renames, and
+    /// (when `sync`) syncs the directory so the rename survives a crash. The one commit step of
+    /// every write-then-rename output, including those whose temporary has a fixed name so a
+    /// later run can resume it.
+    public static func replace(_ path: String, with finishedPath: String, sync: Bool) throws(FileError) {
+        try refuseDirectory(path)
+        guard rename(finishedPath, path) == 0 else { throw FileError.errno(path) }
+        if sync { syncDirectory(directory(of: path)) }
     }
 
     /// Refuses an output path that names a directory, a FIFO, a device or a socket: such a thing
     /// is never removed or replaced. A symlink is fine (the rename replaces the link itself).
-    static func refuseDirectory(_ path: String) throws(FileError) {
+    public static func refuseDirectory(_ path: String) throws(FileError) {
         guard !path.isEmpty else { throw FileError(path: "''", reason: "the path is empty") }
         var status = stat()
         guard lstat(path, &status) == 0 else { return }

@@ -27,8 +27,11 @@ struct CheckCommand: RunnableCommand {
             valueName: "name"))
     var workloads: [String] = []
 
-    @Option(help: ArgumentHelp("The iteration ladder: strictly increasing counts.", valueName: "n,n,..."))
-    var iterations = MeasurementPlan.defaultLadder.map(String.init).joined(separator: ",")
+    @Option(
+        help: ArgumentHelp(
+            "The iteration ladder: strictly increasing counts. Default \(IterationLadderArgument.standard).", valueName: "n,n,..."),
+        transform: IterationLadderArgument.init(parsing:))
+    var iterations = IterationLadderArgument.standard
 
     @Option(help: ArgumentHelp("Directory for the reports (leak-report.json, .html, .junit.xml, .md); created if missing.", valueName: "dir"))
     var out = "reports"
@@ -60,11 +63,6 @@ struct CheckCommand: RunnableCommand {
 
     func validate() throws {
         do {
-            _ = try MeasurementPlan.parseLadder(iterations)
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
-        do {
             // Every number through one checked range before any arithmetic or conversion sees it.
             try CheckedNumber.checked(timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
             try CheckedNumber.checked(warmup, in: 0...1_000_000_000, source: "--warmup", unit: "iterations")
@@ -88,7 +86,7 @@ struct CheckCommand: RunnableCommand {
         let signals = Self.cleanUpOnSignals()
         defer { signals.forEach { $0.cancel() } }
         let plan = try MeasurementPlan(
-            ladder: MeasurementPlan.parseLadder(iterations), warmupIterations: warmup, windowCount: windows,
+            ladder: iterations.counts, warmupIterations: warmup, windowCount: windows,
             // Decide on what the windows have shown before the timeout would kill the process.
             decisionSeconds: 0.75 * timeout, policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
         let selected = workloads.isEmpty

@@ -5,6 +5,7 @@ import HeapProbe
 import SoakGate
 import SoakGateBasics
 #if LivePage
+import SoakGateHTTP
 import SoakGateLive
 #endif
 
@@ -22,7 +23,7 @@ struct SoakCommand: RunnableCommand {
             bound, constant/linear/quadratic fits against time and iterations, and any step in memory.
             Examples:
               soakgate soak --workload planted-soak.slow-leak --duration 2m --interval 1s --out reports/soak
-              soakgate soak --workload 'engine.*' --duration 24h --interval 10s --out soak --listen 127.0.0.1:9464
+              soakgate soak --workload 'planted-soak.*' --duration 24h --interval 10s --out soak --listen 127.0.0.1:9464
               soakgate soak --resume soak
             Exit codes: 0 no leak, 1 a leak, an inconclusive workload or a stop on alert, 2 usage error, \
             3 a workload crashed.
@@ -34,159 +35,39 @@ struct SoakCommand: RunnableCommand {
         discussion: "Without it, every workload except those 'soakgate list' marks as only when named.", valueName: "name"))
     var workloads: [String] = []
 
-    @Option(help: ArgumentHelp("How long to soak: 90s, 10m, 24h, 1h30m. Default 24h.", valueName: "duration"))
-    var duration: String?
-
-    @Option(help: ArgumentHelp("Time between readings. Default 10s.", valueName: "duration"))
-    var interval: String?
-
     @Option(help: ArgumentHelp("Directory for samples.jsonl, events.jsonl and the reports; must be new or empty.", valueName: "dir"))
     var out: String?
 
     @Option(help: ArgumentHelp("Continue the soak in this directory, with the settings it was started with.", valueName: "dir"))
     var resume: String?
 
-    @Option(help: ArgumentHelp("Time between checkpoints (settle, read, purge, read). Default 10m, at most a quarter of the duration.", valueName: "duration"))
-    var checkpointEvery: String?
+    @OptionGroup(title: "Settings of a new soak (kept in its soak.json)")
+    var settings: SoakSettingsOptions
 
-    @Option(help: ArgumentHelp("Pause before a checkpoint's reading. Default 5s, at most a tenth of the checkpoint period.", valueName: "duration"))
-    var settle: String?
-
-    @Option(help: ArgumentHelp("Iterations run before the first reading. Default 100.", valueName: "n"))
-    var warmup: Int?
-
-    @Option(help: ArgumentHelp("Growth a workload may show and still pass, e.g. 1MiB (per hour). Default 0.", valueName: "size"))
-    var tolerateBytesPerHour: String?
-
-    @Option(help: ArgumentHelp("Warn when recent growth exceeds this per hour (its 95 % lower bound does), e.g. 16MiB.", valueName: "size"))
-    var alertBytesPerHour: String?
-
-    @Option(help: ArgumentHelp("Warn when a workload's process holds more live bytes than this, e.g. 2GiB.", valueName: "size"))
-    var alertLiveBytes: String?
-
-    @Option(help: ArgumentHelp("How much recent soak time the alert's growth rate is taken over. Default 10m.", valueName: "duration"))
-    var alertWindow: String?
-
-    @Flag(help: "End the soak at the first alert, with a report and exit 1.")
-    var stopOnAlert = false
-
-    @Option(help: ArgumentHelp("Smallest jump of live bytes reported as a step. Default 1MiB.", valueName: "size"))
-    var stepThreshold: String?
-
-    @Option(help: ArgumentHelp("Serve a live page and Prometheus /metrics at HOST:PORT (port 0 picks one); loopback only unless --listen-publicly.", valueName: "host:port"))
-    var listen: String?
+    @Option(
+        help: ArgumentHelp(
+            "Serve a live page and Prometheus /metrics at HOST:PORT (port 0 picks one); loopback only unless --listen-publicly.",
+            valueName: "host:port"),
+        transform: ListenArgument.init(parsing:))
+    var listen: ListenArgument?
 
     @Flag(help: "Allow --listen on an address other than loopback (the page shows workload names and figures).")
     var listenPublicly = false
 
+    /// A new soak needs a directory; said by validate() and, should it be reached, by execute().
+    static let missingOut = "missing --out DIR (or --resume DIR to continue a soak)"
+
     func validate() throws {
         if resume != nil {
-            let settings: [(String, Bool)] = [
-                ("--out", out != nil), ("--duration", duration != nil), ("--interval", interval != nil),
-                ("--checkpoint-every", checkpointEvery != nil), ("--settle", settle != nil), ("--warmup", warmup != nil),
-                ("--tolerate-bytes-per-hour", tolerateBytesPerHour != nil), ("--alert-bytes-per-hour", alertBytesPerHour != nil),
-                ("--alert-live-bytes", alertLiveBytes != nil), ("--alert-window", alertWindow != nil),
-                ("--stop-on-alert", stopOnAlert), ("--step-threshold", stepThreshold != nil),
-            ]
-            if let given = settings.first(where: \.1) {
-                throw ValidationError("\(given.0) cannot be changed on --resume: the soak keeps the settings in its soak.json; drop \(given.0)")
+            if let flag = ((out == nil ? [] : ["--out"]) + settings.given).first {
+                throw ValidationError("\(flag) cannot be changed on --resume: the soak keeps the settings in its soak.json; drop \(flag)")
             }
         } else {
-            guard out != nil else { throw ValidationError("missing --out DIR (or --resume DIR to continue a soak)") }
-            _ = try manifestSettings()
+            guard out != nil else { throw ValidationError(Self.missingOut) }
+            _ = try settings.settings()
         }
-        if let listen { try Self.checkListen(listen, publicly: listenPublicly) }
+        if let listen { try listen.check(publicly: listenPublicly) }
     }
-
-    /// Settings from the options, checked by the same ``SoakManifest/validate(naming:)`` that a
-    /// resumed soak's `soak.json` goes through; what a new soak's manifest holds.
-    func manifestSettings() throws -> (duration: Double, interval: Double, checkpoint: Double, settle: Double, warmup: Int,
-                                       alerts: SoakAlertPolicy, step: Int, tolerated: Double) {
-        func time(_ text: String?, _ option: String, default value: Double) throws -> Double {
-            guard let text else { return value }
-            do {
-                return try SoakDuration.parse(text, source: option).seconds
-            } catch let error as SoakDuration.ParseError {
-                throw ValidationError("\(option): \(error)")
-            } catch {
-                throw ValidationError("\(error)")
-            }
-        }
-        func size(_ text: String?, _ option: String) throws -> Double? {
-            guard let text else { return nil }
-            do {
-                return try ByteCount.parse(text, source: option)
-            } catch let error as ByteCount.ParseError {
-                throw ValidationError("\(option): \(error)")
-            } catch {
-                throw ValidationError("\(error)")
-            }
-        }
-        // Each default is computed from values already in range, so only what was given can fail.
-        let duration = try time(self.duration, "--duration", default: 86400)
-        let interval = try time(self.interval, "--interval", default: 10)
-        let checkpoint = try time(checkpointEvery, "--checkpoint-every", default: max(interval, min(600, duration / 4)))
-        let settle = ["0", "0s"].contains(self.settle ?? "") ? 0 : try time(self.settle, "--settle", default: min(5, checkpoint / 10))
-        let window = try time(alertWindow, "--alert-window", default: 600)
-        let liveBytes = try size(alertLiveBytes, "--alert-live-bytes")
-        let step = try size(stepThreshold, "--step-threshold") ?? 1_048_576
-        let settings = (
-            duration: duration, interval: interval, checkpoint: checkpoint, settle: settle, warmup: self.warmup ?? 100,
-            alerts: SoakAlertPolicy(
-                bytesPerHour: try size(alertBytesPerHour, "--alert-bytes-per-hour"),
-                // In range (at most 1 PiB) once parsed, so the conversion cannot trap.
-                liveBytes: liveBytes.map { Int($0.rounded(.down)) }, stopOnAlert: stopOnAlert, windowSeconds: window),
-            step: Int(step.rounded(.up)), tolerated: try size(tolerateBytesPerHour, "--tolerate-bytes-per-hour") ?? 0)
-        let manifest = SoakManifest(
-            workloads: ["-"], durationSeconds: settings.duration, intervalSeconds: settings.interval,
-            checkpointSeconds: settings.checkpoint, settleSeconds: settings.settle, warmupIterations: settings.warmup,
-            alerts: settings.alerts, stepThresholdBytes: settings.step, toleratedBytesPerHour: settings.tolerated,
-            mallocConf: "", startedAt: "", sizeClasses: [])
-        do {
-            try manifest.validate(naming: Self.flag)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        return settings
-    }
-
-    /// The flag that sets each manifest setting, for messages about a new soak.
-    static func flag(_ setting: SoakManifest.Setting) -> String {
-        switch setting {
-        case .workloads: return "--workload"
-        case .durationSeconds: return "--duration"
-        case .intervalSeconds: return "--interval"
-        case .checkpointSeconds: return "--checkpoint-every"
-        case .settleSeconds: return "--settle"
-        case .warmupIterations: return "--warmup"
-        case .alertBytesPerHour: return "--alert-bytes-per-hour"
-        case .alertLiveBytes: return "--alert-live-bytes"
-        case .alertWindowSeconds: return "--alert-window"
-        case .stepThresholdBytes: return "--step-threshold"
-        case .toleratedBytesPerHour: return "--tolerate-bytes-per-hour"
-        case .sizeClasses: return "jemalloc's size classes"
-        }
-    }
-
-#if LivePage
-    static func parseListen(_ text: String, publicly: Bool) throws -> LiveListenAddress {
-        do {
-            return try LiveListenAddress.parse(text, publicly: publicly)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    static func checkListen(_ text: String, publicly: Bool) throws {
-        _ = try parseListen(text, publicly: publicly)
-    }
-#else
-    static func checkListen(_ text: String, publicly: Bool) throws {
-        throw ValidationError(
-            "--listen: this soakgate was built without its live page (package trait LivePage); "
-                + "build it with 'swift build --traits LivePage', or drop --listen")
-    }
-#endif
 
     func execute(_ context: CommandContext) async throws -> Int32 {
         let directory: SoakDirectory
@@ -197,8 +78,10 @@ struct SoakCommand: RunnableCommand {
             let found = try Self.openForResume(directory, workloads: workloads, context: context)
             manifest = found.manifest
             existing = found.samples
+        } else if let out {
+            (directory, manifest) = try createSoak(in: out, context)
         } else {
-            (directory, manifest) = try createSoak(context)
+            throw CommandError(exitCode: 2, description: Self.missingOut)
         }
         let plans = SoakSupervisor.plans(for: manifest, existing: existing)
         let supervisor = try SoakSupervisor(
@@ -208,18 +91,7 @@ struct SoakCommand: RunnableCommand {
 #if LivePage
         let live = SoakLiveState(manifest: manifest)
         live.prime(with: existing)
-        var server: LiveHTTPServer?
-        if let listen {
-            let address = try Self.parseListen(listen, publicly: listenPublicly)
-            let host = address.host
-            do {
-                server = try await LiveHTTPServer.start(address: address) { live.response(for: $0) }
-            } catch {
-                throw CommandError(exitCode: 2, description: "\(error); choose another port, or --listen 127.0.0.1:0 for any free one")
-            }
-            Terminal.status("soakgate: live page http://\(host.contains(":") ? "[\(host)]" : host):\(server!.port)/ (metrics at /metrics)\n")
-        }
-
+        let server = try await Self.serveLivePage(live, at: listen)
 #endif
         let progress = SoakProgress(manifest: manifest, supervisor: supervisor, startElapsed: existing.map(\.elapsedSeconds).max() ?? 0)
         let signals = Self.stopOnSignals(supervisor)
@@ -256,16 +128,31 @@ struct SoakCommand: RunnableCommand {
         return report.exitCode
     }
 
-    /// Creates OUT with its manifest, refusing a directory that holds anything.
-    private func createSoak(_ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
-        let out = self.out!
+#if LivePage
+    /// Starts the live page when `--listen` asked for it, and says where it is.
+    private static func serveLivePage(_ live: SoakLiveState, at listen: ListenArgument?) async throws -> LoopbackHTTPServer? {
+        guard let listen else { return nil }
+        let server: LoopbackHTTPServer
+        do {
+            server = try await LoopbackHTTPServer.start(address: listen.address) { live.response(for: $0) }
+        } catch {
+            throw CommandError(exitCode: 2, description: "\(error); choose another port, or --listen 127.0.0.1:0 for any free one")
+        }
+        let host = listen.address.host
+        Terminal.status("soakgate: live page http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (metrics at /metrics)\n")
+        return server
+    }
+#endif
+
+    /// Creates `out` with its manifest, refusing a directory that holds anything.
+    private func createSoak(in out: String, _ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
         let selected = workloads.isEmpty
             ? context.workloads.filter(\.runsByDefault)
             : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
         guard !selected.isEmpty else {
             throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
         }
-        let settings = try manifestSettings()
+        let checked = try settings.settings()
         let directory = SoakDirectory(path: out)
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {
             if entries.contains("soak.json") {
@@ -280,13 +167,11 @@ struct SoakCommand: RunnableCommand {
         }
         let classes = (try? HeapProbe(requireExactFigures: false).sizeClasses) ?? []
         let inherited = ProcessInfo.processInfo.environment["MALLOC_CONF"].map { $0 + "," } ?? ""
-        let manifest = SoakManifest(
-            workloads: selected.map(\.name), durationSeconds: settings.duration, intervalSeconds: settings.interval,
-            checkpointSeconds: settings.checkpoint, settleSeconds: settings.settle, warmupIterations: settings.warmup,
-            alerts: settings.alerts, stepThresholdBytes: settings.step, toleratedBytesPerHour: settings.tolerated,
-            mallocConf: inherited + "tcache:false", startedAt: ISO8601DateFormatter().string(from: Date()), sizeClasses: classes)
+        let manifest = checked.manifest(
+            workloads: selected.map(\.name), mallocConf: inherited + "tcache:false",
+            startedAt: ISO8601DateFormatter().string(from: Date()), sizeClasses: classes)
         do {
-            try manifest.validate(naming: Self.flag)
+            try manifest.validate(naming: SoakSettingsOptions.flag)
         } catch {
             throw CommandError(exitCode: 2, description: "\(error)")
         }
@@ -333,5 +218,53 @@ struct SoakCommand: RunnableCommand {
             source.resume()
             return source
         }
+    }
+}
+
+/// `soak --listen HOST:PORT`: where the live page is served, read once while the command line is
+/// parsed (`HTTPListenAddress`: the address is parsed, not matched as text). Whether it may be
+/// other than loopback depends on `--listen-publicly`, so ``check(publicly:)`` decides that in
+/// the command's `validate()`.
+///
+/// Without the package trait `LivePage` there is no live page: the text is kept and
+/// ``check(publicly:)`` refuses it, saying how to build one that has it.
+struct ListenArgument: ExpressibleByArgument, Sendable {
+    /// The value as given.
+    let text: String
+#if LivePage
+    /// Where to listen.
+    let address: HTTPListenAddress
+#endif
+
+    /// Reads `text`, or says what is wrong with it.
+    init(parsing text: String) throws(OptionValueError) {
+        self.text = text
+#if LivePage
+        do {
+            address = try HTTPListenAddress.parse(text, publicly: true)
+        } catch {
+            throw OptionValueError(description: error.description)
+        }
+#endif
+    }
+
+    init?(argument: String) {
+        guard let value = try? ListenArgument(parsing: argument) else { return nil }
+        self = value
+    }
+
+    /// Refuses an address other than loopback unless `publicly` (`--listen-publicly`), and any
+    /// address when this soakgate has no live page.
+    func check(publicly: Bool) throws {
+#if LivePage
+        guard address.isLoopback || publicly else {
+            throw ValidationError(
+                "--listen '\(text)' is not a loopback address; use 127.0.0.1:\(address.port), or add --listen-publicly to serve others")
+        }
+#else
+        throw ValidationError(
+            "--listen: this soakgate was built without its live page (package trait LivePage); "
+                + "build it with 'swift build --traits LivePage', or drop --listen")
+#endif
     }
 }

@@ -18,8 +18,8 @@ import SoakGateBasics
 /// }
 /// ```
 ///
-/// The executable answers `list`, `check` and the hidden `_measure` that `check` starts it
-/// with for each workload.
+/// The executable answers `list`, `check`, `soak`, `report` and `gate`, and the hidden
+/// `_measure` and `_soak` that `check` and `soak` start it with, one process per workload.
 public enum SoakGateMain {
     /// Parses the command line, runs the command and exits with its code: 0 no leak, 1 leak,
     /// 2 usage or configuration error, 3 a workload crashed or timed out.

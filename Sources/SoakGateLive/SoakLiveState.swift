@@ -2,6 +2,7 @@
 import Foundation
 import Prometheus
 import SoakGate
+import SoakGateHTTP
 import Synchronization
 
 /// What a running soak shows on its live page and at `/metrics`: the latest reading of each
@@ -101,14 +102,14 @@ public final class SoakLiveState: Sendable {
     }
 
     /// The answer to a GET of `path`.
-    public func response(for path: String) -> LiveResponse {
+    public func response(for path: String) -> LoopbackHTTPServer.Response {
         switch path {
         case "/metrics":
-            return LiveResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
+            return LoopbackHTTPServer.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
         case "/timeline.json":
-            return LiveResponse(status: 200, contentType: "application/json", body: timelineJSON())
+            return LoopbackHTTPServer.Response(status: 200, contentType: "application/json", body: timelineJSON())
         case "/", "/index.html":
-            return LiveResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(LivePage.html.utf8))
+            return LoopbackHTTPServer.Response(status: 200, contentType: "text/html; charset=utf-8", body: Array(LivePage.html.utf8))
         default:
             return .text(404, "not found; try /, /metrics or /timeline.json\n")
         }

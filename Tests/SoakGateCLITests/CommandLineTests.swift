@@ -136,11 +136,4 @@ final class CommandLineTests: XCTestCase {
         let markdown = try String(contentsOfFile: out + "/leak-report.md", encoding: .utf8)
         XCTAssertFalse(markdown.contains("<script>"))
     }
-
-    func testGovernorCyclesDoNotGrow() throws {
-        let out = try Command.temporaryDirectory(self)
-        let outcome = try Command.run("soakgate", ["check", "--workload", "governor.*", "--out", out])
-        XCTAssertEqual(outcome.status, 0, outcome.standardOutput + outcome.standardError)
-        XCTAssertTrue(outcome.standardOutput.contains("governor.admit-batch-release  pass"), outcome.standardOutput)
-    }
 }

@@ -38,7 +38,7 @@ final class ReportSchemaTests: XCTestCase {
 
     func testPlantedReportMatchesTheSchema() throws {
         let out = try Command.temporaryDirectory(self)
-        _ = try Command.run("soakgate", ["check", "--workload", "planted.*", "governor.*", "--jobs", "2", "--out", out])
+        _ = try Command.run("soakgate", ["check", "--workload", "planted.*", "--jobs", "2", "--out", out])
         let outcome = try validate(out + "/leak-report.json")
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
     }

@@ -38,8 +38,9 @@ public struct OutputError: Error, CustomStringConvertible, Equatable {
 ///   `O_CREAT | O_EXCL | O_NOFOLLOW`, so it only ever writes a file it created;
 /// - a resume opens with `O_NOFOLLOW | O_NONBLOCK` and requires a regular file (`fstat`), so
 ///   a symlink, FIFO or device at that name is refused, never followed or blocked on;
-/// - ``commit()`` syncs the file, refuses an output path that is a directory (never removed),
-///   renames (a symlink at the output is replaced, not followed) and syncs the directory;
+/// - ``commit()`` syncs the file and hands it to ``AtomicFileWriter/replace(_:with:sync:)``, the
+///   one commit step: it refuses an output path that is a directory, FIFO or device (never
+///   removed), renames (a symlink at the output is replaced, not followed) and syncs the directory;
 /// - ``discard()`` removes the partial file of a run whose result is not kept.
 ///
 /// Owns its descriptor: closed in `deinit` on every path.
@@ -122,11 +123,14 @@ final class PartialFile {
         return descriptor
     }
 
-    /// Refuses an output path that names a directory (or a symlink to one): it is never
-    /// replaced or removed.
+    /// Refuses an output path that names a directory, FIFO, device or socket, before any work:
+    /// the same rule ``commit()`` applies.
     static func refuseDirectory(_ path: String) throws(OutputError) {
-        guard !path.isEmpty else { throw OutputError(path: "''", message: "the output path is empty") }
-        if isDirectory(path) { throw OutputError(path: path, message: "it is a directory; name a file inside it instead") }
+        do {
+            try AtomicFileWriter.refuseDirectory(path)
+        } catch {
+            throw OutputError(path: error.path, message: error.reason)
+        }
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -219,9 +223,11 @@ final class PartialFile {
         guard !syncOnCommit || fsync(descriptor) == 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
         close(descriptor)
         descriptor = -1
-        try Self.refuseDirectory(path)
-        guard rename(partialPath, path) == 0 else { throw OutputError(path: path, message: Self.errnoText()) }
-        if syncOnCommit { AtomicFileWriter.syncDirectory(AtomicFileWriter.directory(of: path)) }
+        do {
+            try AtomicFileWriter.replace(path, with: partialPath, sync: syncOnCommit)
+        } catch {
+            throw OutputError(path: error.path, message: error.reason)
+        }
     }
 
     /// Closes and removes the partial file: the run's result is not kept, and the output

@@ -1,10 +1,15 @@
 import ASTGraph
 import ArgumentParser
+import EngineCommandLine
 import Foundation
+// Reached through MemoryGovernor's dependency on swift-log (Package.swift does not list it for
+// this target).
+import Logging
 import MemoryGovernor
 import SoakGateBasics
 
 /// `ast2graph PATH… --out FILE`: Swift sources to a deterministic AST graph.
+@main
 struct AST2GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ast2graph",
@@ -56,12 +61,12 @@ struct AST2GraphCommand: AsyncParsableCommand {
 
     @Option(
         help: "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound); default 2).",
-        transform: FlagRange.parser("--workers", FlagRange.workers))
+        transform: OptionValue.integer("--workers", in: FlagRange.workers))
     var workers: Int = 2
 
     @Option(
         help: "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound); default 32; the memory governor may lower it).",
-        transform: FlagRange.parser("--batch-size", FlagRange.batchSize))
+        transform: OptionValue.integer("--batch-size", in: FlagRange.batchSize))
     var batchSize: Int = 32
 
     @Option(help: ArgumentHelp("Write totals, failed files and timings as JSON to this file.", valueName: "FILE.json"))
@@ -81,14 +86,14 @@ struct AST2GraphCommand: AsyncParsableCommand {
 
     @Option(
         help: "Files larger than this many bytes fail instead of being parsed (1 to \(FlagRange.maxFileBytes.upperBound)).",
-        transform: FlagRange.parser("--max-file-bytes", FlagRange.maxFileBytes, unit: "bytes"))
+        transform: OptionValue.integer("--max-file-bytes", in: FlagRange.maxFileBytes, unit: "bytes"))
     var maxFileBytes: Int = 16 << 20
 
     @Option(
         help: ArgumentHelp(
             "Memory budget in MiB, \(FlagRange.memoryBudgetMiB.lowerBound) to the machine's memory (default: the cgroup limit or the machine's memory). Near it batches shrink and go light; at it the run stops at a batch boundary, keeps what is done and says how to --resume. A budget below what the process uses at start is refused with the size to give.",
             valueName: "MiB"),
-        transform: FlagRange.parser("--memory-budget", FlagRange.memoryBudgetMiB, unit: "MiB"))
+        transform: OptionValue.integer("--memory-budget", in: FlagRange.memoryBudgetMiB, unit: "MiB"))
     var memoryBudget: Int?
 
     @Option(help: ArgumentHelp(
@@ -108,27 +113,16 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
     }
 
-    /// ArgumentParser's entry; ``AST2GraphMain`` calls ``execute()`` itself.
+    /// The entry point: every outcome is one line ast2graph prints itself, with any credential
+    /// redacted; a ``CommandFailure`` carries its exit code, any other error is a failed run.
+    static func main() async {
+        // The memory governor's log lines (level changes, dropped caches, stop requests) would
+        // break that, and are all in --governor-report's `actions`.
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        await EngineCommandLine.run(Self.self)
+    }
+
     func run() async throws {
-        let code = await execute()
-        if code != ExitStatus.success { throw ExitCode(code) }
-    }
-
-    /// Runs the command, prints its errors as one line each, and returns the exit code.
-    func execute() async -> Int32 {
-        do {
-            try await runGraphs()
-            return ExitStatus.success
-        } catch let failure as CommandFailure {
-            printError("ast2graph: error: \(failure.description)")
-            return failure.exitCode
-        } catch {
-            printError("ast2graph: error: \(error)")
-            return ExitStatus.runFailed
-        }
-    }
-
-    private func runGraphs() async throws {
         let options = GraphBuildOptions(
             includeTokens: !skipTokens, includeTokenText: !noTokenText, collapseCollections: collapseCollections,
             maximumFileBytes: maxFileBytes)
@@ -160,7 +154,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.runFailed("the graphs were written to \(destination), but \(error)")
         }
-        printError(
+        StandardError.printLine(
             "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(destination) "
                 + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
     }
@@ -181,37 +175,46 @@ struct AST2GraphCommand: AsyncParsableCommand {
         let checkpoint = try fileCheckpoint ?? databaseCheckpoint(of: sink, runKey: runKey, fileCount: files.count)
         let processor = BatchProcessor(
             configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options), governor: governor)
-        let bar = ProgressBar.ifTerminal()
+        // Only on a terminal: elsewhere standard error holds the run's outcome line alone.
+        let bar = ProgressBar(unit: "files", plainLines: .none)
+        var progress: (@Sendable (BatchProgress) -> Void)?
+        if bar.isVisible {
+            progress = { progress in
+                // The file as the label (cut from the left, its name stays), the phase beside the peak.
+                bar.update(
+                    done: progress.doneFiles, total: progress.totalFiles, label: progress.currentFile,
+                    detail: "\(progress.phase.rawValue), peak \(peakResidentBytes() >> 20) MiB")
+            }
+        }
         let result: BatchResult
-        let work = Task { [sink] in
+        let work = Task { [sink, progress] in
             try await processor.run(
-                files: files, into: sink, checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: runKey,
-                progress: progressHandler(bar))
+                files: files, into: sink, checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: runKey, progress: progress)
         }
         // Ctrl-C cancels the run at the next file; the checkpoint of the last whole batch stays.
         let interrupt = InterruptSignal { work.cancel() }
         do {
             result = try await work.value
         } catch is CancellationError {
-            bar?.clear()
+            bar.finish()
             throw CommandFailure.runFailed("interrupted; progress up to the last whole batch is kept in \(keptWhere); run the same command with --resume")
         } catch BatchError.noFileGaveAGraph(let failedRun) {
-            bar?.clear()
+            bar.finish()
             try writeSummary(failedRun)
             if failedRun.failures.count > 1 { printFailures(failedRun) }
             throw CommandFailure.runFailed(BatchError.noFileGaveAGraph(failedRun).description)
         } catch BatchError.stoppedByMemoryGovernor(let done) {
-            bar?.clear()
+            bar.finish()
             throw CommandFailure.runFailed(stopLine(doneFiles: done, totalFiles: files.count, governor: governor))
         } catch let error as AdmissionError {
-            bar?.clear()
+            bar.finish()
             throw CommandFailure.usage("--memory-budget: \(error)")
         } catch {
-            bar?.clear()
+            bar.finish()
             throw CommandFailure.runFailed("\(error)")
         }
         withExtendedLifetime(interrupt) {}
-        bar?.clear()
+        bar.finish()
         try writeSummary(result)
         printFailures(result)
         return result
@@ -234,7 +237,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
             pressure = "memory reached \(report.peakBytes >> 20) MiB of the \(report.budgetBytes >> 20) MiB budget"
         }
         // A database URL shows `***` for its password: the user types it back in.
-        let hidden = CommandLine.arguments.dropFirst().contains { credentialBearingArguments.contains($0) }
+        let hidden = StandardError.argumentsHoldCredentials
         return "stopped by the memory governor (\(pressure)): the first \(doneFiles) of \(totalFiles) files are kept in \(keptWhere); "
             + "to complete the run, type: \(ShellCommand.line(resuming: CommandLine.arguments))"
             + (hidden ? " (with your database URL where *** hides its credentials)" : "")
@@ -258,7 +261,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
             throw CommandFailure.usage(error.description)
         }
         guard let checkpoint else {
-            printError("note: no checkpoint at \(checkpointPath); starting from the beginning")
+            StandardError.printLine("note: no checkpoint at \(checkpointPath); starting from the beginning")
             return nil
         }
         if checkpoint.runKey != runKey || checkpoint.version != 1 {
@@ -277,7 +280,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
     private func databaseCheckpoint(of sink: any GraphSink, runKey: String, fileCount: Int) throws -> Checkpoint? {
         guard resume, let exporter = sink as? PostgresExporter else { return nil }
         guard let checkpoint = exporter.resumedCheckpoint else {
-            printError("note: no committed checkpoint in table \(exporter.checkpointTable); starting from the beginning")
+            StandardError.printLine("note: no committed checkpoint in table \(exporter.checkpointTable); starting from the beginning")
             return nil
         }
         if checkpoint.runKey != runKey || checkpoint.version != 1 {
@@ -336,13 +339,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
     }
 
     private func printFailures(_ result: BatchResult) {
-        for failure in result.failures.prefix(20) { printError("failed: \(failure.path): \(failure.reason)") }
-        if result.failures.count > 20 { printError("… and \(result.failures.count - 20) more failed files (see --summary)") }
-    }
-
-    private func progressHandler(_ bar: ProgressBar?) -> (@Sendable (BatchProgress) -> Void)? {
-        guard let bar else { return nil }
-        return { bar.update($0) }
+        for failure in result.failures.prefix(20) { StandardError.printLine("failed: \(failure.path): \(failure.reason)") }
+        if result.failures.count > 20 { StandardError.printLine("… and \(result.failures.count - 20) more failed files (see --summary)") }
     }
 
     private func makeSink(resumeLengths: [Int]?) throws -> any GraphSink {

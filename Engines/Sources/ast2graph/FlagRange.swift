@@ -1,8 +1,7 @@
-import SoakGateBasics
-
-/// The ranges the numeric flags accept. Each flag's text goes through `CheckedNumber`, so a
-/// value that does not fit (huge, negative, fractional, NaN) is a one-line usage error naming
-/// the flag, and nothing downstream converts or shifts an unchecked number.
+/// The ranges the numeric flags accept. Each flag's text goes through `OptionValue.integer`
+/// (`CheckedNumber`), so a value that does not fit (huge, negative, fractional, NaN) is a
+/// one-line usage error naming the flag, and nothing downstream converts or shifts an
+/// unchecked number.
 enum FlagRange {
     static let workers = 1...1024
     static let batchSize = 1...100_000
@@ -10,9 +9,4 @@ enum FlagRange {
     static let maxFileBytes = 1...(1 << 30)
     /// Up to 16 TiB: `<< 20` to bytes cannot overflow.
     static let memoryBudgetMiB = 16...(1 << 24)
-
-    /// A transform for `@Option` that checks the text against `range`.
-    static func parser(_ flag: String, _ range: ClosedRange<Int>, unit: String = "") -> @Sendable (String) throws -> Int {
-        { text in try CheckedNumber.integer(text, in: range, source: flag, unit: unit) }
-    }
 }

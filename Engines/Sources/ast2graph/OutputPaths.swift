@@ -1,3 +1,5 @@
+import EngineCommandLine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCommandLine
 import Foundation
 import GitHubTestServer
 import IssueStream
@@ -69,9 +70,9 @@ struct DemoCommand: AsyncParsableCommand {
                     code = try await TriageSession.run(
                         configuration: configuration, options: options, cacheDirectory: nil, cacheTTL: 0, metricsListen: nil, clock: clock,
                         governed: governed, resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
-                } catch let refused as UsageError where run == 2 {
+                } catch let refused as CommandFailure where run == 2 && refused.exitCode == EngineExitCode.usage {
                     // The first run's lines are written: a refusal now is no bad flag (exit 2).
-                    CommandOutput.error("run 2 not started, run 1's lines are complete: \(refused.message)")
+                    CommandOutput.error("run 2 not started, run 1's lines are complete: \(refused.description)")
                     code = 1
                 }
                 if code != 0 { break }

@@ -1,9 +1,10 @@
 import ArgumentParser
-import Foundation
+import EngineCommandLine
 import IssueStream
 import SoakGateBasics
 
 /// `issue-stream`: GitHub issue triage over the REST API.
+@main
 struct IssueStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue-stream",
@@ -17,75 +18,27 @@ struct IssueStreamCommand: AsyncParsableCommand {
             """,
         version: SoakGateVersion.current,
         subcommands: [TriageCommand.self, DemoCommand.self])
-}
 
-/// The entry point: parses, runs, and turns every error into one line and an exit code, so a
-/// bad flag is `issue-stream: <what is wrong>` and status 2, never ArgumentParser's usage page.
-@main
-enum IssueStreamMain {
+    /// The entry point: every failure is one line `issue-stream: error: …` (control characters
+    /// made spaces, the token hidden) and its exit code.
     static func main() async {
-        let code: Int32
-        do {
-            var command = try IssueStreamCommand.parseAsRoot()
-            if var runnable = command as? any AsyncParsableCommand {
-                try await runnable.run()
-            } else {
-                try command.run()
-            }
-            code = 0
-        } catch {
-            code = report(error)
+        await EngineCommandLine.run(Self.self, failure: failure(for:), printLine: CommandOutput.write)
+    }
+
+    /// The line and exit code of issue-stream's own errors: a bad flag, file or setting is 2, a
+    /// run that stopped is 1. Nil leaves the rest to ``EngineCommandLine``.
+    static func failure(for error: any Error) -> CommandFailure? {
+        switch error {
+        case let error as IssueStreamError: error.isUsage ? .usage(error.description) : .runFailed(error.description)
+        case is CheckedNumber.RangeError, is RegularFile.ReadError, is FileError: .usage(String(describing: error))
+        default: nil
         }
-        fflush(nil)
-        exit(code)
     }
 
     /// Whether `error` is a bad flag, file or setting (exit 2), not a run that failed.
     static func isUsage(_ error: any Error) -> Bool {
-        if error is UsageError || error is CheckedNumber.RangeError || error is RegularFile.ReadError || error is FileError { return true }
-        if let error = error as? IssueStreamError { return error.isUsage }
-        return false
+        (error as? CommandFailure ?? failure(for: error))?.exitCode == EngineExitCode.usage
     }
-
-    /// Prints `error` as one line and returns the exit code.
-    static func report(_ error: any Error) -> Int32 {
-        if let exit = error as? ExitCode { return exit.rawValue }
-        if let usage = error as? UsageError {
-            CommandOutput.usage(usage.message)
-            return 2
-        }
-        if let error = error as? IssueStreamError {
-            if error.isUsage {
-                CommandOutput.usage(error.description)
-                return 2
-            }
-            CommandOutput.error(error.description)
-            return 1
-        }
-        if error is CheckedNumber.RangeError || error is RegularFile.ReadError || error is FileError {
-            CommandOutput.usage(String(describing: error))
-            return 2
-        }
-        if IssueStreamCommand.exitCode(for: error) == .success {
-            // Help: ArgumentParser prints the right command's text and exits 0.
-            IssueStreamCommand.exit(withError: error)
-        }
-        let message = IssueStreamCommand.message(for: error)
-        if message.isEmpty {
-            CommandOutput.error(String(describing: error))
-            return 1
-        }
-        let firstLine = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
-        CommandOutput.usage("\(firstLine) (see 'issue-stream help')")
-        return 2
-    }
-}
-
-/// A bad flag, file or setting found before anything was requested: exit 2 with this line.
-struct UsageError: Error, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
 }
 
 extension IssueStreamError {

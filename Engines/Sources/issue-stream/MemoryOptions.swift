@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCommandLine
 import Foundation
 import Logging
 import MemoryGovernor
@@ -44,7 +45,7 @@ struct MemoryOptions: ParsableArguments {
             // In range (validate), so the shift cannot overflow.
             return try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget.map { $0 << 20 }, metrics: metrics, logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
         } catch {
-            throw UsageError("--memory-budget \(memoryBudget.map { "\($0)" } ?? "not given"): \(error)")
+            throw CommandFailure.usage("--memory-budget \(memoryBudget.map { "\($0)" } ?? "not given"): \(error)")
         }
     }
 

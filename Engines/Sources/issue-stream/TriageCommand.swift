@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCommandLine
 import Foundation
 import IssueStream
 import SoakGateBasics
@@ -58,8 +59,12 @@ struct TriageCommand: AsyncParsableCommand {
     @Option(help: "A JSON rules file; fields left out keep their defaults.")
     var rules: String?
 
-    @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics during the run; HOST a loopback address, e.g. 127.0.0.1:9464.")
-    var metricsListen: String?
+    // Parsed here; whether a host that is not loopback may serve is judged in validate(), where
+    // --metrics-publicly is known.
+    @Option(
+        help: "Serve Prometheus metrics at http://HOST:PORT/metrics during the run; HOST a loopback address, e.g. 127.0.0.1:9464.",
+        transform: OptionValue.parser { text in try ListenAddress(text, flag: "--metrics-listen", publicly: true, publicFlag: "--metrics-publicly") })
+    var metricsListen: ListenAddress?
 
     @Flag(help: "Let --metrics-listen bind an address that is not loopback (every interface with 0.0.0.0).")
     var metricsPublicly = false
@@ -113,7 +118,10 @@ struct TriageCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        if let metricsListen { _ = try listenAddress(metricsListen) }
+        if let metricsListen, !metricsPublicly, !NetworkAddress.isLoopback(metricsListen.host) {
+            throw ValidationError(
+                "--metrics-listen '\(metricsListen.authority)' would serve on a non-loopback interface; add --metrics-publicly to allow that, or try --metrics-listen 127.0.0.1:9464")
+        }
         if tokenEnv.isEmpty || tokenEnv.contains("=") || tokenEnv.contains("\0") {
             throw ValidationError("--token-env '\(tokenEnv)' is not an environment variable name; try --token-env GITHUB_TOKEN")
         }
@@ -128,11 +136,10 @@ struct TriageCommand: AsyncParsableCommand {
         let (token, tokenSource) = try readToken()
         var rules = TriageRules.defaults
         if let path = self.rules {
-            do { rules = try TriageRules.load(path: path) } catch { throw UsageError(error.description) }
+            do { rules = try TriageRules.load(path: path) } catch { throw CommandFailure.usage(error.description) }
         }
-        let listen = try metricsListen.map(listenAddress)
         // The governor before anything is created: a budget it refuses touches nothing.
-        let governed = try TriageSession.Governed(memory: memory, metricsListen: listen)
+        let governed = try TriageSession.Governed(memory: memory, metricsListen: metricsListen)
         if token == nil { CommandOutput.note("no token in $\(tokenEnv): anonymous requests (GitHub allows 60 an hour)") }
         let configuration = GitHubClientConfiguration(
             apiURL: apiURL, token: token, tokenSource: tokenSource, maxConnections: connections,
@@ -143,16 +150,10 @@ struct TriageCommand: AsyncParsableCommand {
         let code = try await governed.reporting {
             try await TriageSession.run(
                 configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,
-                metricsListen: listen, metricsPublicly: metricsPublicly, clock: SystemClock(), governed: governed,
+                metricsListen: metricsListen, metricsPublicly: metricsPublicly, clock: SystemClock(), governed: governed,
                 resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
         }
         if code != 0 { throw ExitCode(code) }
-    }
-
-    private func listenAddress(_ text: String) throws -> ListenAddress {
-        do { return try ListenAddress(text, flag: "--metrics-listen", publicly: metricsPublicly, publicFlag: "--metrics-publicly") } catch {
-            throw ValidationError(error.description)
-        }
     }
 
     /// The token and where it came from (for messages, instead of the token): the file named by
@@ -162,20 +163,20 @@ struct TriageCommand: AsyncParsableCommand {
             let source = "--token-file \(tokenFile)"
             let bytes: [UInt8]
             do { bytes = try RegularFile.read(tokenFile, limit: 64 << 10) } catch {
-                throw UsageError("--token-file \(tokenFile): \(error.reason)")
+                throw CommandFailure.usage("--token-file \(tokenFile): \(error.reason)")
             }
             // One token, perhaps followed by a newline as editors and `echo` leave it.
             let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             CommandOutput.hide(token)
             if let problem = GitHubClientConfiguration.tokenProblem(token) {
-                throw UsageError("the token in \(source) \(problem) (the token is not shown)")
+                throw CommandFailure.usage("the token in \(source) \(problem) (the token is not shown)")
             }
             return (token, source)
         }
         guard let value = ProcessInfo.processInfo.environment[tokenEnv], !value.isEmpty else { return (nil, "$\(tokenEnv)") }
         CommandOutput.hide(value)
         if let problem = GitHubClientConfiguration.tokenProblem(value) {
-            throw UsageError("the token in $\(tokenEnv) \(problem) (the token is not shown)")
+            throw CommandFailure.usage("the token in $\(tokenEnv) \(problem) (the token is not shown)")
         }
         return (value, "$\(tokenEnv)")
     }

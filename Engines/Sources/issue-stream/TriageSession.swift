@@ -1,8 +1,10 @@
+import EngineCommandLine
 import Foundation
 import IssueStream
 import Metrics
 import MemoryGovernor
 import Prometheus
+import SoakGateBasics
 import Synchronization
 
 /// The part of `triage` and `demo` that runs a triage: governor, client, cache, metrics,
@@ -30,7 +32,7 @@ enum TriageSession {
         func reporting(_ body: () async throws -> Int32) async throws -> Int32 {
             let code: Int32
             do { code = try await body() } catch {
-                if !IssueStreamMain.isUsage(error) { _ = memory.writeReport(governor) }
+                if !IssueStreamCommand.isUsage(error) { _ = memory.writeReport(governor) }
                 throw error
             }
             let written = memory.writeReport(governor)
@@ -66,10 +68,16 @@ enum TriageSession {
         let governor = governed.governor
         // Dropped by the governor when pressure first reaches throttle, and again at emergency.
         governor.registerCache("issue-stream.responses") { cache.dropMemory() }
-        let bar = ProgressBar()
+        // Only on a terminal: elsewhere standard error holds the run's own lines alone. The total
+        // is not known before the last page, so it counts pages without a bar.
+        let bar = ProgressBar(unit: "pages", plainLines: .none)
         let summary: TriageSummary
         do {
-            summary = try await TriageRun.run(client: client, options: options, governor: governor) { bar.show($0) }
+            summary = try await TriageRun.run(client: client, options: options, governor: governor) { progress in
+                bar.update(
+                    done: progress.pages, total: nil,
+                    detail: "\(progress.items) items" + (progress.rateLimitRemaining.map { ", rate limit left \($0)" } ?? ""))
+            }
         } catch let error as AdmissionError {
             bar.finish()
             try? await client.shutdown()
@@ -77,7 +85,7 @@ enum TriageSession {
             // As for a budget below the starting usage: room for what is in use below the warning
             // level, plus 16 MiB of work.
             let needed = Int((Double(error.usageBytes) / governor.thresholds.warn).rounded(.up)) + (16 << 20)
-            throw UsageError(
+            throw CommandFailure.usage(
                 "--memory-budget \(governed.memory.memoryBudget.map { "\($0)" } ?? "not given"): \(error); give at least \((needed + (1 << 20) - 1) >> 20) MiB")
         } catch {
             bar.finish()
@@ -142,13 +150,10 @@ enum CommandOutput {
 
     static func note(_ text: String) { write("issue-stream: " + text) }
     static func error(_ text: String) { write("issue-stream: error: " + text) }
-    /// A bad flag, file or setting (exit 2).
-    static func usage(_ text: String) { write("issue-stream: " + text) }
 
-    private static func write(_ line: String) {
-        var text = String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
-            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 ? " " : scalar
-        }))
+    /// Writes `line` as one line, with every hidden secret shown as `***`.
+    static func write(_ line: String) {
+        var text = StandardError.oneLine(line)
         for secret in hidden.withLock({ $0 }) where text.contains(secret) { text = text.replacing(secret, with: "***") }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCommandLine
 import Foundation
 import Logging
 import LotoFeatures
@@ -32,11 +33,15 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "The table to read when --input is PostgreSQL; needs columns loto, unique_id, ds, y (num, co optional).")
     var inputTable = "draws"
 
-    @Option(help: "Where to write: sqlite:PATH or a postgresql:// URL.")
-    var store = "sqlite:reports/loto-features.sqlite"
+    @Option(
+        help: "Where to write: sqlite:PATH or a postgresql:// URL (default: sqlite:reports/loto-features.sqlite).",
+        transform: OptionValue.parser(StoreLocation.init(option:)))
+    var store = StoreLocation.sqlite(path: "reports/loto-features.sqlite")
 
-    @Option(help: "Tables to generate, a comma-separated subset of hist,futr,stat.")
-    var tables = "hist,futr,stat"
+    @Option(
+        help: "Tables to generate, a comma-separated subset of hist,futr,stat (default: all three).",
+        transform: OptionValue.parser(FeatureTable.parseList))
+    var tables = FeatureTable.allCases
 
     @Option(help: "Series computed at once, 1 to 256 (default: the number of cores).")
     var workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 256)
@@ -61,7 +66,6 @@ struct GenerateCommand: AsyncParsableCommand {
     static var budgetMibRange: ClosedRange<Int> { 16...max(16, Int(clamping: ProcessInfo.processInfo.physicalMemory >> 20)) }
 
     func validate() throws {
-        _ = try parsedTables()
         do {
             try CheckedNumber.checked(workers, in: 1...256, source: "--workers")
             if let memoryBudget { try CheckedNumber.checked(memoryBudget, in: Self.budgetMibRange, source: "--memory-budget", unit: "MiB") }
@@ -71,22 +75,14 @@ struct GenerateCommand: AsyncParsableCommand {
         if let governorReport, let problem = OutputPath.problem(governorReport) {
             throw ValidationError("--governor-report \(governorReport): \(problem)")
         }
-        guard let location = StoreLocation(store) else {
-            throw ValidationError("--store '\(Redaction.url(store))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
-        }
-        if let problem = location.problem { throw ValidationError("--store \(location.shown): \(problem)") }
+        if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
         if let problem = DrawSource.problem(input) { throw ValidationError("--input \(Redaction.url(input)): \(problem)") }
         guard InputIdentifier.isValid(inputTable) else {
             throw ValidationError("--input-table must be a plain table name (letters, digits, _ and an optional schema.), e.g. --input-table draws")
         }
     }
 
-    private func parsedTables() throws -> [FeatureTable] {
-        do { return try FeatureTable.parseList(tables) } catch { throw ValidationError("\(error)") }
-    }
-
     func run() async throws {
-        guard let location = StoreLocation(store) else { throw ValidationError("--store '\(Redaction.url(store))' is not sqlite:PATH or a postgresql:// URL") }
         let series = try DrawSource.read(input, table: inputTable)
         // Made after the input is read, so its start is the process with the draws in memory,
         // and before the store is opened, so a refused budget touches nothing.
@@ -98,15 +94,20 @@ struct GenerateCommand: AsyncParsableCommand {
             guard case .belowStartingUsage = error else { throw error }
             throw LotoFeaturesError.usage("--memory-budget \(memoryBudget.map { "\($0) MiB" } ?? ""): \(error)")
         }
-        let bar = ProgressBar()
+        // Only on a terminal: elsewhere standard error holds the run's outcome line alone.
+        let bar = ProgressBar(unit: "series", plainLines: .none)
         var failure: Error?
         do {
-            let store = try location.open()
-            let generator = FeatureGenerator(tables: try parsedTables(), workers: workers, governor: governor)
-            let summary = try await generator.run(series, into: store, resume: resume) { bar.update($0) }
+            let opened = try store.open()
+            let generator = FeatureGenerator(tables: tables, workers: workers, governor: governor)
+            let summary = try await generator.run(series, into: opened, resume: resume) { progress in
+                bar.update(done: progress.seriesDone, total: progress.seriesTotal, detail: "\(progress.rowsChanged) rows written")
+            }
             bar.finish()
             let skipped = summary.seriesAlreadyComplete > 0 ? " (\(summary.seriesAlreadyComplete) more already complete, skipped)" : ""
-            FileHandle.standardError.write(Data("\(summary.series) series\(skipped), \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(store.target)\n".utf8))
+            StandardError.printLine(
+                "\(summary.series) series\(skipped), \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(opened.target)",
+                redactingArguments: false)
         } catch LotoFeaturesError.interrupted(let message) {
             bar.finish()
             failure = LotoFeaturesError.interrupted("\(message): \(ShellCommand.line(resuming: CommandLine.arguments))")
@@ -125,5 +126,16 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         // The entry point prints the one line and picks the exit code.
         if let failure { throw failure }
+    }
+}
+
+extension StoreLocation {
+    /// `--store`'s text as a location, or the one line that refuses it (any password shown as `***`).
+    init(option text: String) throws {
+        guard let location = StoreLocation(text) else {
+            throw OptionRefusal(
+                "--store '\(Redaction.url(text))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
+        }
+        self = location
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import EngineCommandLine
 import LotoFeatures
 import MemoryGovernor
 import SoakGateBasics
@@ -23,57 +23,23 @@ struct LotoFeaturesCommand: AsyncParsableCommand {
         subcommands: [SampleCommand.self, GenerateCommand.self]
     )
 
-    /// Parses, runs and exits with one line on standard error for every failure: ArgumentParser's
-    /// own messages (which end in a usage block) are cut to their first line, so a bad flag
-    /// reads like every other refusal.
+    /// The entry point: every failure is one line `loto-features: error: …` and its exit code.
+    /// Its own lines show a database URL redacted already (`StoreLocation.shown`), and a stop
+    /// line's command keeps the URL's user name so that typing it connects as the same user.
     static func main() async {
-        let code: Int32
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-            code = 0
-        } catch {
-            code = report(error)
-        }
-        fflush(nil)  // every output stream, before exit
-        Foundation.exit(code)
+        await EngineCommandLine.run(
+            Self.self, failure: failure(for:), printLine: { StandardError.printLine($0, redactingArguments: false) })
     }
 
-    /// Prints `error` as one line and returns the exit code for it.
-    private static func report(_ error: Error) -> Int32 {
-        if let exit = error as? ExitCode { return exit.rawValue }
-        if let error = error as? LotoFeaturesError {
-            Terminal.error(error.description)
-            return error.exitCode
+    /// The line and exit code of loto-features' own errors; nil leaves the rest (ArgumentParser's,
+    /// a run that failed for another reason) to ``EngineCommandLine``.
+    static func failure(for error: any Error) -> CommandFailure? {
+        switch error {
+        case let error as LotoFeaturesError: CommandFailure(exitCode: error.exitCode, description: error.description)
+        case is AdmissionError, is MemoryBudget.BudgetError: .runFailed(String(describing: error))
+        case is CheckedNumber.RangeError, is FileError, is RegularFile.ReadError: .usage(String(describing: error))
+        default: nil
         }
-        if error is AdmissionError || error is MemoryBudget.BudgetError {
-            Terminal.error(String(describing: error))
-            return 1
-        }
-        if error is CheckedNumber.RangeError || error is FileError || error is RegularFile.ReadError {
-            Terminal.error(String(describing: error))
-            return 2
-        }
-        if exitCode(for: error) == .success {
-            // Help or version: ArgumentParser prints the right command's text and exits 0.
-            exit(withError: error)
-        }
-        let message = self.message(for: error)
-        let firstLine = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
-        Terminal.error("\(firstLine) (see 'loto-features help')")
-        return 2
-    }
-}
-
-/// One-line messages on standard error.
-enum Terminal {
-    /// Writes `loto-features: message` and a newline to standard error.
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("loto-features: \(message)\n".utf8))
     }
 }
 
@@ -82,8 +48,8 @@ extension LotoFeaturesError {
     /// or a governor that failed the run.
     var exitCode: Int32 {
         switch self {
-        case .csv, .file, .usage: return 2
-        case .store, .source, .interrupted, .output: return 1
+        case .csv, .file, .usage: EngineExitCode.usage
+        case .store, .source, .interrupted, .output: EngineExitCode.runFailed
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineCommandLine
 import Foundation
 import LotoFeatures
 import SoakGateBasics
@@ -19,8 +20,8 @@ struct SampleCommand: ParsableCommand {
     /// The most draws a sample holds: ten million draws of loto7 is about 3 GB of CSV.
     static let drawRange = 1...10_000_000
 
-    @Option(help: "The game: \(LotoGame.names.joined(separator: ", ")).")
-    var loto: String
+    @Option(help: "The game: \(LotoGame.names.joined(separator: ", ")).", transform: OptionValue.parser(LotoGame.init(option:)))
+    var loto: LotoGame
 
     @Option(help: "Draws per series (each draw gives one row per number), 1 to 10000000.")
     var draws = 1000
@@ -32,9 +33,6 @@ struct SampleCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
-        guard LotoGame.named(loto) != nil else {
-            throw ValidationError("unknown game '\(loto)'; use one of: \(LotoGame.names.joined(separator: ", "))")
-        }
         do {
             try CheckedNumber.checked(draws, in: Self.drawRange, source: "--draws", unit: "draws")
         } catch {
@@ -44,15 +42,23 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let game = LotoGame.named(loto) else { throw ValidationError("unknown game '\(loto)'") }
-        let text = SampleDraws.csv(SampleDraws.series(game: game, draws: draws, seed: seed))
+        let text = SampleDraws.csv(SampleDraws.series(game: loto, draws: draws, seed: seed))
         do {
             try AtomicFile.write(text, to: out)
         } catch {
-            Terminal.error(error.description)
-            throw ExitCode(2)
+            throw CommandFailure.usage(error.description)
         }
-        FileHandle.standardError.write(Data("wrote \(draws) draws × \(game.count) numbers of \(game.name) to \(out)\n".utf8))
+        StandardError.printLine("wrote \(draws) draws × \(loto.count) numbers of \(loto.name) to \(out)", redactingArguments: false)
+    }
+}
+
+extension LotoGame {
+    /// `--loto`'s text as a game, or the one line that refuses it with the names to use.
+    init(option name: String) throws {
+        guard let game = LotoGame.named(name) else {
+            throw OptionRefusal("--loto: unknown game '\(name)'; use one of: \(LotoGame.names.joined(separator: ", "))")
+        }
+        self = game
     }
 }
 

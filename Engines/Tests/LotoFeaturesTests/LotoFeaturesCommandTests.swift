@@ -43,7 +43,7 @@ final class LotoFeaturesCommandTests: XCTestCase {
         try "loto,unique_id,ds,y\nloto6,N1,2020-01-02,3\nloto6,N1,2020-01-06,x\n".write(toFile: csv, atomically: true, encoding: .utf8)
         let outcome = try run(["generate", "--input", csv, "--store", "sqlite:\(store)"])
         XCTAssertEqual(outcome.status, 2)
-        XCTAssertEqual(outcome.standardError, "loto-features: \(csv):3, column 'y': 'x' is not a number\n")
+        XCTAssertEqual(outcome.standardError, "loto-features: error: \(csv):3, column 'y': 'x' is not a number\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: store))
     }
 

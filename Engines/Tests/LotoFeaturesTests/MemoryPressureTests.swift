@@ -121,7 +121,7 @@ final class MemoryPressureTests: XCTestCase {
         let lines = refused.standardError.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, refused.standardError)
         let line = String(lines.first ?? "")
-        XCTAssertTrue(line.hasPrefix("loto-features: --memory-budget 16 MiB: "), line)
+        XCTAssertTrue(line.hasPrefix("loto-features: error: --memory-budget 16 MiB: "), line)
         let needed = try XCTUnwrap(line.split(separator: " ").suffix(2).first.flatMap { Int($0) }, line)
         XCTAssertTrue(line.hasSuffix("give at least \(needed) MiB"), line)
         XCTAssertGreaterThan(needed, 16)
@@ -153,7 +153,7 @@ final class MemoryPressureTests: XCTestCase {
         try String(repeating: "no database here; ", count: 300).write(toFile: garbage, atomically: true, encoding: .utf8)
         let failed = try Command.run("loto-features", ["generate", "--input", csv, "--store", "sqlite:\(garbage)", "--memory-budget", "4096", "--governor-report", directory + "/r.json"])
         XCTAssertEqual(failed.status, 1, failed.standardError)
-        XCTAssertTrue(failed.standardError.hasPrefix("loto-features: store sqlite:\(garbage):"), failed.standardError)
+        XCTAssertTrue(failed.standardError.hasPrefix("loto-features: error: store sqlite:\(garbage):"), failed.standardError)
         let report = try GovernorReport.read(from: directory + "/r.json")
         XCTAssertEqual(report.budgetBytes, 4096 << 20)
         XCTAssertGreaterThan(report.startBytes, 0)
@@ -302,7 +302,7 @@ final class MemoryPressureTests: XCTestCase {
     }
 }
 
-/// The stop line: `loto-features: stopped by the memory governor after N batch(es): K of T
+/// The stop line: `loto-features: error: stopped by the memory governor after N batch(es): K of T
 /// series kept in STORE (…); rerun with --resume to complete the rest: COMMAND`, the one line
 /// of standard error (the governor's own lines are in its report, not on standard error).
 struct StopLine {
@@ -312,10 +312,11 @@ struct StopLine {
 
     init?(_ standardError: String) {
         let lines = standardError.split(separator: "\n").map(String.init)
-        guard let line = lines.last, line.hasPrefix("loto-features: stopped by the memory governor after "),
+        let prefix = "loto-features: error: stopped by the memory governor after "
+        guard let line = lines.last, line.hasPrefix(prefix),
               lines.count == 1,
               let marker = line.range(of: "; rerun with --resume to complete the rest: "),
-              let colon = line.range(of: ": ", range: line.index(line.startIndex, offsetBy: 15)..<marker.lowerBound),
+              let colon = line.range(of: ": ", range: line.index(line.startIndex, offsetBy: prefix.count)..<marker.lowerBound),
               let of = line.range(of: " of ", range: colon.upperBound..<marker.lowerBound),
               let series = line.range(of: " series kept in ", range: of.upperBound..<marker.lowerBound),
               let kept = Int(line[colon.upperBound..<of.lowerBound]), let total = Int(line[of.upperBound..<series.lowerBound])

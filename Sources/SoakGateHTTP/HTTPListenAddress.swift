@@ -6,11 +6,11 @@ import Musl
 import Darwin
 #endif
 
-/// Where the live page listens, from `--listen HOST:PORT`: the address is parsed, not matched as
-/// text, so `127.evil.invalid` is a name like any other and not loopback. Only a loopback
-/// address (127.0.0.0/8, `::1`, or `localhost` when it resolves to loopback alone) is accepted
-/// unless serving publicly was asked for.
-public struct LiveListenAddress: Sendable, Equatable {
+/// Where a ``LoopbackHTTPServer`` listens, from a `HOST:PORT` flag (`soakgate soak --listen`):
+/// the address is parsed, not matched as text, so `127.evil.invalid` is a name like any other and
+/// not loopback. Only a loopback address (127.0.0.0/8, `::1`, or `localhost` when it resolves to
+/// loopback alone) is accepted unless serving publicly was asked for.
+public struct HTTPListenAddress: Sendable, Equatable {
     /// The host to bind, as given (brackets of an IPv6 literal removed).
     public var host: String
     /// The port; 0 lets the system choose.
@@ -18,13 +18,13 @@ public struct LiveListenAddress: Sendable, Equatable {
     /// Whether `host` is a loopback address: then requests must name it in `Host` (DNS rebinding).
     public var isLoopback: Bool
 
-    /// A `--listen` value that cannot be used, as one line naming it.
+    /// A `HOST:PORT` value that cannot be used, as one line naming the flag and the value.
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var description: String
     }
 
     /// Parses `text` (`127.0.0.1:9464`, `[::1]:0`, `localhost:8080`); `publicly` allows any address.
-    public static func parse(_ text: String, publicly: Bool, flag: String = "--listen") throws(ParseError) -> LiveListenAddress {
+    public static func parse(_ text: String, publicly: Bool, flag: String = "--listen") throws(ParseError) -> HTTPListenAddress {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw ParseError(description: "\(flag) '\(text)' is not HOST:PORT with a port from 0 to 65535; write e.g. \(flag) 127.0.0.1:9464")
         }
@@ -37,7 +37,19 @@ public struct LiveListenAddress: Sendable, Equatable {
         guard loopback || publicly else {
             throw ParseError(description: "\(flag) '\(text)' is not a loopback address; use 127.0.0.1:\(port), or add \(flag)-publicly to serve others")
         }
-        return LiveListenAddress(host: host, port: port, isLoopback: loopback)
+        return HTTPListenAddress(host: host, port: port, isLoopback: loopback)
+    }
+
+    /// An address already split and checked by its caller (a port from 0 to 65535, a host without
+    /// brackets), judged loopback or not as ``parse(_:publicly:flag:)`` judges it.
+    public init(host: String, port: Int) {
+        self.init(host: host, port: port, isLoopback: Self.isLoopback(host))
+    }
+
+    private init(host: String, port: Int, isLoopback: Bool) {
+        self.host = host
+        self.port = port
+        self.isLoopback = isLoopback
     }
 
     /// Whether `host` is an IPv4 address in 127.0.0.0/8, `::1` (or an IPv4-mapped 127.x), or the

@@ -24,7 +24,8 @@ let package = Package(
     traits: [
         // A running soak's live page and Prometheus /metrics (`soakgate soak --listen`). Off by
         // default: it needs swift-nio and swift-prometheus, which a leak check does not.
-        .trait(name: "LivePage", description: "soakgate soak --listen: a live page and Prometheus /metrics over swift-nio"),
+        .trait(
+            name: "LivePage", description: "soakgate soak --listen: a live page and Prometheus /metrics over swift-nio")
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -109,7 +110,9 @@ let package = Package(
         .target(name: "CommandTestSupport", path: "Tests/CommandTestSupport"),
         .testTarget(name: "SoakGateCLITests", dependencies: ["SoakGate", "CommandTestSupport"]),
         // Short soaks of the real `soakgate soak` (SOAKGATE_SOAK_SECONDS, default 120).
-        .testTarget(name: "SoakTests", dependencies: ["SoakGate", "CommandTestSupport"], path: "SoakTests", exclude: ["README.md"]),
+        .testTarget(
+            name: "SoakTests", dependencies: ["SoakGate", "CommandTestSupport"], path: "SoakTests",
+            exclude: ["README.md"]),
         .testTarget(name: "SoakGateHelpersTests", dependencies: ["SoakGateXCTest", "SoakGateTesting", "SoakGate"]),
         .testTarget(name: "SoakGateReportsTests", dependencies: ["SoakGateReports", "SoakGate", "HeapProbe"]),
         // The harness's command line on bad input: flags, files, special files, edited soaks.

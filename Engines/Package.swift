@@ -178,7 +178,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "LotoFeaturesTests", dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite", "CommandTestSupport"],
+            name: "LotoFeaturesTests",
+            dependencies: ["LotoFeatures", "LibPQ", "MemoryGovernor", "CSQLite", "CommandTestSupport"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

@@ -26,18 +26,22 @@ final class ShortSoakTests: XCTestCase {
         #if LivePage
         // While it runs: the live page, its data and /metrics answer.
         var port: Int?
-        XCTAssertTrue(soak.waitUntil(seconds: 30) {
-            port = Self.livePort(in: soak.standardErrorSoFar)
-            return port != nil
-        }, "the soak never printed its live address: \(soak.standardErrorSoFar)")
+        XCTAssertTrue(
+            soak.waitUntil(seconds: 30) {
+                port = Self.livePort(in: soak.standardErrorSoFar)
+                return port != nil
+            }, "the soak never printed its live address: \(soak.standardErrorSoFar)")
         let base = "http://127.0.0.1:\(try XCTUnwrap(port))"
-        XCTAssertTrue(soak.waitUntil(seconds: 20) {
-            (try? Self.get(base + "/metrics"))?.contains("soakgate_soak_samples_total{workload=\"planted-soak.slow-leak\"}") == true
-        }, "no readings reached /metrics")
+        XCTAssertTrue(
+            soak.waitUntil(seconds: 20) {
+                (try? Self.get(base + "/metrics"))?.contains(
+                    "soakgate_soak_samples_total{workload=\"planted-soak.slow-leak\"}") == true
+            }, "no readings reached /metrics")
         let metrics = try Self.get(base + "/metrics")
         XCTAssertTrue(metrics.contains("soakgate_soak_live_bytes{workload=\"planted-soak.paced-clean\"}"), metrics)
         XCTAssertTrue(try Self.get(base + "/").contains("SoakGate live soak"))
-        let timeline = try JSONSerialization.jsonObject(with: Data(try Self.get(base + "/timeline.json").utf8)) as? [String: Any]
+        let timeline =
+            try JSONSerialization.jsonObject(with: Data(try Self.get(base + "/timeline.json").utf8)) as? [String: Any]
         XCTAssertEqual((timeline?["workloads"] as? [Any])?.count, 3)
         #endif
 
@@ -58,7 +62,8 @@ final class ShortSoakTests: XCTestCase {
         if seconds >= 35 {
             let step = try XCTUnwrap(stepped.steps.first, stepped.evidence)
             XCTAssertEqual(Double(step.bytes), 4 * 1_048_576, accuracy: 256 * 1024)
-            XCTAssertTrue((10...40).contains(step.toSeconds), "the step came 20 s into the process, not at \(step.toSeconds) s")
+            XCTAssertTrue(
+                (10...40).contains(step.toSeconds), "the step came 20 s into the process, not at \(step.toSeconds) s")
         }
         XCTAssertFalse(leak.checkpoints.isEmpty, "checkpoints were taken")
         let html = try String(contentsOfFile: out + "/soak-report.html", encoding: .utf8)

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
+# The code follows .swift-format (seconds; before the long builds, so it fails early).
+bash ci/format.sh
 # Build everything first: the command tests run the packages' executables.
 swift build --build-tests --traits LivePage
 swift build --build-tests --package-path Engines

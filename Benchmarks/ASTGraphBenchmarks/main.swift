@@ -40,23 +40,28 @@ guard let root = arguments.first else {
 let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
 let files = try SourceInputs.discover([root])
 let sources = try files.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: $0))) }
-print("inputs: \(files.count) files, \(sources.reduce(0) { $0 + $1.count }) bytes under \(root); median of \(runs) runs")
+print(
+    "inputs: \(files.count) files, \(sources.reduce(0) { $0 + $1.count }) bytes under \(root); median of \(runs) runs")
 
 // The ceiling: parse + walk, one core, sources already in memory.
 var rawNodes = 0
 var rawTimes: [Double] = []
 for _ in 0..<runs {
-    rawTimes.append(await seconds {
-        rawNodes = 0
-        for source in sources {
-            let tree = source.withUnsafeBufferPointer { Parser.parse(source: $0) }
-            let visitor = CountingVisitor(viewMode: .sourceAccurate)
-            visitor.walk(tree)
-            rawNodes += visitor.nodes
-        }
-    })
+    rawTimes.append(
+        await seconds {
+            rawNodes = 0
+            for source in sources {
+                let tree = source.withUnsafeBufferPointer { Parser.parse(source: $0) }
+                let visitor = CountingVisitor(viewMode: .sourceAccurate)
+                visitor.walk(tree)
+                rawNodes += visitor.nodes
+            }
+        })
 }
-print(String(format: "raw parse+walk (1 core, in memory): %d nodes, %.3f s, peak RSS %@", rawNodes, median(rawTimes), mib(peakResidentBytes())))
+print(
+    String(
+        format: "raw parse+walk (1 core, in memory): %d nodes, %.3f s, peak RSS %@", rawNodes, median(rawTimes),
+        mib(peakResidentBytes())))
 
 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ast2graph-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -73,16 +78,19 @@ for (label, makeSink) in [
         for run in 0..<runs {
             let path = "\(scratch)/graph-\(workers)-\(run).jsonl"
             let processor = BatchProcessor(configuration: BatchConfiguration(workers: workers, batchSize: 32))
-            times.append(try await seconds {
-                result = try await processor.run(files: files, into: try makeSink(path))
-            })
+            times.append(
+                try await seconds {
+                    result = try await processor.run(files: files, into: try makeSink(path))
+                })
             outputBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             try? FileManager.default.removeItem(atPath: path)
         }
         guard let result else { continue }
-        print(String(
-            format: "ast2graph %@, %d worker(s): %d files (%d failed), %d nodes, %d edges, %.3f s (min %.3f, max %.3f), output %d bytes, peak RSS %@",
-            label, workers, result.processedFiles, result.failures.count, result.nodes, result.edges, median(times),
-            times.min()!, times.max()!, outputBytes, mib(peakResidentBytes())))
+        print(
+            String(
+                format:
+                    "ast2graph %@, %d worker(s): %d files (%d failed), %d nodes, %d edges, %.3f s (min %.3f, max %.3f), output %d bytes, peak RSS %@",
+                label, workers, result.processedFiles, result.failures.count, result.nodes, result.edges, median(times),
+                times.min()!, times.max()!, outputBytes, mib(peakResidentBytes())))
     }
 }

@@ -18,8 +18,9 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Child mode: serve a seeded repository until standard input closes.
 func serve(issues: Int) async throws {
-    let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-        repositories: [SeededRepository(owner: "bench", name: "big", issueCount: issues)], requestLogLimit: 0))
+    let server = try await GitHubTestServer.start(
+        GitHubServerConfiguration(
+            repositories: [SeededRepository(owner: "bench", name: "big", issueCount: issues)], requestLogLimit: 0))
     FileHandle.standardOutput.write(Data("\(server.port)\n".utf8))
     // Wait for the parent to close our input on a thread of its own, not a cooperative one.
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -51,7 +52,9 @@ struct ChildServer {
             if byte.isEmpty || byte == Data("\n".utf8) { break }
             line.append(byte)
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else { fatalError("the server child printed no port") }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            fatalError("the server child printed no port")
+        }
         return ChildServer(process: process, input: input, port: port)
     }
 
@@ -73,7 +76,9 @@ func listOnly(port: Int) async throws -> (seconds: Double, issues: Int) {
     let start = Date()
     var count = 0
     let first = "http://127.0.0.1:\(port)/repos/bench/big/issues?state=all&per_page=100&sort=created&direction=asc"
-    for try await page in IssuePages(client: client, firstURL: first, repo: "bench/big") { count += page.elements.count }
+    for try await page in IssuePages(client: client, firstURL: first, repo: "bench/big") {
+        count += page.elements.count
+    }
     let seconds = Date().timeIntervalSince(start)
     try await client.shutdown()
     return (seconds, count)
@@ -82,7 +87,8 @@ func listOnly(port: Int) async throws -> (seconds: Double, issues: Int) {
 func triage(port: Int, out: String) async throws -> (seconds: Double, summary: TriageSummary) {
     let client = try client(port: port)
     let start = Date()
-    let summary = try await TriageRun.run(client: client, options: TriageOptions(repo: "bench/big", includePullRequests: true, outputPath: out))
+    let summary = try await TriageRun.run(
+        client: client, options: TriageOptions(repo: "bench/big", includePullRequests: true, outputPath: out))
     let seconds = Date().timeIntervalSince(start)
     try await client.shutdown()
     if let stopped = summary.stoppedBy { fatalError("triage stopped: \(stopped)") }
@@ -109,37 +115,57 @@ func throughput() async throws {
         triageRates.append(Double(issues) / run.seconds)
         p50s.append(run.summary.latency.percentile(50) * 1000)
         p95s.append(run.summary.latency.percentile(95) * 1000)
-        print(String(format: "round %d: list only %.0f issues/s; list+triage %.0f issues/s (%d issues, %d pages), p50 %.2f ms, p95 %.2f ms",
-                     round, listRates.last!, triageRates.last!, issues, run.summary.pages, p50s.last!, p95s.last!))
+        print(
+            String(
+                format:
+                    "round %d: list only %.0f issues/s; list+triage %.0f issues/s (%d issues, %d pages), p50 %.2f ms, p95 %.2f ms",
+                round, listRates.last!, triageRates.last!, issues, run.summary.pages, p50s.last!, p95s.last!))
     }
     server.stop()
-    print(String(format: "limits off, 100,000 issues, 100/page, median of 3: list+triage %.0f issues/s (peer: list only %.0f issues/s); per-issue p95 %.2f ms (p50 %.2f ms)",
-                 median(triageRates), median(listRates), median(p95s), median(p50s)))
-    print(String(format: "peak RSS of the client process: %.1f MiB after a 10,000-issue run, %.1f MiB after the 100,000-issue runs", rssAfter10k, peakRSSMiB()))
+    print(
+        String(
+            format:
+                "limits off, 100,000 issues, 100/page, median of 3: list+triage %.0f issues/s (peer: list only %.0f issues/s); per-issue p95 %.2f ms (p50 %.2f ms)",
+            median(triageRates), median(listRates), median(p95s), median(p50s)))
+    print(
+        String(
+            format:
+                "peak RSS of the client process: %.1f MiB after a 10,000-issue run, %.1f MiB after the 100,000-issue runs",
+            rssAfter10k, peakRSSMiB()))
 }
 
 /// GitHub's limits (5,000 an hour, 900 a minute) on a virtual clock: how much of the first
 /// hour's budget a long run uses, and how many limit errors it meets.
 func budget() async throws {
     let clock = VirtualClock()
-    let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-        repositories: [SeededRepository(owner: "bench", name: "big", issueCount: 60_000)], tokens: ["bench"], hourlyLimit: 5000,
-        secondaryLimits: SecondaryLimits(concurrentRequests: 100, requestsPerMinute: 900), requestLogLimit: 100_000, now: { clock.now() }))
+    let server = try await GitHubTestServer.start(
+        GitHubServerConfiguration(
+            repositories: [SeededRepository(owner: "bench", name: "big", issueCount: 60_000)], tokens: ["bench"],
+            hourlyLimit: 5000,
+            secondaryLimits: SecondaryLimits(concurrentRequests: 100, requestsPerMinute: 900), requestLogLimit: 100_000,
+            now: { clock.now() }))
     let client = try GitHubClient(
-        configuration: GitHubClientConfiguration(apiURL: server.baseURL, token: "bench"), clock: clock, cache: try ResponseCache())
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-budget-\(getpid()).jsonl").path
+        configuration: GitHubClientConfiguration(apiURL: server.baseURL, token: "bench"), clock: clock,
+        cache: try ResponseCache())
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-budget-\(getpid()).jsonl")
+        .path
     defer { try? FileManager.default.removeItem(atPath: out) }
     let start = clock.now()
-    let summary = try await TriageRun.run(client: client, options: TriageOptions(repo: "bench/big", includePullRequests: true, perPage: 10, outputPath: out))
+    let summary = try await TriageRun.run(
+        client: client,
+        options: TriageOptions(repo: "bench/big", includePullRequests: true, perPage: 10, outputPath: out))
     let log = await server.requestLog()
     try await client.shutdown()
     await server.stop()
     let firstHour = log.filter { $0.spentBudget && $0.time < start + 3600 }.count
     let primary = log.filter { $0.status == 403 && !$0.spentBudget && $0.fault == nil }.count
     let secondary = log.filter { $0.status == 429 }.count
-    print(String(format: "real limits on a virtual clock: %d pages of 10 over %.2f virtual hours; first hour used %d of 5000 (%.1f %%); 403 answers %d, 429 answers %d; run %@",
-                 summary.pages, (clock.now() - start) / 3600, firstHour, Double(firstHour) / 50, primary, secondary,
-                 summary.stoppedBy.map { "stopped: \($0)" } ?? "completed"))
+    print(
+        String(
+            format:
+                "real limits on a virtual clock: %d pages of 10 over %.2f virtual hours; first hour used %d of 5000 (%.1f %%); 403 answers %d, 429 answers %d; run %@",
+            summary.pages, (clock.now() - start) / 3600, firstHour, Double(firstHour) / 50, primary, secondary,
+            summary.stoppedBy.map { "stopped: \($0)" } ?? "completed"))
 }
 
 let arguments = CommandLine.arguments

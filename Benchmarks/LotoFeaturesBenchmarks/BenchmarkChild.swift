@@ -35,7 +35,9 @@ enum BenchmarkChild {
             t2 = clock()
         case "sqlite-core", "sqlite-full":
             let core = mode == "sqlite-core"
-            let generator = FeatureGenerator(tables: core ? [.hist] : FeatureTable.allCases, workers: 2, governor: try MemoryGovernor.forThisProcess(), coreHistOnly: core)
+            let generator = FeatureGenerator(
+                tables: core ? [.hist] : FeatureTable.allCases, workers: 2,
+                governor: try MemoryGovernor.forThisProcess(), coreHistOnly: core)
             let store = try SQLiteFeatureStore(path: output)
             rows = try await generator.run(series, into: store).rowsComputed
             t2 = clock()
@@ -52,18 +54,22 @@ enum BenchmarkChild {
         default:
             fatalError("unknown mode \(mode)")
         }
-        print("phases read=\(String(format: "%.3f", t1 - t0)) compute+write=\(String(format: "%.3f", t2 - t1)) rows=\(rows) checksum=\(String(format: "%.6f", checksum))")
+        print(
+            "phases read=\(String(format: "%.3f", t1 - t0)) compute+write=\(String(format: "%.3f", t2 - t1)) rows=\(rows) checksum=\(String(format: "%.6f", checksum))"
+        )
     }
 
     /// The 58 columns of every series in parallel, summing two columns so nothing is optimised
     /// away (and the sums can be compared with polars').
     static func computeOnly(_ series: [DrawSeries]) async -> (Double, Int) {
-        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!, q75 = HistFeatures.columns.firstIndex(of: "hist_y_roll_q75_w90")!
+        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!
+        let q75 = HistFeatures.columns.firstIndex(of: "hist_y_roll_q75_w90")!
         return await withTaskGroup(of: (Double, Int).self) { group in
             let workers = 2
             for worker in 0..<workers {
                 group.addTask {
-                    var sum = 0.0, rows = 0
+                    var sum = 0.0
+                    var rows = 0
                     for index in stride(from: worker, to: series.count, by: workers) {
                         let block = HistFeatures.compute(series[index], coreOnly: true)
                         for row in 0..<block.rowCount {
@@ -85,7 +91,8 @@ enum BenchmarkChild {
 enum SQLiteChecksum {
     static func read(path: String) throws -> Double {
         let database = try SQLiteDatabase(path: path)
-        let statement = try database.prepare("SELECT total(hist_y_roll_std_w30) + total(hist_y_roll_q75_w90) FROM features_hist")
+        let statement = try database.prepare(
+            "SELECT total(hist_y_roll_std_w30) + total(hist_y_roll_q75_w90) FROM features_hist")
         _ = try statement.step()
         return statement.double(0) ?? .nan
     }

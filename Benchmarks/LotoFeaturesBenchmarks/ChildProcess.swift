@@ -16,7 +16,8 @@ struct Measurement {
 /// Runs a command as a child process and reads its own peak RSS from wait4.
 enum ChildProcess {
     static func measure(_ command: [String]) throws -> Measurement {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("loto-bench-\(getpid()).out").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("loto-bench-\(getpid()).out")
+            .path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,8 +35,13 @@ enum ChildProcess {
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: outputPath)
         let last = output.split(separator: "\n").last.map(String.init) ?? ""
-        guard status == 0 else { throw NSError(domain: "child \(command.joined(separator: " ")) exited with status \(status): \(last)", code: 1) }
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        guard status == 0 else {
+            throw NSError(
+                domain: "child \(command.joined(separator: " ")) exited with status \(status): \(last)", code: 1)
+        }
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+                usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         return Measurement(seconds: seconds, peakRSSMiB: usage.ru_maxrss / 1024, cpuSeconds: cpu, output: last)
     }
 }

@@ -13,8 +13,8 @@
 // is measured too.
 import Foundation
 import LotoFeatures
-import SoakGateBasics
 import MemoryGovernor
+import SoakGateBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +27,8 @@ func option(_ name: String, _ fallback: String) -> String {
 }
 
 if arguments.contains("--help") || arguments.contains("-h") {
-    print("""
+    print(
+        """
         usage: loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
                                         [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
         Each mode runs as a child process; prints wall time, CPU time and peak RSS per run and the medians.
@@ -53,41 +54,64 @@ let csv = "\(directory)/draws-\(seriesCount)x\(draws).csv"
 if !FileManager.default.fileExists(atPath: csv) {
     try AtomicFile.write(Data(BenchmarkData.csv(series: seriesCount, draws: draws).utf8), to: csv)
 }
-let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("polars_features.py").path
+let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("polars_features.py")
+    .path
 let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
 let database = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
 var modes: [(key: String, name: String, command: [String], full: Bool)] = [
     ("compute", "loto-features: 58 columns, compute only", [me, "--child", "compute", csv, "-"], false),
     ("polars", "polars: 58 columns, compute only", ["/usr/bin/env", "python3", script, csv], false),
-    ("sqlite", "loto-features: 58 columns into SQLite", [me, "--child", "sqlite-core", csv, "\(directory)/ours.sqlite"], false),
-    ("polars-sqlite", "polars: 58 columns into SQLite (ADBC)", ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false),
-    ("sqlite-full", "loto-features: all three tables into SQLite", [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true),
+    (
+        "sqlite", "loto-features: 58 columns into SQLite",
+        [me, "--child", "sqlite-core", csv, "\(directory)/ours.sqlite"], false
+    ),
+    (
+        "polars-sqlite", "polars: 58 columns into SQLite (ADBC)",
+        ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false
+    ),
+    (
+        "sqlite-full", "loto-features: all three tables into SQLite",
+        [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true
+    ),
 ]
-if database != nil { modes.append(("postgres-full", "loto-features: all three tables into PostgreSQL", [me, "--child", "postgres-full", csv, "-"], true)) }
+if database != nil {
+    modes.append(
+        (
+            "postgres-full", "loto-features: all three tables into PostgreSQL",
+            [me, "--child", "postgres-full", csv, "-"], true
+        ))
+}
 let known = Set(modes.map(\.key)).union(["postgres-full"])
 if arguments.contains("--modes") {
     let picked = option("--modes", "")
     let keys = picked.split(separator: ",").map(String.init)
     if let unknown = keys.first(where: { !known.contains($0) }) {
-        FileHandle.standardError.write(Data("unknown mode \(unknown); the modes are \(known.sorted().joined(separator: ", "))\n".utf8))
+        FileHandle.standardError.write(
+            Data("unknown mode \(unknown); the modes are \(known.sorted().joined(separator: ", "))\n".utf8))
         exit(2)
     }
     modes = modes.filter { keys.contains($0.key) }
 }
 
-print("loto-features-benchmarks: \(seriesCount) series × \(draws) draws (\(seriesCount * draws) rows), \(runs) runs per mode, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "loto-features-benchmarks: \(seriesCount) series × \(draws) draws (\(seriesCount * draws) rows), \(runs) runs per mode, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 var results = [[Measurement]](repeating: [], count: modes.count)
 for run in 1...runs {
     // Alternate the order so neither side always runs on a warmer machine.
     let order = run % 2 == 1 ? Array(modes.indices) : Array(modes.indices.reversed())
     for index in order where !modes[index].full || run <= fullRuns {
         for suffix in ["", "-wal", "-shm"] {
-            if let path = modes[index].command.last, path.hasSuffix(".sqlite") { try? FileManager.default.removeItem(atPath: path + suffix) }
+            if let path = modes[index].command.last, path.hasSuffix(".sqlite") {
+                try? FileManager.default.removeItem(atPath: path + suffix)
+            }
         }
         let measurement = try ChildProcess.measure(modes[index].command)
         results[index].append(measurement)
-        print("  run \(run) \(modes[index].name): \(String(format: "%.2f", measurement.seconds)) s (CPU \(String(format: "%.2f", measurement.cpuSeconds)) s), peak RSS \(measurement.peakRSSMiB) MiB; \(measurement.output)")
+        print(
+            "  run \(run) \(modes[index].name): \(String(format: "%.2f", measurement.seconds)) s (CPU \(String(format: "%.2f", measurement.cpuSeconds)) s), peak RSS \(measurement.peakRSSMiB) MiB; \(measurement.output)"
+        )
         fflush(nil)
     }
 }
@@ -95,11 +119,14 @@ print("\nmedians of \(runs) runs (\(fullRuns) for the full three-table runs):")
 print("| mode | wall time (s) | CPU time (s) | peak RSS (MiB) |")
 print("|---|---:|---:|---:|")
 for (index, mode) in modes.enumerated() {
-    let seconds = median(results[index].map(\.seconds)), cpu = median(results[index].map(\.cpuSeconds)), rss = median(results[index].map { Double($0.peakRSSMiB) })
+    let seconds = median(results[index].map(\.seconds))
+    let cpu = median(results[index].map(\.cpuSeconds))
+    let rss = median(results[index].map { Double($0.peakRSSMiB) })
     print("| \(mode.name) | \(String(format: "%.2f", seconds)) | \(String(format: "%.2f", cpu)) | \(Int(rss)) |")
 }
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }

@@ -10,7 +10,9 @@ import HeapProbe
 
 let probe = try HeapProbe(requireExactFigures: false)
 guard !probe.threadCacheEnabled else {
-    print("soakgate-benchmarks: jemalloc's thread cache is on, so readings are not exact; run with MALLOC_CONF=tcache:false")
+    print(
+        "soakgate-benchmarks: jemalloc's thread cache is on, so readings are not exact; run with MALLOC_CONF=tcache:false"
+    )
     exit(2)
 }
 let batches = 31
@@ -45,12 +47,17 @@ let rows: [(String, () -> Int)] = [
     ("peer: epoch + stats.allocated by name", { readByName() }),
     ("HeapProbe.liveBytes (epoch + allocated)", { probe.liveBytes() }),
     ("HeapProbe.snapshot (epoch + 5 stats + RSS)", { probe.snapshot().allocatedBytes }),
-    ("HeapProbe.countLiveObjects (\(probe.sizeClasses.count) classes)", {
-        probe.countLiveObjects(into: counts)
-        return counts[0]
-    }),
+    (
+        "HeapProbe.countLiveObjects (\(probe.sizeClasses.count) classes)",
+        {
+            probe.countLiveObjects(into: counts)
+            return counts[0]
+        }
+    ),
 ]
-print("jemalloc \(probe.jemallocVersion), tcache \(probe.threadCacheEnabled ? "on" : "off"), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "jemalloc \(probe.jemallocVersion), tcache \(probe.threadCacheEnabled ? "on" : "off"), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 print("operation | median µs | 25th–75th percentile µs")
 for (name, operation) in rows {
     let figure = medianNanoseconds(operation)

@@ -5,7 +5,7 @@ let package = Package(
     name: "UserPackage",
     dependencies: [
         // In your package: .package(url: "https://github.com/<owner>/soakgate", from: "0.1.0")
-        .package(name: "soakgate", path: "../.."),
+        .package(name: "soakgate", path: "../..")
     ],
     targets: [
         .target(name: "InvoiceKit"),

@@ -16,15 +16,20 @@ public enum HeapProbeError: Error, CustomStringConvertible, Equatable, Sendable 
     public var description: String {
         switch self {
         case .notTheProcessAllocator(let observed):
-            return "jemalloc is linked but is not this process's malloc (a 4096-byte malloc moved its counter by \(observed) bytes); remove LD_PRELOAD of another allocator or link CJemalloc into the executable"
+            return
+                "jemalloc is linked but is not this process's malloc (a 4096-byte malloc moved its counter by \(observed) bytes); remove LD_PRELOAD of another allocator or link CJemalloc into the executable"
         case .threadCacheEnabled:
-            return "jemalloc's thread cache is on, so live-byte figures are not exact; run the measured process with MALLOC_CONF=tcache:false (soakgate check sets it for its children) or link CSoakGateTCacheOff"
+            return
+                "jemalloc's thread cache is on, so live-byte figures are not exact; run the measured process with MALLOC_CONF=tcache:false (soakgate check sets it for its children) or link CSoakGateTCacheOff"
         case .statisticsNotCompiledIn:
-            return "this jemalloc was built without --enable-stats, so it has no live-byte counters; install Debian's libjemalloc2"
+            return
+                "this jemalloc was built without --enable-stats, so it has no live-byte counters; install Debian's libjemalloc2"
         case .profilingOff:
-            return "heap profiling is off in this process; start it with MALLOC_CONF=prof:true,lg_prof_sample:0 (soakgate does this for its profiling run)"
+            return
+                "heap profiling is off in this process; start it with MALLOC_CONF=prof:true,lg_prof_sample:0 (soakgate does this for its profiling run)"
         case .mallctlFailed(let name, let code):
-            return "jemalloc rejected mallctl '\(name)' (error \(code)); this jemalloc is older than 5.x or built without statistics"
+            return
+                "jemalloc rejected mallctl '\(name)' (error \(code)); this jemalloc is older than 5.x or built without statistics"
         }
     }
 }

@@ -1,9 +1,10 @@
+import SoakGate
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import SoakGate
 
 // The last block of the C-heap leak. Overwriting it each iteration loses the previous block for
 // good, and being a global the optimiser cannot drop the malloc that feeds it.
@@ -40,7 +41,7 @@ struct RetainCycleLeak: Workload {
         let second = Node(payload: -count)
         first.partner = second
         second.partner = first
-        latest = first  // the previous pair is now unreachable, and alive
+        latest = first // the previous pair is now unreachable, and alive
     }
 }
 

@@ -1,9 +1,10 @@
+import SoakGate
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import SoakGate
 
 // The newest block of the slow leak; each block holds the address of the one before, so the
 // whole chain stays reachable from here and the optimiser cannot drop a malloc.
@@ -58,8 +59,16 @@ struct SteppedWork: Workload {
 extension PlantedWorkloads {
     /// Planted cases for soaks: paced at 10 ms per iteration, so they run only when named.
     public static let soak: [WorkloadDefinition] = [
-        WorkloadDefinition("planted-soak.slow-leak", summary: "48 B of C heap kept per 10 ms iteration (about 16 MiB/h)", runsByDefault: false) { SlowLeak() },
-        WorkloadDefinition("planted-soak.paced-clean", summary: "clean work every 10 ms", runsByDefault: false) { PacedCleanWork() },
-        WorkloadDefinition("planted-soak.step", summary: "clean work every 10 ms that takes 4 MiB once, 20 s into its process", runsByDefault: false) { SteppedWork() },
+        WorkloadDefinition(
+            "planted-soak.slow-leak", summary: "48 B of C heap kept per 10 ms iteration (about 16 MiB/h)",
+            runsByDefault: false
+        ) { SlowLeak() },
+        WorkloadDefinition("planted-soak.paced-clean", summary: "clean work every 10 ms", runsByDefault: false) {
+            PacedCleanWork()
+        },
+        WorkloadDefinition(
+            "planted-soak.step", summary: "clean work every 10 ms that takes 4 MiB once, 20 s into its process",
+            runsByDefault: false
+        ) { SteppedWork() },
     ]
 }

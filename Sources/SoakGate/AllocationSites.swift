@@ -32,9 +32,12 @@ enum AllocationSiteFinder {
             || name.hasPrefix("libBlocksRuntime") || name.hasPrefix("libm.so") || name.hasPrefix("libgcc")
     }
 
-    static func find(first: HeapProfile, second: HeapProfile, iterations: Int, limit: Int = 10) -> AllocationAttribution {
+    static func find(first: HeapProfile, second: HeapProfile, iterations: Int, limit: Int = 10) -> AllocationAttribution
+    {
         let growth = first.growth(to: second)
-        guard !growth.isEmpty else { return AllocationAttribution(sites: [], note: "no allocation stack grew between the two profiles") }
+        guard !growth.isEmpty else {
+            return AllocationAttribution(sites: [], note: "no allocation stack grew between the two profiles")
+        }
         let mappings = second.mappings
         func mapping(of address: UInt64) -> HeapProfile.Mapping? {
             mappings.first { address >= $0.start && address < $0.end }
@@ -56,10 +59,15 @@ enum AllocationSiteFinder {
         var bySite: [String: AllocationSite] = [:]
         for (stack, value) in growth {
             let frames = programFrames[stack] ?? []
-            let labels = frames.isEmpty ? ["(allocator or runtime only)"] : frames.map { names[$0]?.function ?? String(format: "0x%llx", $0) }
+            let labels =
+                frames.isEmpty
+                ? ["(allocator or runtime only)"] : frames.map { names[$0]?.function ?? String(format: "0x%llx", $0) }
             let key = labels.joined(separator: " ← ")
-            var site = bySite[key] ?? AllocationSite(
-                frames: labels, location: frames.first.flatMap { names[$0]?.location }, bytes: 0, objects: 0, bytesPerIteration: 0)
+            var site =
+                bySite[key]
+                ?? AllocationSite(
+                    frames: labels, location: frames.first.flatMap { names[$0]?.location }, bytes: 0, objects: 0,
+                    bytesPerIteration: 0)
             site.bytes += value.bytes
             site.objects += value.objects
             site.bytesPerIteration = Double(site.bytes) / Double(max(iterations, 1))
@@ -68,12 +76,15 @@ enum AllocationSiteFinder {
         // The profiling run's own dump call allocates once; it is not the workload's.
         bySite = bySite.filter { !$0.key.contains("HeapProbe.dumpProfile") }
         let sites = bySite.values.sorted { ($0.bytes, $1.frames.joined()) > ($1.bytes, $0.frames.joined()) }
-        return AllocationAttribution(sites: Array(sites.prefix(limit)), note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        return AllocationAttribution(
+            sites: Array(sites.prefix(limit)), note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// Function names (demangled) and `file:line` per address, through `addr2line` and
     /// `swift-demangle`.
-    static func symbolise(_ addresses: Set<UInt64>, mappings: [HeapProfile.Mapping], notes: inout [String]) -> [UInt64: (function: String, location: String?)] {
+    static func symbolise(_ addresses: Set<UInt64>, mappings: [HeapProfile.Mapping], notes: inout [String]) -> [UInt64:
+        (function: String, location: String?)]
+    {
         var byFile: [String: [(UInt64, UInt64)]] = [:]
         for address in addresses.sorted() {
             guard let map = mappings.first(where: { address >= $0.start && address < $0.end }) else { continue }
@@ -84,7 +95,8 @@ enum AllocationSiteFinder {
         var result: [UInt64: (function: String, location: String?)] = [:]
         var mangled: [String] = []
         for (file, pairs) in byFile.sorted(by: { $0.key < $1.key }) {
-            guard let output = run("addr2line", ["-f", "-e", file] + pairs.map { String(format: "0x%llx", $0.1) }) else {
+            guard let output = run("addr2line", ["-f", "-e", file] + pairs.map { String(format: "0x%llx", $0.1) })
+            else {
                 notes.append("addr2line is not installed (apt-get install binutils): sites show addresses")
                 continue
             }
@@ -98,12 +110,16 @@ enum AllocationSiteFinder {
             }
         }
         if !mangled.isEmpty {
-            if let demangled = run("swift-demangle", ["--simplified", "--compact"], input: mangled.joined(separator: "\n") + "\n") {
+            if let demangled = run(
+                "swift-demangle", ["--simplified", "--compact"], input: mangled.joined(separator: "\n") + "\n")
+            {
                 let names = demangled.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 // Map each mangled name to its demangled form, in the order they were sent.
                 var table: [String: String] = [:]
                 for (name, plain) in zip(mangled, names) { table[name] = plain }
-                for (address, entry) in result { result[address] = (table[entry.function] ?? entry.function, entry.location) }
+                for (address, entry) in result {
+                    result[address] = (table[entry.function] ?? entry.function, entry.location)
+                }
             } else {
                 notes.append("swift-demangle is not on PATH: function names are mangled")
             }
@@ -116,13 +132,18 @@ enum AllocationSiteFinder {
         let environment = ProcessInfo.processInfo.environment
         var directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         directories.append("/opt/swift/usr/bin")
-        guard let path = directories.map({ $0 + "/" + tool }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let path = directories.map({ $0 + "/" + tool }).first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             return nil
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let output = Pipe(), inputPipe = Pipe()
+        let output = Pipe()
+        let inputPipe = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe

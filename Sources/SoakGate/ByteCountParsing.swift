@@ -5,7 +5,9 @@ extension ByteCount {
     /// Why a size could not be read.
     public struct ParseError: Error, CustomStringConvertible {
         public var text: String
-        public var description: String { "'\(text)' is not a size in bytes; write e.g. 1048576, 512KiB, 64MiB, 2GiB or 10MB" }
+        public var description: String {
+            "'\(text)' is not a size in bytes; write e.g. 1048576, 512KiB, 64MiB, 2GiB or 10MB"
+        }
     }
 
     /// Parses `4096`, `512KiB`, `64MiB`, `1.5GiB`, `10MB` (KB, MB, GB are powers of 1000). A

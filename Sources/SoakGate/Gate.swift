@@ -23,7 +23,8 @@ public struct GateDecision: Sendable, Equatable {
 
 /// Applies a ``GatePolicy`` (and optionally a baseline report) to a report.
 public enum Gate {
-    public static func evaluate(_ report: LeakReport, policy: GatePolicy, baseline: LeakReport? = nil) -> [GateDecision] {
+    public static func evaluate(_ report: LeakReport, policy: GatePolicy, baseline: LeakReport? = nil) -> [GateDecision]
+    {
         report.workloads.map { workload in
             let rule = policy.rule(for: workload.name)
             let rate = workload.bytesPerIteration ?? 0
@@ -39,23 +40,33 @@ public enum Gate {
                 return decision(.rejected, "the policy expects a leak and none was found")
             case .leak:
                 guard rule.allowed.contains(workload.growth) else {
-                    return decision(.rejected, "\(workload.growth.rawValue) growth of \(ByteCount.rate(rate)); the policy allows \(rule.allowed.map(\.rawValue).joined(separator: ", "))")
+                    return decision(
+                        .rejected,
+                        "\(workload.growth.rawValue) growth of \(ByteCount.rate(rate)); the policy allows \(rule.allowed.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 guard rate <= rule.tolerated else {
-                    return decision(.rejected, "\(ByteCount.rate(rate)) exceeds the \(ByteCount.rate(rule.tolerated)) the policy tolerates")
+                    return decision(
+                        .rejected,
+                        "\(ByteCount.rate(rate)) exceeds the \(ByteCount.rate(rule.tolerated)) the policy tolerates")
                 }
                 fallthrough
             case .pass:
                 if let baseline, let previous = baseline.workloads.first(where: { $0.name == workload.name }),
-                   let before = previous.bytesPerIteration, rule.expect != .leak {
+                    let before = previous.bytesPerIteration, rule.expect != .leak
+                {
                     let relative = policy.baseline?.relativeTolerance ?? 0.10
                     let absolute = policy.baseline?.absoluteToleranceBytesPerIteration ?? 1
                     let limit = max(before, 0) * (1 + relative) + absolute
                     if rate > limit {
-                        return decision(.rejected, "slope rose from \(ByteCount.rate(before)) in the baseline to \(ByteCount.rate(rate)) (limit \(ByteCount.rate(limit)))")
+                        return decision(
+                            .rejected,
+                            "slope rose from \(ByteCount.rate(before)) in the baseline to \(ByteCount.rate(rate)) (limit \(ByteCount.rate(limit)))"
+                        )
                     }
                 }
-                return decision(.accepted, workload.verdict == .pass ? "no leak" : "\(ByteCount.rate(rate)), within the policy")
+                return decision(
+                    .accepted, workload.verdict == .pass ? "no leak" : "\(ByteCount.rate(rate)), within the policy")
             }
         }
     }
@@ -83,11 +94,14 @@ public enum Gate {
             case .pass where expect == .leak:
                 return decision(.rejected, "the policy expects a leak and none was found")
             case .leak where rate > tolerated:
-                return decision(.rejected, "grows \(perHour), beyond the \(ByteCount.format(tolerated))/h the policy tolerates")
+                return decision(
+                    .rejected, "grows \(perHour), beyond the \(ByteCount.format(tolerated))/h the policy tolerates")
             case .leak, .pass:
-                let step = workload.steps.max { abs($0.bytes) < abs($1.bytes) }
+                let step =
+                    workload.steps.max { abs($0.bytes) < abs($1.bytes) }
                     .map { "; a step of \(ByteCount.format($0.bytes)) at \(SoakDuration.clock($0.toSeconds))" } ?? ""
-                return decision(.accepted, (workload.verdict == .pass ? "no leak" : "\(perHour), within the policy") + step)
+                return decision(
+                    .accepted, (workload.verdict == .pass ? "no leak" : "\(perHour), within the policy") + step)
             }
         }
     }

@@ -66,23 +66,32 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         guard let object = try? JSONSerialization.jsonObject(with: data), let top = object as? [String: Any] else {
             throw PolicyError(path: path, reason: "is not a JSON object")
         }
-        try checkKeys(top, known: ["toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "workloads", "baseline"], at: "the top level", path: path)
+        try checkKeys(
+            top,
+            known: ["toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "workloads", "baseline"],
+            at: "the top level", path: path)
         if let entries = top["workloads"] as? [Any] {
             for (index, entry) in entries.enumerated() {
                 guard let entry = entry as? [String: Any] else {
                     throw PolicyError(path: path, reason: "workloads[\(index)] is not an object")
                 }
-                try checkKeys(entry, known: ["match", "expect", "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth"], at: "workloads[\(index)]", path: path)
+                try checkKeys(
+                    entry,
+                    known: ["match", "expect", "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth"],
+                    at: "workloads[\(index)]", path: path)
                 guard entry["match"] is String else {
                     throw PolicyError(path: path, reason: "workloads[\(index)] has no \"match\" pattern")
                 }
                 if let expect = entry["expect"] as? String, expect != "pass", expect != "leak" {
-                    throw PolicyError(path: path, reason: "workloads[\(index)].expect is '\(expect)'; write \"pass\" or \"leak\"")
+                    throw PolicyError(
+                        path: path, reason: "workloads[\(index)].expect is '\(expect)'; write \"pass\" or \"leak\"")
                 }
             }
         }
         if let baseline = top["baseline"] as? [String: Any] {
-            try checkKeys(baseline, known: ["relativeTolerance", "absoluteToleranceBytesPerIteration"], at: "baseline", path: path)
+            try checkKeys(
+                baseline, known: ["relativeTolerance", "absoluteToleranceBytesPerIteration"], at: "baseline", path: path
+            )
         }
         do {
             let policy = try JSONDecoder().decode(GatePolicy.self, from: data)
@@ -91,13 +100,21 @@ public struct GatePolicy: Sendable, Equatable, Codable {
                 ("toleratedBytesPerIteration", policy.toleratedBytesPerIteration, 0...Self.maximumBytes),
                 ("toleratedBytesPerHour", policy.toleratedBytesPerHour, 0...Self.maximumBytes),
                 ("baseline.relativeTolerance", policy.baseline?.relativeTolerance, 0...1000),
-                ("baseline.absoluteToleranceBytesPerIteration", policy.baseline?.absoluteToleranceBytesPerIteration, 0...Self.maximumBytes),
+                (
+                    "baseline.absoluteToleranceBytesPerIteration", policy.baseline?.absoluteToleranceBytesPerIteration,
+                    0...Self.maximumBytes
+                ),
             ]
             for (index, rule) in (policy.workloads ?? []).enumerated() {
-                tolerances.append(("workloads[\(index)].toleratedBytesPerIteration", rule.toleratedBytesPerIteration, 0...Self.maximumBytes))
-                tolerances.append(("workloads[\(index)].toleratedBytesPerHour", rule.toleratedBytesPerHour, 0...Self.maximumBytes))
+                tolerances.append(
+                    (
+                        "workloads[\(index)].toleratedBytesPerIteration", rule.toleratedBytesPerIteration,
+                        0...Self.maximumBytes
+                    ))
+                tolerances.append(
+                    ("workloads[\(index)].toleratedBytesPerHour", rule.toleratedBytesPerHour, 0...Self.maximumBytes))
             }
-            for case let (key, value?, range) in tolerances {
+            for case (let key, let value?, let range) in tolerances {
                 do {
                     try CheckedNumber.checked(value, in: range, source: key)
                 } catch {
@@ -108,7 +125,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         } catch let error as PolicyError {
             throw error
         } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context) {
-            throw PolicyError(path: path, reason: "has a bad value at \(describe(context.codingPath)): \(context.debugDescription)")
+            throw PolicyError(
+                path: path, reason: "has a bad value at \(describe(context.codingPath)): \(context.debugDescription)")
         } catch {
             throw PolicyError(path: path, reason: "cannot be read: \(error)")
         }
@@ -119,12 +137,15 @@ public struct GatePolicy: Sendable, Equatable, Codable {
 
     private static func checkKeys(_ object: [String: Any], known: [String], at place: String, path: String) throws {
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(path: path, reason: "has unknown key '\(key)' in \(place); known keys: \(known.joined(separator: ", "))")
+            throw PolicyError(
+                path: path, reason: "has unknown key '\(key)' in \(place); known keys: \(known.joined(separator: ", "))"
+            )
         }
     }
 
     private static func describe(_ path: [CodingKey]) -> String {
-        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "."))
     }
 
     /// A policy file that cannot be used.

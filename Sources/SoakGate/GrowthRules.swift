@@ -39,14 +39,20 @@ public struct Evidence: Sendable, Equatable, Codable {
         case .ladderFlat:
             return "no growth on the ladder: \(stretch) gained \(ByteCount.format(growthBytes)) (threshold \(limit))"
         case .growthStopped:
-            return "growth stopped in confirmation window \(windowsCompleted): \(stretch) gained \(ByteCount.format(growthBytes)) (threshold \(limit))"
+            return
+                "growth stopped in confirmation window \(windowsCompleted): \(stretch) gained \(ByteCount.format(growthBytes)) (threshold \(limit))"
         case .grewInEveryWindow:
-            let pace = steady == false ? ", in steps, each at least as large as the last" : ", between every two readings of the last two"
-            return "grew in all \(windowsCompleted) confirmation windows\(pace): \(stretch) gained \(ByteCount.format(growthBytes))"
+            let pace =
+                steady == false
+                ? ", in steps, each at least as large as the last" : ", between every two readings of the last two"
+            return
+                "grew in all \(windowsCompleted) confirmation windows\(pace): \(stretch) gained \(ByteCount.format(growthBytes))"
         case .growthFading:
-            return "grew in all \(windowsCompleted) confirmation windows, in steps that did not keep pace: \(stretch) gained \(ByteCount.format(growthBytes))"
+            return
+                "grew in all \(windowsCompleted) confirmation windows, in steps that did not keep pace: \(stretch) gained \(ByteCount.format(growthBytes))"
         case .magnitude:
-            return "still growing past the \(ByteCount.format(Double(thresholdBytes))) limit: \(ByteCount.format(growthBytes)) retained at iteration \(toIteration)"
+            return
+                "still growing past the \(ByteCount.format(Double(thresholdBytes))) limit: \(ByteCount.format(growthBytes)) retained at iteration \(toIteration)"
         }
     }
 }
@@ -96,18 +102,20 @@ public enum GrowthRules {
             let stepGrowth = sample.retainedBytes - before.retainedBytes
             let stepAllowance = threshold * Double(sample.iterations - before.iterations)
             if sample.retainedBytes - first >= plan.policy.magnitudeLimitBytes, Double(stepGrowth) > stepAllowance {
-                return .leak(Evidence(
-                    kind: .magnitude, fromIteration: samples[1].iterations, toIteration: sample.iterations,
-                    growthBytes: sample.retainedBytes, thresholdBytes: Double(plan.policy.magnitudeLimitBytes),
-                    windowsCompleted: windowsCompleted, steady: nil))
+                return .leak(
+                    Evidence(
+                        kind: .magnitude, fromIteration: samples[1].iterations, toIteration: sample.iterations,
+                        growthBytes: sample.retainedBytes, thresholdBytes: Double(plan.policy.magnitudeLimitBytes),
+                        windowsCompleted: windowsCompleted, steady: nil))
             }
             if sample.iterations == top, let rung = samples.sample(at: previousRung) {
                 let growth = sample.retainedBytes - rung.retainedBytes
                 let allowance = threshold * Double(top - previousRung)
                 if Double(growth) <= allowance {
-                    return .noLeak(Evidence(
-                        kind: .ladderFlat, fromIteration: previousRung, toIteration: top, growthBytes: growth,
-                        thresholdBytes: allowance, windowsCompleted: 0, steady: nil))
+                    return .noLeak(
+                        Evidence(
+                            kind: .ladderFlat, fromIteration: previousRung, toIteration: top, growthBytes: growth,
+                            thresholdBytes: allowance, windowsCompleted: 0, steady: nil))
                 }
             }
             guard sample.iterations > top, windowsCompleted < plan.maximumWindowCount else { continue }
@@ -117,15 +125,18 @@ public enum GrowthRules {
             let growth = sample.retainedBytes - start.retainedBytes
             let allowance = threshold * Double(window.end - window.start)
             if Double(growth) <= allowance {
-                return .noLeak(Evidence(
-                    kind: .growthStopped, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: nil))
+                return .noLeak(
+                    Evidence(
+                        kind: .growthStopped, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
+                        thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: nil))
             }
             guard windowsCompleted >= plan.windowCount else { continue }
             // Window lengths double, so keeping pace means gaining at least what the previous
             // window gained.
-            let keptPace = windowsCompleted < 2 || growth >= windowGrowth(samples, plan: plan, window: windowsCompleted - 2)
-            let keptPaceBefore = windowsCompleted < 3
+            let keptPace =
+                windowsCompleted < 2 || growth >= windowGrowth(samples, plan: plan, window: windowsCompleted - 2)
+            let keptPaceBefore =
+                windowsCompleted < 3
                 || windowGrowth(samples, plan: plan, window: windowsCompleted - 2)
                     >= windowGrowth(samples, plan: plan, window: windowsCompleted - 3)
             let steady = grewAtEveryReading(
@@ -135,15 +146,17 @@ public enum GrowthRules {
             // Steps count only at the end, and only if the last two windows both kept pace: an
             // array doubling its buffer does, a runtime cache filling erratically rarely does.
             if keptPace && (steady || (last && keptPaceBefore)) {
-                return .leak(Evidence(
-                    kind: .grewInEveryWindow, fromIteration: top, toIteration: window.end,
-                    growthBytes: sample.retainedBytes - (samples.sample(at: top)?.retainedBytes ?? 0),
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
+                return .leak(
+                    Evidence(
+                        kind: .grewInEveryWindow, fromIteration: top, toIteration: window.end,
+                        growthBytes: sample.retainedBytes - (samples.sample(at: top)?.retainedBytes ?? 0),
+                        thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
             }
             if last {
-                return .noLeak(Evidence(
-                    kind: .growthFading, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
-                    thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
+                return .noLeak(
+                    Evidence(
+                        kind: .growthFading, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
+                        thresholdBytes: allowance, windowsCompleted: windowsCompleted, steady: steady))
             }
         }
         return nil

@@ -37,7 +37,7 @@ struct HeapProfile {
                 // "  t*: OBJECTS: BYTES [0: 0]"
                 let fields = line.dropFirst(6).split(separator: ":").map { $0.trimmingCharacters(in: " ") }
                 guard fields.count >= 2, let objects = Int(fields[0]),
-                      let bytes = Int(fields[1].split(separator: " ").first ?? "")
+                    let bytes = Int(fields[1].split(separator: " ").first ?? "")
                 else { throw FormatError(description: "unreadable count line '\(line)'") }
                 let previous = stacks[stack] ?? (0, 0)
                 stacks[stack] = (previous.objects + objects, previous.bytes + bytes)
@@ -52,7 +52,7 @@ struct HeapProfile {
         guard fields.count >= 6 else { return nil }
         let range = fields[0].split(separator: "-")
         guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
-              let offset = UInt64(fields[2], radix: 16), fields[5].hasPrefix("/")
+            let offset = UInt64(fields[2], radix: 16), fields[5].hasPrefix("/")
         else { return nil }
         return Mapping(start: start, end: end, offset: offset, path: fields[5...].joined(separator: " "))
     }

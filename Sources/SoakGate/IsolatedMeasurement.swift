@@ -69,15 +69,18 @@ public struct IsolatedMeasurement: Sendable {
         do {
             exit = try await ChildProcess.run(
                 executable: executable,
-                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
-                            "--parent", "\(getpid())"],
+                arguments: [
+                    Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
+                    "--parent", "\(getpid())",
+                ],
                 environment: environment, timeoutSeconds: timeoutSeconds, onProgress: onProgress)
         } catch {
             throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error)")
         }
 
         if !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile),
-           let result = try? JSONDecoder().decode(ChildResult.self, from: data) {
+            let result = try? JSONDecoder().decode(ChildResult.self, from: data)
+        {
             switch result {
             case .measured(let record):
                 return WorkloadAnalysis.analyze(record, summary: workload.summary, plan: plan)
@@ -86,14 +89,19 @@ public struct IsolatedMeasurement: Sendable {
             case .configurationError(let message):
                 throw ConfigurationError(description: message)
             case .workloadError(let message):
-                return .crashed(name: workload.name, summary: workload.summary, failure: Failure(
-                    reason: "the workload threw: \(message)", exitStatus: exit.status, signal: nil, timedOut: false,
-                    outputTail: exit.outputTail, seconds: exit.seconds))
+                return .crashed(
+                    name: workload.name, summary: workload.summary,
+                    failure: Failure(
+                        reason: "the workload threw: \(message)", exitStatus: exit.status, signal: nil, timedOut: false,
+                        outputTail: exit.outputTail, seconds: exit.seconds))
             }
         }
-        return .crashed(name: workload.name, summary: workload.summary, failure: Failure(
-            reason: Self.describe(exit, timeoutSeconds: timeoutSeconds), exitStatus: exit.status, signal: exit.signal,
-            timedOut: exit.timedOut, outputTail: exit.outputTail, seconds: exit.seconds))
+        return .crashed(
+            name: workload.name, summary: workload.summary,
+            failure: Failure(
+                reason: Self.describe(exit, timeoutSeconds: timeoutSeconds), exitStatus: exit.status,
+                signal: exit.signal,
+                timedOut: exit.timedOut, outputTail: exit.outputTail, seconds: exit.seconds))
     }
 
     /// The `MALLOC_CONF` of a profiling run: every allocation sampled.
@@ -108,7 +116,8 @@ public struct IsolatedMeasurement: Sendable {
         do {
             directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("profile"))
         } catch {
-            return AllocationAttribution(sites: [], note: "cannot create a directory for heap profiles: \(error.localizedDescription)")
+            return AllocationAttribution(
+                sites: [], note: "cannot create a directory for heap profiles: \(error.localizedDescription)")
         }
         defer { ScratchSpace.removeDirectory(directory.path) }
         let resultFile = directory.appendingPathComponent("result.json")
@@ -118,13 +127,16 @@ public struct IsolatedMeasurement: Sendable {
             let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let exit = try await ChildProcess.run(
                 executable: executable,
-                arguments: [Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
-                            "--profile-directory", directory.path, "--parent", "\(getpid())"],
+                arguments: [
+                    Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
+                    "--profile-directory", directory.path, "--parent", "\(getpid())",
+                ],
                 environment: environment, timeoutSeconds: timeoutSeconds, onProgress: { _, _ in })
             guard exit.status == 0, let data = try? Data(contentsOf: resultFile),
-                  case .profiled(let record) = try JSONDecoder().decode(ChildResult.self, from: data)
+                case .profiled(let record) = try JSONDecoder().decode(ChildResult.self, from: data)
             else {
-                return AllocationAttribution(sites: [], note: "the profiling run failed: \(Self.describe(exit, timeoutSeconds: timeoutSeconds))")
+                return AllocationAttribution(
+                    sites: [], note: "the profiling run failed: \(Self.describe(exit, timeoutSeconds: timeoutSeconds))")
             }
             let first = try HeapProfile.parse(try String(contentsOfFile: record.firstDump, encoding: .utf8))
             let second = try HeapProfile.parse(try String(contentsOfFile: record.secondDump, encoding: .utf8))

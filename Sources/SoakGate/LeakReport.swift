@@ -199,7 +199,9 @@ public struct Failure: Sendable, Equatable, Codable {
     public var outputTail: [String]
     public var seconds: Double
 
-    public init(reason: String, exitStatus: Int32?, signal: Int32?, timedOut: Bool, outputTail: [String], seconds: Double) {
+    public init(
+        reason: String, exitStatus: Int32?, signal: Int32?, timedOut: Bool, outputTail: [String], seconds: Double
+    ) {
         self.reason = reason
         self.exitStatus = exitStatus
         self.signal = signal

@@ -112,7 +112,9 @@ public enum InProcessMeasurement {
     private static func warmUpStoppingRule(plan: MeasurementPlan, heap: HeapSnapshot) {
         let points = [0] + plan.allCheckpoints
         for slope in [0, 1, plan.policy.magnitudeLimitBytes] {
-            let samples = points.map { HeapSample(iterations: $0, retainedBytes: $0 * slope, heap: heap, elapsedSeconds: 0) }
+            let samples = points.map {
+                HeapSample(iterations: $0, retainedBytes: $0 * slope, heap: heap, elapsedSeconds: 0)
+            }
             for end in 2...samples.count {
                 _ = GrowthRules.decide(samples: Array(samples[0..<end]), plan: plan)
             }
@@ -128,7 +130,9 @@ extension InProcessMeasurement {
     /// workload that only sleeps 40 µs per iteration "leaked" about 1 object per 250
     /// iterations under an async test, nothing under a blocked synchronous one). Call it from a
     /// thread outside Swift concurrency's pool, such as XCTest's main thread; never from a task.
-    public static func measureBlocking(_ definition: WorkloadDefinition, plan: MeasurementPlan) throws -> MeasurementRecord {
+    public static func measureBlocking(_ definition: WorkloadDefinition, plan: MeasurementPlan) throws
+        -> MeasurementRecord
+    {
         let outcome = BlockingOutcome()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
@@ -165,17 +169,21 @@ extension InProcessMeasurement {
     /// The profiling run behind allocation sites: the ladder's iterations, a heap profile, as
     /// many again twice over, a second profile. What grew between the two is what leaks.
     /// Runs only in a process started with profiling on; its figures are never measurements.
-    public static func profile(_ definition: WorkloadDefinition, plan: MeasurementPlan, directory: String) async throws -> ProfileRecord {
+    public static func profile(_ definition: WorkloadDefinition, plan: MeasurementPlan, directory: String) async throws
+        -> ProfileRecord
+    {
         let probe = try HeapProbe()
         var workload = definition.make()
         try await workload.setUp()
         for _ in 0..<(plan.warmupIterations + plan.ladderTop) { try await workload.run() }
-        let first = directory + "/first.heap", second = directory + "/second.heap"
+        let first = directory + "/first.heap"
+        let second = directory + "/second.heap"
         try probe.dumpProfile(to: first)
         let between = 2 * plan.ladderTop
         for _ in 0..<between { try await workload.run() }
         try probe.dumpProfile(to: second)
         try await workload.tearDown()
-        return ProfileRecord(workload: definition.name, firstDump: first, secondDump: second, iterationsBetween: between)
+        return ProfileRecord(
+            workload: definition.name, firstDump: first, secondDump: second, iterationsBetween: between)
     }
 }

@@ -73,7 +73,9 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         guard warmupIterations >= 0 else { throw PlanError.negative("warm-up iterations", warmupIterations) }
         guard windowCount >= 1 else { throw PlanError.negative("window count", windowCount) }
         guard extraWindowsWhenSlowing >= 0 else { throw PlanError.negative("extra windows", extraWindowsWhenSlowing) }
-        guard checkpointsPerWindow >= 1 else { throw PlanError.negative("checkpoints per window", checkpointsPerWindow) }
+        guard checkpointsPerWindow >= 1 else {
+            throw PlanError.negative("checkpoints per window", checkpointsPerWindow)
+        }
         let window = firstWindowLength ?? top
         guard window >= 1 else { throw PlanError.negative("first window length", window) }
         self.ladder = ladder
@@ -160,13 +162,17 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
             case .emptyLadder:
                 return "the iteration ladder is empty; give at least two counts, e.g. --iterations 1,10,100,1000"
             case .ladderTooShort(let ladder):
-                return "the iteration ladder \(ladder.map(String.init).joined(separator: ",")) has fewer than two counts; give e.g. --iterations 1,10,100,1000"
+                return
+                    "the iteration ladder \(ladder.map(String.init).joined(separator: ",")) has fewer than two counts; give e.g. --iterations 1,10,100,1000"
             case .ladderNotIncreasing(let ladder):
-                return "the iteration ladder \(ladder.map(String.init).joined(separator: ",")) is not strictly increasing; give e.g. --iterations 1,10,100,1000"
+                return
+                    "the iteration ladder \(ladder.map(String.init).joined(separator: ",")) is not strictly increasing; give e.g. --iterations 1,10,100,1000"
             case .malformedLadder(let text):
-                return "--iterations '\(text)' is not a comma-separated list of whole numbers from 1 to 100000000; write it like 1,10,100,1000"
+                return
+                    "--iterations '\(text)' is not a comma-separated list of whole numbers from 1 to 100000000; write it like 1,10,100,1000"
             case .negative(let what, let value):
-                return "the \(what) must be at least \(what == "warm-up iterations" || what == "extra windows" ? 0 : 1), not \(value)"
+                return
+                    "the \(what) must be at least \(what == "warm-up iterations" || what == "extra windows" ? 0 : 1), not \(value)"
             }
         }
     }

@@ -1,3 +1,5 @@
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SoakGateBasics
 
 /// The directory a command writes its outputs into (`check --out`, `soak --out`): created if
 /// missing and proven writable before any work starts, so a bad `--out` costs nothing. The files

@@ -33,13 +33,19 @@ extension LeakReport {
         struct VersionOnly: Decodable { var schemaVersion: Int }
         let decoder = ReportJSON.decoder()
         guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
-            throw ReportReadError(path: path, reason: data.isEmpty ? "is empty" : "is not valid JSON (truncated, or another format)")
+            throw ReportReadError(
+                path: path, reason: data.isEmpty ? "is empty" : "is not valid JSON (truncated, or another format)")
         }
         guard let version = try? decoder.decode(VersionOnly.self, from: data) else {
-            throw ReportReadError(path: path, reason: "is JSON but not a SoakGate leak report (it has no schemaVersion)")
+            throw ReportReadError(
+                path: path, reason: "is JSON but not a SoakGate leak report (it has no schemaVersion)")
         }
         guard version.schemaVersion <= currentSchemaVersion else {
-            throw ReportReadError(path: path, reason: "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate")
+            throw ReportReadError(
+                path: path,
+                reason:
+                    "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate"
+            )
         }
         let report: LeakReport
         do {
@@ -84,7 +90,10 @@ public enum InputFile {
     public static func read(_ path: String, what: String) throws -> Data {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw ReportReadError(path: path, reason: errno == ENOENT ? "does not exist" : "cannot be read (\(String(cString: strerror(errno))))", what: what)
+            throw ReportReadError(
+                path: path,
+                reason: errno == ENOENT ? "does not exist" : "cannot be read (\(String(cString: strerror(errno))))",
+                what: what)
         }
         if let kind = RegularFile.irregularKind(path) {
             throw ReportReadError(path: path, reason: "is \(kind), not a file", what: what)

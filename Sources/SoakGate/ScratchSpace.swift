@@ -61,10 +61,13 @@ public enum ScratchSpace {
         for name in names.sorted() where name.hasPrefix(prefix) {
             let fields = name.dropFirst(prefix.count).split(separator: "-", maxSplits: 2)
             guard fields.count == 3, let pid = Int32(fields[0]), pid > 0, pid != getpid(),
-                  ["measure", "profile"].contains(fields[1]) else { continue }
+                ["measure", "profile"].contains(fields[1])
+            else { continue }
             let path = root + "/" + name
             var status = stat()
-            guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == getuid() else { continue }
+            guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == getuid() else {
+                continue
+            }
             // A live pid (or one we may not signal) keeps its directory.
             guard kill(pid, 0) != 0, errno == ESRCH else { continue }
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(path) }

@@ -16,7 +16,8 @@ public enum WorkloadAnalysis {
             x: measured.map { Double($0.iterations) }, y: measured.map { Double($0.retainedBytes) })
         let windows = windowGrowths(samples, plan: plan)
         let tail = tailSamples(samples, plan: plan)
-        let theilSen = TheilSenSlope.fit(x: tail.map { Double($0.iterations) }, y: tail.map { Double($0.retainedBytes) })
+        let theilSen = TheilSenSlope.fit(
+            x: tail.map { Double($0.iterations) }, y: tail.map { Double($0.retainedBytes) })
 
         let evidence = decision.evidence
         let verdict: Verdict
@@ -64,10 +65,11 @@ public enum WorkloadAnalysis {
             guard let start = samples.sample(at: window.start), let end = samples.sample(at: window.end) else { break }
             let growth = end.retainedBytes - start.retainedBytes
             let length = Double(window.end - window.start)
-            result.append(WindowGrowth(
-                window: k + 1, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
-                bytesPerIteration: Double(growth) / length,
-                grew: Double(growth) > plan.policy.growthThreshold * length))
+            result.append(
+                WindowGrowth(
+                    window: k + 1, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
+                    bytesPerIteration: Double(growth) / length,
+                    grew: Double(growth) > plan.policy.growthThreshold * length))
         }
         return result
     }
@@ -76,17 +78,22 @@ public enum WorkloadAnalysis {
     /// itself rises by half or more from the first stretch to the last (windows if there are
     /// two, else the ladder's last two steps). The second guards against a staircase (an array
     /// doubling its buffer) that a parabola happens to fit.
-    static func accelerates(_ samples: [HeapSample], windows: [WindowGrowth], plan: MeasurementPlan, fits: GrowthFits?) -> Bool {
+    static func accelerates(_ samples: [HeapSample], windows: [WindowGrowth], plan: MeasurementPlan, fits: GrowthFits?)
+        -> Bool
+    {
         guard let fits, fits.chosenDegree == 2, fits.quadratic.coefficients[2] > 0 else { return false }
         var rates = windows.map(\.bytesPerIteration)
         if let last = samples.last, let lastWindowEnd = windows.last?.toIteration ?? Optional(plan.ladderTop),
-           last.iterations > lastWindowEnd, let from = samples.sample(at: lastWindowEnd) {
+            last.iterations > lastWindowEnd, let from = samples.sample(at: lastWindowEnd)
+        {
             rates.append(Double(last.retainedBytes - from.retainedBytes) / Double(last.iterations - lastWindowEnd))
         }
         if rates.count < 2 {
             let rungs = plan.ladder.compactMap { samples.sample(at: $0) }
             guard rungs.count >= 3 else { return false }
-            let a = rungs[rungs.count - 3], b = rungs[rungs.count - 2], c = rungs[rungs.count - 1]
+            let a = rungs[rungs.count - 3]
+            let b = rungs[rungs.count - 2]
+            let c = rungs[rungs.count - 1]
             rates = [
                 Double(b.retainedBytes - a.retainedBytes) / Double(b.iterations - a.iterations),
                 Double(c.retainedBytes - b.retainedBytes) / Double(c.iterations - b.iterations),
@@ -98,7 +105,8 @@ public enum WorkloadAnalysis {
 
     static func lastStepRate(_ samples: [HeapSample]) -> Double {
         guard samples.count >= 2 else { return 0 }
-        let a = samples[samples.count - 2], b = samples[samples.count - 1]
+        let a = samples[samples.count - 2]
+        let b = samples[samples.count - 1]
         return Double(b.retainedBytes - a.retainedBytes) / Double(max(1, b.iterations - a.iterations))
     }
 
@@ -106,7 +114,8 @@ public enum WorkloadAnalysis {
     /// as a start-up cost, 5× or more as a leak.
     static func seedRule(_ samples: [HeapSample], verdict: Verdict) -> SeedRule? {
         guard let one = samples.sample(at: 1), let ten = samples.sample(at: 10) else { return nil }
-        let r1 = one.retainedBytes, r10 = ten.retainedBytes
+        let r1 = one.retainedBytes
+        let r10 = ten.retainedBytes
         let ratio: Double? = r1 > 0 ? Double(r10) / Double(r1) : nil
         let reading: String
         if r1 <= 0 && r10 <= 0 {
@@ -131,11 +140,13 @@ public enum WorkloadAnalysis {
         var rows: [SizeClassGrowth] = []
         for (index, sizeClass) in record.sizeClasses.enumerated()
         where index < record.liveObjectsAtBaseline.count && index < record.liveObjectsAtEnd.count {
-            let before = record.liveObjectsAtBaseline[index], after = record.liveObjectsAtEnd[index]
+            let before = record.liveObjectsAtBaseline[index]
+            let after = record.liveObjectsAtEnd[index]
             guard before != after else { continue }
-            rows.append(SizeClassGrowth(
-                size: sizeClass.size, kind: sizeClass.kind, countAtBaseline: before, countAtEnd: after,
-                countDelta: after - before, bytesDelta: (after - before) * sizeClass.size))
+            rows.append(
+                SizeClassGrowth(
+                    size: sizeClass.size, kind: sizeClass.kind, countAtBaseline: before, countAtEnd: after,
+                    countDelta: after - before, bytesDelta: (after - before) * sizeClass.size))
         }
         return rows.sorted { (abs($0.bytesDelta), $1.size) > (abs($1.bytesDelta), $0.size) }
     }

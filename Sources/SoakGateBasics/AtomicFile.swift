@@ -60,7 +60,8 @@ public final class AtomicFileWriter {
         let name = Self.lastComponent(of: path)
         var attempt = 0
         while true {
-            let candidate = directory + "/." + name + ".tmp-\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            let candidate =
+                directory + "/." + name + ".tmp-\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if fd >= 0 {
                 descriptor = fd
@@ -68,7 +69,9 @@ public final class AtomicFileWriter {
                 return
             }
             attempt += 1
-            guard systemErrno == EEXIST, attempt < 16 else { throw FileError.errno(path, "cannot create a temporary file beside it") }
+            guard systemErrno == EEXIST, attempt < 16 else {
+                throw FileError.errno(path, "cannot create a temporary file beside it")
+            }
         }
     }
 

@@ -10,7 +10,8 @@ public enum ByteCount {
         let magnitude = abs(bytes)
         let sign = bytes < 0 ? "-" : ""
         if magnitude < 1024 {
-            return magnitude == magnitude.rounded() ? "\(sign)\(Int64(magnitude)) B" : sign + String(format: "%.2f B", magnitude)
+            return magnitude == magnitude.rounded()
+                ? "\(sign)\(Int64(magnitude)) B" : sign + String(format: "%.2f B", magnitude)
         }
         let units = ["KiB", "MiB", "GiB", "TiB"]
         var value = magnitude / 1024

@@ -33,7 +33,9 @@ public enum CheckedNumber {
     }
 
     /// `text` as a finite real number in `range`.
-    public static func real(_ text: some StringProtocol, in range: ClosedRange<Double>, source: String, unit: String = "") throws(RangeError) -> Double {
+    public static func real(
+        _ text: some StringProtocol, in range: ClosedRange<Double>, source: String, unit: String = ""
+    ) throws(RangeError) -> Double {
         let trimmed = text.trimmingASCIIWhitespace()
         guard let value = Double(trimmed) else {
             throw RangeError(source: source, value: String(trimmed), expected: describe(range, unit: unit))
@@ -43,7 +45,9 @@ public enum CheckedNumber {
 
     /// `value` (already parsed, e.g. by ArgumentParser) if it is finite and inside `range`.
     @discardableResult
-    public static func checked(_ value: Double, in range: ClosedRange<Double>, source: String, unit: String = "") throws(RangeError) -> Double {
+    public static func checked(_ value: Double, in range: ClosedRange<Double>, source: String, unit: String = "")
+        throws(RangeError) -> Double
+    {
         guard value.isFinite, range.contains(value) else {
             throw RangeError(source: source, value: format(value), expected: describe(range, unit: unit))
         }
@@ -52,7 +56,9 @@ public enum CheckedNumber {
 
     /// `value` (already parsed) if it is inside `range`.
     @discardableResult
-    public static func checked<T: FixedWidthInteger>(_ value: T, in range: ClosedRange<T>, source: String, unit: String = "") throws(RangeError) -> T {
+    public static func checked<T: FixedWidthInteger>(
+        _ value: T, in range: ClosedRange<T>, source: String, unit: String = ""
+    ) throws(RangeError) -> T {
         guard range.contains(value) else {
             throw RangeError(source: source, value: String(value), expected: describe(range, unit: unit))
         }
@@ -64,7 +70,8 @@ public enum CheckedNumber {
         _ value: Double, in range: ClosedRange<T>, source: String, unit: String = ""
     ) throws(RangeError) -> T {
         guard value.isFinite, value >= Double(range.lowerBound), value <= Double(range.upperBound),
-              let converted = T(exactly: value.rounded(.towardZero)), range.contains(converted) else {
+            let converted = T(exactly: value.rounded(.towardZero)), range.contains(converted)
+        else {
             throw RangeError(source: source, value: format(value), expected: describe(range, unit: unit))
         }
         return converted
@@ -89,7 +96,9 @@ extension StringProtocol {
     func trimmingASCIIWhitespace() -> Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         let string = String(self)[...]
-        guard let first = string.firstIndex(where: { !isSpace($0) }), let last = string.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = string.firstIndex(where: { !isSpace($0) }),
+            let last = string.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return string[first...last]
     }
 }

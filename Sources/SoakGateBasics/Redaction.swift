@@ -20,8 +20,11 @@ public enum Redaction {
         result += rest[...question]
         let query = rest[rest.index(after: question)...]
         let fragmentStart = query.firstIndex(of: "#") ?? query.endIndex
-        let parameters = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
-            guard let equals = parameter.firstIndex(of: "="), isSecretName(parameter[..<equals]) else { return String(parameter) }
+        let parameters = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map {
+            parameter -> String in
+            guard let equals = parameter.firstIndex(of: "="), isSecretName(parameter[..<equals]) else {
+                return String(parameter)
+            }
             return parameter[...equals] + mask
         }
         return result + parameters.joined(separator: "&") + query[fragmentStart...]
@@ -36,7 +39,8 @@ public enum Redaction {
                 result += text[index...]
                 break
             }
-            let keyStart = text[index..<equals].lastIndex(where: { $0 == " " || $0 == "\t" }).map(text.index(after:)) ?? index
+            let keyStart =
+                text[index..<equals].lastIndex(where: { $0 == " " || $0 == "\t" }).map(text.index(after:)) ?? index
             result += text[index..<text.index(after: equals)]
             var valueEnd = text.index(after: equals)
             while valueEnd < text.endIndex, text[valueEnd] == " " { valueEnd = text.index(after: valueEnd) }
@@ -44,7 +48,10 @@ public enum Redaction {
                 // A quoted value runs to the next unescaped quote.
                 var cursor = text.index(after: valueEnd)
                 while cursor < text.endIndex, text[cursor] != "'" {
-                    if text[cursor] == "\\" { cursor = text.index(after: cursor); if cursor == text.endIndex { break } }
+                    if text[cursor] == "\\" {
+                        cursor = text.index(after: cursor)
+                        if cursor == text.endIndex { break }
+                    }
                     cursor = text.index(after: cursor)
                 }
                 valueEnd = cursor < text.endIndex ? text.index(after: cursor) : cursor
@@ -68,7 +75,8 @@ public enum Redaction {
         var result = message
         if !source.isEmpty { result = result.replacingAll(source, with: url(source)) }
         for secret in secrets(of: source).sorted(by: { $0.count > $1.count }) where secret.count >= 3 {
-            result = result.replacingAll(secret, with: secret.hasSuffix("@") && !secret.contains(":") ? mask + "@" : mask)
+            result = result.replacingAll(
+                secret, with: secret.hasSuffix("@") && !secret.contains(":") ? mask + "@" : mask)
         }
         return result
     }
@@ -128,7 +136,8 @@ extension String {
         var changed = false
         while index < utf8.count {
             if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
-               let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
+                let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
+            {
                 bytes.append(high << 4 | low)
                 index += 3
                 changed = true

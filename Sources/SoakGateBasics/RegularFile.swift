@@ -51,7 +51,9 @@ public enum RegularFile {
         guard fd >= 0 else { throw ReadError(path: path, reason: String(cString: strerror(systemErrno))) }
         defer { close(fd) }
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw ReadError(path: path, reason: String(cString: strerror(systemErrno))) }
+        guard fstat(fd, &status) == 0 else {
+            throw ReadError(path: path, reason: String(cString: strerror(systemErrno)))
+        }
         if let kind = kind(status.st_mode) { throw ReadError(path: path, reason: "it is \(kind), not a regular file") }
         guard status.st_size >= 0, Int(status.st_size) <= limit else {
             throw ReadError(path: path, reason: "larger than the limit of \(limit) bytes")
@@ -64,7 +66,8 @@ public enum RegularFile {
         while true {
             let got: Int
             if count < bytes.count {
-                got = bytes.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + count, raw.count - count) }
+                got = bytes.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + count, raw.count - count)
+                }
             } else {
                 got = probe.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress!, raw.count) }
             }
@@ -75,7 +78,9 @@ public enum RegularFile {
             if got == 0 { break }
             if count == bytes.count {
                 // The file grew while it was read: read on, within the limit.
-                guard count + got <= limit else { throw ReadError(path: path, reason: "larger than the limit of \(limit) bytes") }
+                guard count + got <= limit else {
+                    throw ReadError(path: path, reason: "larger than the limit of \(limit) bytes")
+                }
                 bytes.append(contentsOf: probe[0..<got])
             }
             count += got

@@ -20,7 +20,8 @@ public enum ShellCommand {
         guard let schemeEnd = word.firstRange(of: "://") else {
             return word.contains("=") ? Redaction.url(word) : word
         }
-        let scheme = word[..<schemeEnd.upperBound], afterScheme = word[schemeEnd.upperBound...]
+        let scheme = word[..<schemeEnd.upperBound]
+        let afterScheme = word[schemeEnd.upperBound...]
         guard let at = afterScheme.lastIndex(of: "@") else { return Redaction.url(word) }
         var user = String(afterScheme[..<at])
         if let colon = user.firstIndex(of: ":") { user = user[..<colon] + ":" + Redaction.mask }
@@ -32,10 +33,12 @@ public enum ShellCommand {
     /// `word` as a shell reads it back: bare when it holds only safe characters, else in single
     /// quotes (a quote inside becomes `'\''`).
     public static func quoted(_ word: String) -> String {
-        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || "-_./:=@%+,".unicodeScalars.contains(scalar)
-        }
+        let plain =
+            !word.isEmpty
+            && word.unicodeScalars.allSatisfy { scalar in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || "-_./:=@%+,".unicodeScalars.contains(scalar)
+            }
         if plain { return word }
         var quoted = "'"
         for character in word {

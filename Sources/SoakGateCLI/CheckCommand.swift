@@ -29,25 +29,33 @@ struct CheckCommand: RunnableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The iteration ladder: strictly increasing counts. Default \(IterationLadderArgument.standard).", valueName: "n,n,..."),
+            "The iteration ladder: strictly increasing counts. Default \(IterationLadderArgument.standard).",
+            valueName: "n,n,..."),
         transform: IterationLadderArgument.init(parsing:))
     var iterations = IterationLadderArgument.standard
 
-    @Option(help: ArgumentHelp("Directory for the reports (leak-report.json, .html, .junit.xml, .md); created if missing.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the reports (leak-report.json, .html, .junit.xml, .md); created if missing.",
+            valueName: "dir"))
     var out = "reports"
 
-    @Option(help: ArgumentHelp("Seconds a workload may run before it is killed and counted as crashed.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a workload may run before it is killed and counted as crashed.", valueName: "seconds"))
     var timeout: Double = 600
 
     @Option(help: ArgumentHelp("Iterations run before the baseline is read.", valueName: "n"))
     var warmup = 0
 
-    @Option(help: ArgumentHelp(
-        "Confirmation windows that must all grow before a leak is called (each twice as long as the last; up to three more when growth comes in steps).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Confirmation windows that must all grow before a leak is called (each twice as long as the last; up to three more when growth comes in steps).",
+            valueName: "n"))
     var windows = 5
 
-    @Option(help: ArgumentHelp("Bytes per iteration a workload may keep growing by and still pass.", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp("Bytes per iteration a workload may keep growing by and still pass.", valueName: "bytes"))
     var tolerate: Double = 0
 
     @Option(help: ArgumentHelp("Workloads measured at once, each in its own process.", valueName: "n"))
@@ -64,16 +72,19 @@ struct CheckCommand: RunnableCommand {
     func validate() throws {
         do {
             // Every number through one checked range before any arithmetic or conversion sees it.
-            try CheckedNumber.checked(timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
+            try CheckedNumber.checked(
+                timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
             try CheckedNumber.checked(warmup, in: 0...1_000_000_000, source: "--warmup", unit: "iterations")
             try CheckedNumber.checked(windows, in: 1...20, source: "--windows")
-            try CheckedNumber.checked(tolerate, in: 0...1_125_899_906_842_624, source: "--tolerate", unit: "bytes per iteration")
+            try CheckedNumber.checked(
+                tolerate, in: 0...1_125_899_906_842_624, source: "--tolerate", unit: "bytes per iteration")
             try CheckedNumber.checked(jobs, in: 1...64, source: "--jobs")
         } catch {
             throw ValidationError(String(describing: error))
         }
         if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
-            throw ValidationError("--policy and --baseline go with --gate; add --gate, or run 'soakgate gate REPORT --policy FILE'")
+            throw ValidationError(
+                "--policy and --baseline go with --gate; add --gate, or run 'soakgate gate REPORT --policy FILE'")
         }
     }
 
@@ -84,23 +95,30 @@ struct CheckCommand: RunnableCommand {
         // What a check killed with -9 (or crashed) left in the temporary directory.
         ScratchSpace.sweepStale()
         let signals = Self.cleanUpOnSignals()
-        defer { signals.forEach { $0.cancel() } }
+        defer { for signal in signals { signal.cancel() } }
         let plan = try MeasurementPlan(
             ladder: iterations.counts, warmupIterations: warmup, windowCount: windows,
             // Decide on what the windows have shown before the timeout would kill the process.
             decisionSeconds: 0.75 * timeout, policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
-        let selected = workloads.isEmpty
+        let selected =
+            workloads.isEmpty
             ? context.workloads.filter(\.runsByDefault)
             : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
         guard !selected.isEmpty else {
-            throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
+            throw CommandError(
+                exitCode: 2,
+                description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
         }
         // Read the gate's files before measuring or creating --out, so a bad policy costs nothing.
         let gateInputs = gate ? try gateOptions.load() : nil
         do {
             try OutputDirectory.ensureWritable(out)
         } catch {
-            throw CommandError(exitCode: 2, description: "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports")
+            throw CommandError(
+                exitCode: 2,
+                description:
+                    "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports"
+            )
         }
 
         let startedAt = ISO8601DateFormatter().string(from: Date())

@@ -29,7 +29,9 @@ final class CheckProgress: Sendable {
     func update(_ name: String, iterations: Int, retainedBytes: Int) {
         guard redraws else { return }
         let seconds = elapsed(name)
-        draw("[\(position)/\(total)] \(name)  \(phase(iterations))  \(iterations) iterations  +\(ByteCount.format(retainedBytes))  \(String(format: "%.1f", seconds)) s")
+        draw(
+            "[\(position)/\(total)] \(name)  \(phase(iterations))  \(iterations) iterations  +\(ByteCount.format(retainedBytes))  \(String(format: "%.1f", seconds)) s"
+        )
     }
 
     func finished(_ result: WorkloadResult) {
@@ -38,7 +40,8 @@ final class CheckProgress: Sendable {
             state.finished += 1
             return state.finished
         }
-        let line = "[\(done)/\(total)] \(result.name): \(result.verdict.rawValue)\(result.verdict == .leak ? " (\(result.growth.rawValue))" : "")  \(String(format: "%.1f", seconds)) s"
+        let line =
+            "[\(done)/\(total)] \(result.name): \(result.verdict.rawValue)\(result.verdict == .leak ? " (\(result.growth.rawValue))" : "")  \(String(format: "%.1f", seconds)) s"
         if redraws {
             Terminal.status("\r\u{1B}[K" + line + "\n")
         } else {

@@ -4,10 +4,15 @@ import SoakGate
 
 /// Options the gate takes, shared by `gate` and `check --gate`.
 struct GateOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A policy file (JSON; see ci/soakgate-policy.json). Without it nothing may leak.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A policy file (JSON; see ci/soakgate-policy.json). Without it nothing may leak.", valueName: "file"))
     var policy: String?
 
-    @Option(help: ArgumentHelp("An earlier leak-report.json: a slope that rose beyond the policy's baseline tolerance fails.", valueName: "report"))
+    @Option(
+        help: ArgumentHelp(
+            "An earlier leak-report.json: a slope that rose beyond the policy's baseline tolerance fails.",
+            valueName: "report"))
     var baseline: String?
 
     func load() throws -> (GatePolicy, LeakReport?) {
@@ -36,7 +41,10 @@ struct GateOptions: ParsableArguments {
             print("  \(name)  \(outcome)  \(decision.reason)")
         }
         let code = Gate.exitCode(decisions)
-        print(code == 0 ? "gate: passed" : code == 1 ? "gate: FAILED (leak or regression)" : "gate: FAILED (a workload crashed)")
+        print(
+            code == 0
+                ? "gate: passed" : code == 1 ? "gate: FAILED (leak or regression)" : "gate: FAILED (a workload crashed)"
+        )
         return code
     }
 }
@@ -44,7 +52,8 @@ struct GateOptions: ParsableArguments {
 struct GateCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "Applies a policy (and an optional baseline) to a leak or soak report; exits non-zero to block a merge.",
+        abstract:
+            "Applies a policy (and an optional baseline) to a leak or soak report; exits non-zero to block a merge.",
         discussion: """
             Examples:
               soakgate gate reports/leak-report.json --policy ci/soakgate-policy.json --baseline main/leak-report.json
@@ -56,7 +65,9 @@ struct GateCommand: RunnableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The leak-report.json (from check) or soak-report.json (from soak) to judge.", valueName: "report"))
+    @Argument(
+        help: ArgumentHelp(
+            "The leak-report.json (from check) or soak-report.json (from soak) to judge.", valueName: "report"))
     var report: String
 
     @OptionGroup var options: GateOptions
@@ -65,7 +76,10 @@ struct GateCommand: RunnableCommand {
         let data = try InputFile.read(report, what: "report")
         if Self.isSoakReport(data) {
             guard options.baseline == nil else {
-                throw CommandError(exitCode: 2, description: "--baseline compares leak reports; a soak report ('\(report)') is judged by the policy alone")
+                throw CommandError(
+                    exitCode: 2,
+                    description:
+                        "--baseline compares leak reports; a soak report ('\(report)') is judged by the policy alone")
             }
             let soak = try SoakReport.read(from: data, path: report)
             return GateOptions.report(Gate.evaluate(soak, policy: try options.load().0))

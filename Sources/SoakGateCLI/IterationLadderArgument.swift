@@ -21,7 +21,8 @@ struct IterationLadderArgument: ExpressibleByArgument, Sendable, Equatable, Cust
         do {
             self.init(counts: try MeasurementPlan.parseLadder(text))
         } catch MeasurementPlan.PlanError.malformedLadder {
-            throw OptionValueError(description: "not a comma-separated list of whole numbers from 1 to 100000000; \(example)")
+            throw OptionValueError(
+                description: "not a comma-separated list of whole numbers from 1 to 100000000; \(example)")
         } catch MeasurementPlan.PlanError.ladderTooShort {
             throw OptionValueError(description: "fewer than two counts; \(example)")
         } catch MeasurementPlan.PlanError.ladderNotIncreasing {

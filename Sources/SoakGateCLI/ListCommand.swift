@@ -5,7 +5,8 @@ struct ListCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Lists the workloads this executable can measure.",
-        discussion: "Workloads marked 'only when named' are left out of 'soakgate check' unless --workload selects them."
+        discussion:
+            "Workloads marked 'only when named' are left out of 'soakgate check' unless --workload selects them."
     )
 
     func execute(_ context: CommandContext) async throws -> Int32 {

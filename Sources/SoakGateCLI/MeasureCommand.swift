@@ -37,7 +37,8 @@ struct MeasureCommand: RunnableCommand {
             if let plan = try? JSONDecoder().decode(MeasurementPlan.self, from: Data(self.plan.utf8)) {
                 outcome = await Self.measure(definition, plan: plan, profileDirectory: profileDirectory)
             } else {
-                outcome = .configurationError("the measurement plan passed to \(IsolatedMeasurement.subcommand) is not a valid plan")
+                outcome = .configurationError(
+                    "the measurement plan passed to \(IsolatedMeasurement.subcommand) is not a valid plan")
             }
         } else {
             outcome = .configurationError("this executable has no workload named '\(workload)'")
@@ -46,7 +47,9 @@ struct MeasureCommand: RunnableCommand {
         return 0
     }
 
-    private static func measure(_ definition: WorkloadDefinition, plan: MeasurementPlan, profileDirectory: String?) async -> ChildResult {
+    private static func measure(_ definition: WorkloadDefinition, plan: MeasurementPlan, profileDirectory: String?)
+        async -> ChildResult
+    {
         do {
             if let profileDirectory {
                 let record = try await Task.detached {

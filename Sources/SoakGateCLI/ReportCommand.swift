@@ -34,14 +34,17 @@ struct ReportCommand: RunnableCommand {
             throw CommandError(exitCode: 2, description: error.description)
         }
         let state: String
-        if let stop = contents.events.last(where: { $0.kind == .stopped }), !contents.events.contains(where: { $0.kind == .resumed && $0.elapsedSeconds > stop.elapsedSeconds }) {
+        if let stop = contents.events.last(where: { $0.kind == .stopped }),
+            !contents.events.contains(where: { $0.kind == .resumed && $0.elapsedSeconds > stop.elapsedSeconds })
+        {
             state = stop.message
         } else if contents.events.last?.kind == .finished {
             state = "finished"
         } else {
             state = "incomplete: no end recorded (still running, or killed)"
         }
-        let report = SoakAnalysis.report(contents, tool: .init(name: "soakgate", version: SoakGateVersion.current), state: state)
+        let report = SoakAnalysis.report(
+            contents, tool: .init(name: "soakgate", version: SoakGateVersion.current), state: state)
         try AtomicFile.write(try report.jsonData(), to: directory.reportJSONPath)
         try AtomicFile.write(Data(try SoakHTMLReport.render(report).utf8), to: directory.reportHTMLPath)
         for line in contents.unreadableLines { Terminal.status("soakgate: \(line)\n") }
@@ -52,7 +55,9 @@ struct ReportCommand: RunnableCommand {
 
     static func summary(_ report: SoakReport) -> String {
         let width = max(8, report.workloads.map(\.name.count).max() ?? 0)
-        var lines = ["\("workload".padding(toLength: width, withPad: " ", startingAt: 0))  verdict       bytes/hour    lower 95 %    readings  evidence"]
+        var lines = [
+            "\("workload".padding(toLength: width, withPad: " ", startingAt: 0))  verdict       bytes/hour    lower 95 %    readings  evidence"
+        ]
         for workload in report.workloads {
             let rate = workload.bytesPerHour.map { ByteCount.format($0) + "/h" } ?? "–"
             let bound = workload.bytesPerHourLowerBound.map { ByteCount.format($0) + "/h" } ?? "–"
@@ -61,7 +66,8 @@ struct ReportCommand: RunnableCommand {
                     + workload.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
                     + rate.padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
                     + bound.padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
-                    + "\(workload.readings)".padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + workload.evidence)
+                    + "\(workload.readings)".padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
+                    + workload.evidence)
         }
         return lines.joined(separator: "\n")
     }

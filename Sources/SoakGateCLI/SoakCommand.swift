@@ -4,6 +4,7 @@ import Foundation
 import HeapProbe
 import SoakGate
 import SoakGateBasics
+
 #if LivePage
 import SoakGateHTTP
 import SoakGateLive
@@ -30,15 +31,22 @@ struct SoakCommand: RunnableCommand {
             """
     )
 
-    @Option(name: .customLong("workload"), parsing: .upToNextOption, help: ArgumentHelp(
-        "Workload names or patterns ('*' matches any run of characters); each soaks in its own process.",
-        discussion: "Without it, every workload except those 'soakgate list' marks as only when named.", valueName: "name"))
+    @Option(
+        name: .customLong("workload"), parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Workload names or patterns ('*' matches any run of characters); each soaks in its own process.",
+            discussion: "Without it, every workload except those 'soakgate list' marks as only when named.",
+            valueName: "name"))
     var workloads: [String] = []
 
-    @Option(help: ArgumentHelp("Directory for samples.jsonl, events.jsonl and the reports; must be new or empty.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for samples.jsonl, events.jsonl and the reports; must be new or empty.", valueName: "dir"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Continue the soak in this directory, with the settings it was started with.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Continue the soak in this directory, with the settings it was started with.", valueName: "dir"))
     var resume: String?
 
     @OptionGroup(title: "Settings of a new soak (kept in its soak.json)")
@@ -60,7 +68,8 @@ struct SoakCommand: RunnableCommand {
     func validate() throws {
         if resume != nil {
             if let flag = ((out == nil ? [] : ["--out"]) + settings.given).first {
-                throw ValidationError("\(flag) cannot be changed on --resume: the soak keeps the settings in its soak.json; drop \(flag)")
+                throw ValidationError(
+                    "\(flag) cannot be changed on --resume: the soak keeps the settings in its soak.json; drop \(flag)")
             }
         } else {
             guard out != nil else { throw ValidationError(Self.missingOut) }
@@ -88,77 +97,97 @@ struct SoakCommand: RunnableCommand {
             directory: directory, manifest: manifest, executable: context.executablePath,
             environment: ProcessInfo.processInfo.environment, existing: existing)
 
-#if LivePage
+        #if LivePage
         let live = SoakLiveState(manifest: manifest)
         live.prime(with: existing)
         let server = try await Self.serveLivePage(live, at: listen)
-#endif
-        let progress = SoakProgress(manifest: manifest, supervisor: supervisor, startElapsed: existing.map(\.elapsedSeconds).max() ?? 0)
+        #endif
+        let progress = SoakProgress(
+            manifest: manifest, supervisor: supervisor, startElapsed: existing.map(\.elapsedSeconds).max() ?? 0)
         let signals = Self.stopOnSignals(supervisor)
         if plans.isEmpty {
-            Terminal.status("soakgate: the soak in \(directory.path) has already run its \(SoakDuration.format(manifest.durationSeconds)); writing its report\n")
+            Terminal.status(
+                "soakgate: the soak in \(directory.path) has already run its \(SoakDuration.format(manifest.durationSeconds)); writing its report\n"
+            )
         } else {
-            Terminal.status("soakgate: soaking \(manifest.workloads.joined(separator: ", ")) for \(SoakDuration.format(manifest.durationSeconds - (existing.map(\.elapsedSeconds).max() ?? 0))) into \(directory.path)\n")
+            Terminal.status(
+                "soakgate: soaking \(manifest.workloads.joined(separator: ", ")) for \(SoakDuration.format(manifest.durationSeconds - (existing.map(\.elapsedSeconds).max() ?? 0))) into \(directory.path)\n"
+            )
         }
         progress.start()
         let outcome = await supervisor.run(plans) { sample, alerts in
-#if LivePage
+            #if LivePage
             live.record(sample, bytesPerHour: supervisor.recentBytesPerHour(sample.workload), alerts: alerts)
-#endif
+            #endif
             progress.update(sample)
             for alert in alerts { Terminal.error("warning: \(alert.message)") }
         }
         progress.finish()
-        signals.forEach { $0.cancel() }
-#if LivePage
+        for signal in signals { signal.cancel() }
+        #if LivePage
         await server?.shutdown()
-#endif
+        #endif
 
         if !plans.isEmpty {
             let ended = outcome.stopReason.map { "stopped: \($0)" } ?? "finished"
-            supervisor.record(SoakEvent(
-                kind: outcome.stopReason == nil ? .finished : .stopped, workload: "", segment: plans[0].segment,
-                elapsedSeconds: supervisor.elapsedSeconds, message: ended))
+            supervisor.record(
+                SoakEvent(
+                    kind: outcome.stopReason == nil ? .finished : .stopped, workload: "", segment: plans[0].segment,
+                    elapsedSeconds: supervisor.elapsedSeconds, message: ended))
         }
         let report = try ReportCommand.writeReport(directory)
         if let failure = outcome.writeFailure {
-            throw CommandError(exitCode: 2, description: "the soak stopped because a reading could not be written: \(failure)")
+            throw CommandError(
+                exitCode: 2, description: "the soak stopped because a reading could not be written: \(failure)")
         }
         if let reason = outcome.stopReason, reason.hasPrefix("stopped on alert") { return max(1, report.exitCode) }
         return report.exitCode
     }
 
-#if LivePage
+    #if LivePage
     /// Starts the live page when `--listen` asked for it, and says where it is.
-    private static func serveLivePage(_ live: SoakLiveState, at listen: ListenArgument?) async throws -> LoopbackHTTPServer? {
+    private static func serveLivePage(_ live: SoakLiveState, at listen: ListenArgument?) async throws
+        -> LoopbackHTTPServer?
+    {
         guard let listen else { return nil }
         let server: LoopbackHTTPServer
         do {
             server = try await LoopbackHTTPServer.start(address: listen.address) { live.response(for: $0) }
         } catch {
-            throw CommandError(exitCode: 2, description: "\(error); choose another port, or --listen 127.0.0.1:0 for any free one")
+            throw CommandError(
+                exitCode: 2, description: "\(error); choose another port, or --listen 127.0.0.1:0 for any free one")
         }
         let host = listen.address.host
-        Terminal.status("soakgate: live page http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (metrics at /metrics)\n")
+        Terminal.status(
+            "soakgate: live page http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (metrics at /metrics)\n"
+        )
         return server
     }
-#endif
+    #endif
 
     /// Creates `out` with its manifest, refusing a directory that holds anything.
     private func createSoak(in out: String, _ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
-        let selected = workloads.isEmpty
+        let selected =
+            workloads.isEmpty
             ? context.workloads.filter(\.runsByDefault)
             : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
         guard !selected.isEmpty else {
-            throw CommandError(exitCode: 2, description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
+            throw CommandError(
+                exitCode: 2,
+                description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
         }
         let checked = try settings.settings()
         let directory = SoakDirectory(path: out)
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {
             if entries.contains("soak.json") {
-                throw CommandError(exitCode: 2, description: "'\(out)' already holds a soak; continue it with 'soakgate soak --resume \(out)', or choose another --out")
+                throw CommandError(
+                    exitCode: 2,
+                    description:
+                        "'\(out)' already holds a soak; continue it with 'soakgate soak --resume \(out)', or choose another --out"
+                )
             }
-            throw CommandError(exitCode: 2, description: "--out '\(out)' is not empty; choose a new or empty directory for the soak")
+            throw CommandError(
+                exitCode: 2, description: "--out '\(out)' is not empty; choose a new or empty directory for the soak")
         }
         do {
             try OutputDirectory.ensureWritable(out)
@@ -195,12 +224,20 @@ struct SoakCommand: RunnableCommand {
         if !workloads.isEmpty {
             let named = try WorkloadSelection(patterns: workloads).select(from: context.workloads).map(\.name).sorted()
             guard named == manifest.workloads else {
-                throw CommandError(exitCode: 2, description: "the soak in '\(directory.path)' belongs to \(manifest.workloads.joined(separator: ", ")), not \(named.joined(separator: ", ")); resume it without --workload, or start a new soak with --out")
+                throw CommandError(
+                    exitCode: 2,
+                    description:
+                        "the soak in '\(directory.path)' belongs to \(manifest.workloads.joined(separator: ", ")), not \(named.joined(separator: ", ")); resume it without --workload, or start a new soak with --out"
+                )
             }
         }
         let known = Set(context.workloads.map(\.name))
         if let missing = manifest.workloads.first(where: { !known.contains($0) }) {
-            throw CommandError(exitCode: 2, description: "the soak in '\(directory.path)' soaks '\(missing)', which this executable does not have (see 'soakgate list')")
+            throw CommandError(
+                exitCode: 2,
+                description:
+                    "the soak in '\(directory.path)' soaks '\(missing)', which this executable does not have (see 'soakgate list')"
+            )
         }
         for line in try directory.dropTornTails() { Terminal.status("soakgate: \(line)\n") }
         return (manifest, contents.samples)
@@ -231,21 +268,21 @@ struct SoakCommand: RunnableCommand {
 struct ListenArgument: ExpressibleByArgument, Sendable {
     /// The value as given.
     let text: String
-#if LivePage
+    #if LivePage
     /// Where to listen.
     let address: HTTPListenAddress
-#endif
+    #endif
 
     /// Reads `text`, or says what is wrong with it.
     init(parsing text: String) throws(OptionValueError) {
         self.text = text
-#if LivePage
+        #if LivePage
         do {
             address = try HTTPListenAddress.parse(text, publicly: true)
         } catch {
             throw OptionValueError(description: error.description)
         }
-#endif
+        #endif
     }
 
     init?(argument: String) {
@@ -256,15 +293,16 @@ struct ListenArgument: ExpressibleByArgument, Sendable {
     /// Refuses an address other than loopback unless `publicly` (`--listen-publicly`), and any
     /// address when this soakgate has no live page.
     func check(publicly: Bool) throws {
-#if LivePage
+        #if LivePage
         guard address.isLoopback || publicly else {
             throw ValidationError(
-                "--listen '\(text)' is not a loopback address; use 127.0.0.1:\(address.port), or add --listen-publicly to serve others")
+                "--listen '\(text)' is not a loopback address; use 127.0.0.1:\(address.port), or add --listen-publicly to serve others"
+            )
         }
-#else
+        #else
         throw ValidationError(
             "--listen: this soakgate was built without its live page (package trait LivePage); "
                 + "build it with 'swift build --traits LivePage', or drop --listen")
-#endif
+        #endif
     }
 }

@@ -43,7 +43,7 @@ public enum SoakGateMain {
         } catch {
             code = report(error)
         }
-        fflush(nil)  // every output stream, before exit
+        fflush(nil) // every output stream, before exit
         exit(code)
     }
 
@@ -88,10 +88,15 @@ struct CommandContext: Sendable {
         var seen = Set<String>()
         for workload in workloads {
             guard !workload.name.isEmpty, !workload.name.contains(where: { $0.isWhitespace || $0 == "*" }) else {
-                throw CommandError(exitCode: 2, description: "workload name '\(workload.name)' is empty or holds a space or '*'; rename it in the executable that registers it")
+                throw CommandError(
+                    exitCode: 2,
+                    description:
+                        "workload name '\(workload.name)' is empty or holds a space or '*'; rename it in the executable that registers it"
+                )
             }
             guard seen.insert(workload.name).inserted else {
-                throw CommandError(exitCode: 2, description: "two workloads are named '\(workload.name)'; names must be unique")
+                throw CommandError(
+                    exitCode: 2, description: "two workloads are named '\(workload.name)'; names must be unique")
             }
         }
     }
@@ -122,7 +127,8 @@ struct SoakGateCommand: ParsableCommand {
             """,
         version: SoakGateVersion.current,
         subcommands: [
-            ListCommand.self, CheckCommand.self, SoakCommand.self, ReportCommand.self, GateCommand.self, MeasureCommand.self,
+            ListCommand.self, CheckCommand.self, SoakCommand.self, ReportCommand.self, GateCommand.self,
+            MeasureCommand.self,
             SoakProcessCommand.self,
         ]
     )

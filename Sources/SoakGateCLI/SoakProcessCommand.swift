@@ -23,12 +23,15 @@ struct SoakProcessCommand: RunnableCommand {
             throw CommandError(exitCode: 2, description: "the soak that started this process (pid \(parent)) is gone")
         }
         guard let plan = try? JSONDecoder().decode(SoakProcessPlan.self, from: Data(self.plan.utf8)) else {
-            throw CommandError(exitCode: 2, description: "the soak plan passed to \(SoakSupervisor.subcommand) is not a valid plan")
+            throw CommandError(
+                exitCode: 2, description: "the soak plan passed to \(SoakSupervisor.subcommand) is not a valid plan")
         }
         do {
             try plan.check()
         } catch {
-            throw CommandError(exitCode: 2, description: "the soak plan passed to \(SoakSupervisor.subcommand) is out of range: \(error)")
+            throw CommandError(
+                exitCode: 2,
+                description: "the soak plan passed to \(SoakSupervisor.subcommand) is out of range: \(error)")
         }
         guard let definition = context.workloads.first(where: { $0.name == plan.workload }) else {
             throw CommandError(exitCode: 2, description: "this executable has no workload named '\(plan.workload)'")

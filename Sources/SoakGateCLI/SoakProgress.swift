@@ -35,7 +35,9 @@ final class SoakProgress: Sendable {
         guard !Terminal.standardErrorIsTerminal else { return }
         let decile = Int(sample.elapsedSeconds / manifest.durationSeconds * 10)
         let expected = nextDecile.load(ordering: .relaxed)
-        if decile >= expected, nextDecile.compareExchange(expected: expected, desired: decile + 1, ordering: .relaxed).exchanged {
+        if decile >= expected,
+            nextDecile.compareExchange(expected: expected, desired: decile + 1, ordering: .relaxed).exchanged
+        {
             Terminal.status(line() + "\n")
         }
     }
@@ -50,10 +52,12 @@ final class SoakProgress: Sendable {
         let remaining = max(0, manifest.durationSeconds - elapsed)
         let fraction = min(1, elapsed / manifest.durationSeconds)
         let filled = Int(fraction * 20)
-        var text = "soak [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 20 - filled))] \(SoakDuration.clock(elapsed)) elapsed, \(SoakDuration.clock(remaining)) left"
+        var text =
+            "soak [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 20 - filled))] \(SoakDuration.clock(elapsed)) elapsed, \(SoakDuration.clock(remaining)) left"
         for name in manifest.workloads {
             guard let sample = samples[name] else { continue }
-            let rate = supervisor.recentBytesPerHour(name).map { (($0 >= 0) ? "+" : "") + ByteCount.format($0) + "/h" } ?? "…"
+            let rate =
+                supervisor.recentBytesPerHour(name).map { (($0 >= 0) ? "+" : "") + ByteCount.format($0) + "/h" } ?? "…"
             text += " | \(name) \(sample.iterations) it, live \(ByteCount.format(sample.liveBytes)), \(rate)"
         }
         return text

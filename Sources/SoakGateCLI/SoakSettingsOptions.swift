@@ -35,22 +35,26 @@ struct SoakSettingsOptions: ParsableArguments {
     var warmup: Int?
 
     @Option(
-        help: ArgumentHelp("Growth a workload may show and still pass, e.g. 1MiB (per hour). Default 0.", valueName: "size"),
+        help: ArgumentHelp(
+            "Growth a workload may show and still pass, e.g. 1MiB (per hour). Default 0.", valueName: "size"),
         transform: ByteSizeArgument.init(parsing:))
     var tolerateBytesPerHour: ByteSizeArgument?
 
     @Option(
-        help: ArgumentHelp("Warn when recent growth exceeds this per hour (its 95 % lower bound does), e.g. 16MiB.", valueName: "size"),
+        help: ArgumentHelp(
+            "Warn when recent growth exceeds this per hour (its 95 % lower bound does), e.g. 16MiB.", valueName: "size"),
         transform: ByteSizeArgument.init(parsing:))
     var alertBytesPerHour: ByteSizeArgument?
 
     @Option(
-        help: ArgumentHelp("Warn when a workload's process holds more live bytes than this, e.g. 2GiB.", valueName: "size"),
+        help: ArgumentHelp(
+            "Warn when a workload's process holds more live bytes than this, e.g. 2GiB.", valueName: "size"),
         transform: ByteSizeArgument.init(parsing:))
     var alertLiveBytes: ByteSizeArgument?
 
     @Option(
-        help: ArgumentHelp("How much recent soak time the alert's growth rate is taken over. Default 10m.", valueName: "duration"),
+        help: ArgumentHelp(
+            "How much recent soak time the alert's growth rate is taken over. Default 10m.", valueName: "duration"),
         transform: DurationArgument.init(parsing:))
     var alertWindow: DurationArgument?
 
@@ -65,10 +69,13 @@ struct SoakSettingsOptions: ParsableArguments {
     /// The flags given, in the order help lists them: what `--resume` refuses.
     var given: [String] {
         let flags: [(String, Bool)] = [
-            ("--duration", duration != nil), ("--interval", interval != nil), ("--checkpoint-every", checkpointEvery != nil),
-            ("--settle", settle != nil), ("--warmup", warmup != nil), ("--tolerate-bytes-per-hour", tolerateBytesPerHour != nil),
+            ("--duration", duration != nil), ("--interval", interval != nil),
+            ("--checkpoint-every", checkpointEvery != nil),
+            ("--settle", settle != nil), ("--warmup", warmup != nil),
+            ("--tolerate-bytes-per-hour", tolerateBytesPerHour != nil),
             ("--alert-bytes-per-hour", alertBytesPerHour != nil), ("--alert-live-bytes", alertLiveBytes != nil),
-            ("--alert-window", alertWindow != nil), ("--stop-on-alert", stopOnAlert), ("--step-threshold", stepThreshold != nil),
+            ("--alert-window", alertWindow != nil), ("--stop-on-alert", stopOnAlert),
+            ("--step-threshold", stepThreshold != nil),
         ]
         return flags.filter(\.1).map(\.0)
     }
@@ -85,12 +92,14 @@ struct SoakSettingsOptions: ParsableArguments {
             durationSeconds: duration, intervalSeconds: interval, checkpointSeconds: checkpoint,
             settleSeconds: settle?.seconds ?? min(5, checkpoint / 10), warmupIterations: warmup ?? 100,
             alerts: SoakAlertPolicy(
-                bytesPerHour: alertBytesPerHour?.bytes, liveBytes: alertLiveBytes?.wholeBytes(.down), stopOnAlert: stopOnAlert,
+                bytesPerHour: alertBytesPerHour?.bytes, liveBytes: alertLiveBytes?.wholeBytes(.down),
+                stopOnAlert: stopOnAlert,
                 windowSeconds: alertWindow?.seconds ?? 600),
             stepThresholdBytes: stepThreshold?.wholeBytes(.up) ?? 1_048_576,
             toleratedBytesPerHour: tolerateBytesPerHour?.bytes ?? 0)
         do {
-            try settings.manifest(workloads: ["-"], mallocConf: "", startedAt: "", sizeClasses: []).validate(naming: Self.flag)
+            try settings.manifest(workloads: ["-"], mallocConf: "", startedAt: "", sizeClasses: []).validate(
+                naming: Self.flag)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -129,7 +138,8 @@ struct SoakSettings: Sendable, Equatable {
     var toleratedBytesPerHour: Double
 
     /// The manifest of a soak of `workloads` with these settings.
-    func manifest(workloads: [String], mallocConf: String, startedAt: String, sizeClasses: [SizeClass]) -> SoakManifest {
+    func manifest(workloads: [String], mallocConf: String, startedAt: String, sizeClasses: [SizeClass]) -> SoakManifest
+    {
         SoakManifest(
             workloads: workloads, durationSeconds: durationSeconds, intervalSeconds: intervalSeconds,
             checkpointSeconds: checkpointSeconds, settleSeconds: settleSeconds, warmupIterations: warmupIterations,

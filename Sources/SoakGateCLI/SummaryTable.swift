@@ -14,7 +14,8 @@ enum SummaryTable {
         let widths = (0..<header.count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
             (0..<row.count).map { column in
-                column < widths.count ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0) : row[column]
+                column < widths.count
+                    ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0) : row[column]
             }.joined(separator: "  ")
         }
         let counts = [Verdict.pass, .leak, .crashed].map { verdict in

@@ -24,9 +24,15 @@ public struct HTTPListenAddress: Sendable, Equatable {
     }
 
     /// Parses `text` (`127.0.0.1:9464`, `[::1]:0`, `localhost:8080`); `publicly` allows any address.
-    public static func parse(_ text: String, publicly: Bool, flag: String = "--listen") throws(ParseError) -> HTTPListenAddress {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ParseError(description: "\(flag) '\(text)' is not HOST:PORT with a port from 0 to 65535; write e.g. \(flag) 127.0.0.1:9464")
+    public static func parse(_ text: String, publicly: Bool, flag: String = "--listen") throws(ParseError)
+        -> HTTPListenAddress
+    {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw ParseError(
+                description:
+                    "\(flag) '\(text)' is not HOST:PORT with a port from 0 to 65535; write e.g. \(flag) 127.0.0.1:9464")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
@@ -35,7 +41,10 @@ public struct HTTPListenAddress: Sendable, Equatable {
         }
         let loopback = isLoopback(host)
         guard loopback || publicly else {
-            throw ParseError(description: "\(flag) '\(text)' is not a loopback address; use 127.0.0.1:\(port), or add \(flag)-publicly to serve others")
+            throw ParseError(
+                description:
+                    "\(flag) '\(text)' is not a loopback address; use 127.0.0.1:\(port), or add \(flag)-publicly to serve others"
+            )
         }
         return HTTPListenAddress(host: host, port: port, isLoopback: loopback)
     }
@@ -71,10 +80,14 @@ public struct HTTPListenAddress: Sendable, Equatable {
             guard let address = entry.pointee.ai_addr else { return false }
             switch Int32(address.pointee.sa_family) {
             case AF_INET:
-                let ok = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { isLoopback($0.pointee.sin_addr) }
+                let ok = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    isLoopback($0.pointee.sin_addr)
+                }
                 if !ok { return false }
             case AF_INET6:
-                let ok = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { isLoopback($0.pointee.sin6_addr) }
+                let ok = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    isLoopback($0.pointee.sin6_addr)
+                }
                 if !ok { return false }
             default:
                 return false

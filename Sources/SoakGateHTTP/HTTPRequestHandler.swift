@@ -52,7 +52,9 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             let keepAlive = head.isKeepAlive && response.status != 421
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             let status = HTTPResponseStatus(statusCode: response.status)
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                promise: nil)
             if head.method != .HEAD {
                 var buffer = context.channel.allocator.buffer(capacity: response.body.count)
                 buffer.writeBytes(response.body)

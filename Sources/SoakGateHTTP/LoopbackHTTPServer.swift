@@ -68,7 +68,9 @@ public final class LoopbackHTTPServer: Sendable {
         let connections = ConnectionCount()
         // The port is known only after binding (for port 0); connections made after it read it.
         let allowedHosts = AllowedHosts()
-        if address.isLoopback { allowedHosts.value.withLock { $0 = address.allowedHostHeaders(boundPort: address.port) } }
+        if address.isLoopback {
+            allowedHosts.value.withLock { $0 = address.allowedHostHeaders(boundPort: address.port) }
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -36,24 +36,38 @@ public final class SoakLiveState: Sendable {
 
     /// `soakgate_soak_<metric>_<unit>`, with its help text.
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "soakgate", subsystem: "soak", metricName: metric, unitName: unit, helpText: help)
+        MetricNameDescriptor(
+            namespace: "soakgate", subsystem: "soak", metricName: metric, unitName: unit, helpText: help)
     }
 
     public init(manifest: SoakManifest) {
         self.manifest = manifest
-        registry.makeGauge(descriptor: Self.name("duration", "seconds", "Planned length of the soak."), labels: []).set(to: manifest.durationSeconds)
-        elapsed = registry.makeGauge(descriptor: Self.name("elapsed", "seconds", "Soak time reached by the latest reading."), labels: [])
+        registry.makeGauge(descriptor: Self.name("duration", "seconds", "Planned length of the soak."), labels: []).set(
+            to: manifest.durationSeconds)
+        elapsed = registry.makeGauge(
+            descriptor: Self.name("elapsed", "seconds", "Soak time reached by the latest reading."), labels: [])
         var metrics: [String: WorkloadMetrics] = [:]
         for name in manifest.workloads {
             let labels = [("workload", name)]
             metrics[name] = WorkloadMetrics(
-                live: registry.makeGauge(descriptor: Self.name("live", "bytes", "jemalloc stats.allocated of the soaking process."), labels: labels),
-                retained: registry.makeGauge(descriptor: Self.name("retained", "bytes", "Live bytes gained since the soak began."), labels: labels),
-                resident: registry.makeGauge(descriptor: Self.name("allocator_resident", "bytes", "jemalloc stats.resident."), labels: labels),
-                processResident: registry.makeGauge(descriptor: Self.name("process_resident", "bytes", "Resident set size of the soaking process."), labels: labels),
-                rate: registry.makeGauge(descriptor: Self.name("bytes_per", "hour", "Theil-Sen growth rate over the alert window."), labels: labels),
-                iterations: registry.makeCounter(descriptor: Self.name("iterations", "total", "Iterations completed."), labels: labels),
-                samples: registry.makeCounter(descriptor: Self.name("samples", "total", "Readings taken."), labels: labels))
+                live: registry.makeGauge(
+                    descriptor: Self.name("live", "bytes", "jemalloc stats.allocated of the soaking process."),
+                    labels: labels),
+                retained: registry.makeGauge(
+                    descriptor: Self.name("retained", "bytes", "Live bytes gained since the soak began."),
+                    labels: labels),
+                resident: registry.makeGauge(
+                    descriptor: Self.name("allocator_resident", "bytes", "jemalloc stats.resident."), labels: labels),
+                processResident: registry.makeGauge(
+                    descriptor: Self.name("process_resident", "bytes", "Resident set size of the soaking process."),
+                    labels: labels),
+                rate: registry.makeGauge(
+                    descriptor: Self.name("bytes_per", "hour", "Theil-Sen growth rate over the alert window."),
+                    labels: labels),
+                iterations: registry.makeCounter(
+                    descriptor: Self.name("iterations", "total", "Iterations completed."), labels: labels),
+                samples: registry.makeCounter(
+                    descriptor: Self.name("samples", "total", "Readings taken."), labels: labels))
         }
         self.metrics = metrics
     }
@@ -75,7 +89,9 @@ public final class SoakLiveState: Sendable {
             let retained = workload.carried + Double(sample.liveBytes - workload.firstLive)
             workload.points.append((sample.elapsedSeconds, retained))
             if workload.points.count > Self.timelineLimit {
-                workload.points = workload.points.enumerated().filter { $0.offset % 2 == 0 || $0.offset == workload.points.count - 1 }.map(\.element)
+                workload.points = workload.points.enumerated().filter {
+                    $0.offset % 2 == 0 || $0.offset == workload.points.count - 1
+                }.map(\.element)
             }
             let added = max(0, sample.iterations - workload.lastIterations)
             workload.lastIterations = sample.iterations
@@ -97,7 +113,8 @@ public final class SoakLiveState: Sendable {
         for alert in alerts {
             registry.makeCounter(
                 descriptor: Self.name("alerts", "total", "Alerts raised."),
-                labels: [("workload", alert.workload), ("kind", alert.kind.rawValue)]).increment()
+                labels: [("workload", alert.workload), ("kind", alert.kind.rawValue)]
+            ).increment()
         }
     }
 
@@ -105,11 +122,13 @@ public final class SoakLiveState: Sendable {
     public func response(for path: String) -> LoopbackHTTPServer.Response {
         switch path {
         case "/metrics":
-            return LoopbackHTTPServer.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
+            return LoopbackHTTPServer.Response(
+                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
         case "/timeline.json":
             return LoopbackHTTPServer.Response(status: 200, contentType: "application/json", body: timelineJSON())
         case "/", "/index.html":
-            return LoopbackHTTPServer.Response(status: 200, contentType: "text/html; charset=utf-8", body: Array(LivePage.html.utf8))
+            return LoopbackHTTPServer.Response(
+                status: 200, contentType: "text/html; charset=utf-8", body: Array(LivePage.html.utf8))
         default:
             return .text(404, "not found; try /, /metrics or /timeline.json\n")
         }
@@ -148,7 +167,8 @@ public final class SoakLiveState: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return Array((try? encoder.encode(timeline)) ?? Data("{}".utf8))
     }
 }

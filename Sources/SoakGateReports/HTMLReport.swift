@@ -19,7 +19,8 @@ public enum HTMLReport {
             "tool": "\(report.tool.name) \(report.tool.version)",
             "startedAt": report.startedAt,
             "swiftVersion": report.swiftVersion,
-            "host": "\(report.host.operatingSystem), \(report.host.processorCount) cores, \(ByteCount.format(report.host.physicalMemoryBytes))",
+            "host":
+                "\(report.host.operatingSystem), \(report.host.processorCount) cores, \(ByteCount.format(report.host.physicalMemoryBytes))",
             "mallocConf": report.mallocConf,
             "ladder": report.plan.ladder.map(String.init).joined(separator: ", "),
             "windowCount": report.plan.windowCount,
@@ -49,12 +50,15 @@ public enum HTMLReport {
         if !workload.samples.isEmpty {
             view["chart"] = chart(workload)
             view["fitName"] = workload.fits.map { ["constant", "linear", "quadratic"][$0.chosenDegree] } ?? "no"
-            view["seed"] = workload.seedRule.map { seed in
-                let ratio = seed.ratio.map { String(format: "%.1f×", $0) } ?? "–"
-                let agreement = seed.agreesWithVerdict.map { $0 ? "agrees" : "disagrees" } ?? "no call"
-                return "\(ratio): \(seed.reading) (\(agreement))"
-            } ?? "–"
-            view["ladder"] = workload.ladder.map { ["iterations": "\($0.iterations)", "bytes": ByteCount.format($0.retainedBytes)] }
+            view["seed"] =
+                workload.seedRule.map { seed in
+                    let ratio = seed.ratio.map { String(format: "%.1f×", $0) } ?? "–"
+                    let agreement = seed.agreesWithVerdict.map { $0 ? "agrees" : "disagrees" } ?? "no call"
+                    return "\(ratio): \(seed.reading) (\(agreement))"
+                } ?? "–"
+            view["ladder"] = workload.ladder.map {
+                ["iterations": "\($0.iterations)", "bytes": ByteCount.format($0.retainedBytes)]
+            }
             view["windows"] = workload.windows.map { window in
                 [
                     "number": "\(window.window)",
@@ -64,17 +68,18 @@ public enum HTMLReport {
                     "grew": window.grew ? "yes" : "no",
                 ]
             }
-            view["fits"] = workload.fits.map { fits in
-                [fits.constant, fits.linear, fits.quadratic].map { fit -> [String: Any] in
-                    [
-                        "model": ["constant", "linear", "quadratic"][fit.degree],
-                        "chosen": fit.degree == fits.chosenDegree,
-                        "coefficients": fit.coefficients.map { String(format: "%.6g", $0) }.joined(separator: ", "),
-                        "rss": String(format: "%.4g", fit.residualSumOfSquares),
-                        "bic": String(format: "%.2f", fit.bic),
-                    ]
-                }
-            } ?? []
+            view["fits"] =
+                workload.fits.map { fits in
+                    [fits.constant, fits.linear, fits.quadratic].map { fit -> [String: Any] in
+                        [
+                            "model": ["constant", "linear", "quadratic"][fit.degree],
+                            "chosen": fit.degree == fits.chosenDegree,
+                            "coefficients": fit.coefficients.map { String(format: "%.6g", $0) }.joined(separator: ", "),
+                            "rss": String(format: "%.4g", fit.residualSumOfSquares),
+                            "bic": String(format: "%.2f", fit.bic),
+                        ]
+                    }
+                } ?? []
         }
         view["sizeClasses"] = workload.sizeClasses.prefix(12).map { row in
             [
@@ -85,24 +90,31 @@ public enum HTMLReport {
         }
         if let attribution = workload.allocationSites {
             view["hasSites"] = !attribution.sites.isEmpty
-            view["siteIterations"] = attribution.sites.first.map { "\(Int(($0.bytes > 0 ? Double($0.bytes) / $0.bytesPerIteration : 0).rounded()))" } ?? ""
+            view["siteIterations"] =
+                attribution.sites.first.map {
+                    "\(Int(($0.bytes > 0 ? Double($0.bytes) / $0.bytesPerIteration : 0).rounded()))"
+                } ?? ""
             view["sites"] = attribution.sites.map { site in
                 [
                     "frames": site.frames.joined(separator: " ← "), "location": site.location ?? "",
-                    "bytes": ByteCount.format(site.bytes), "objects": "\(site.objects)", "rate": ByteCount.rate(site.bytesPerIteration),
+                    "bytes": ByteCount.format(site.bytes), "objects": "\(site.objects)",
+                    "rate": ByteCount.rate(site.bytesPerIteration),
                 ]
             }
             if let note = attribution.note { view["sitesNote"] = note }
         }
         if let section = workload.section {
-            view["section"] = [
-                "title": section.title,
-                "header": section.rows.first ?? [],
-                "body": section.rows.dropFirst().map { ["cells": $0] },
-            ] as [String: Any]
+            view["section"] =
+                [
+                    "title": section.title,
+                    "header": section.rows.first ?? [],
+                    "body": section.rows.dropFirst().map { ["cells": $0] },
+                ] as [String: Any]
         }
         if let failure = workload.failure {
-            view["failure"] = ["reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n")]
+            view["failure"] = [
+                "reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n"),
+            ]
         }
         return view
     }

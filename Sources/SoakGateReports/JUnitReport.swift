@@ -10,10 +10,13 @@ public enum JUnitReport {
         let errors = report.workloads.filter { $0.verdict == .crashed }.count
         let seconds = report.workloads.reduce(0) { $0 + $1.durationSeconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"soakgate\" tests=\"\(report.workloads.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(seconds))\">\n"
-        xml += "  <testsuite name=\"soakgate.check\" tests=\"\(report.workloads.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(seconds))\" timestamp=\"\(escape(report.startedAt))\">\n"
+        xml +=
+            "<testsuites name=\"soakgate\" tests=\"\(report.workloads.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(seconds))\">\n"
+        xml +=
+            "  <testsuite name=\"soakgate.check\" tests=\"\(report.workloads.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(seconds))\" timestamp=\"\(escape(report.startedAt))\">\n"
         for workload in report.workloads {
-            xml += "    <testcase classname=\"soakgate\" name=\"\(escape(workload.name))\" time=\"\(format(workload.durationSeconds))\""
+            xml +=
+                "    <testcase classname=\"soakgate\" name=\"\(escape(workload.name))\" time=\"\(format(workload.durationSeconds))\""
             switch workload.verdict {
             case .pass:
                 xml += "/>\n"
@@ -22,13 +25,16 @@ public enum JUnitReport {
                 let message = "leak (\(workload.growth.rawValue), \(rate))"
                 var text = message + ": " + (workload.evidenceSummary ?? "")
                 for site in workload.allocationSites?.sites.prefix(3) ?? [] {
-                    text += "\n  \(ByteCount.rate(site.bytesPerIteration)) allocated by \(site.frames.joined(separator: " <- "))"
+                    text +=
+                        "\n  \(ByteCount.rate(site.bytesPerIteration)) allocated by \(site.frames.joined(separator: " <- "))"
                 }
-                xml += ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
+                xml +=
+                    ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
             case .crashed:
                 let reason = workload.failure?.reason ?? "crashed"
                 let output = workload.failure?.outputTail.suffix(40).joined(separator: "\n") ?? ""
-                xml += ">\n      <error message=\"\(escape(reason))\" type=\"crashed\">\(escape(output))</error>\n    </testcase>\n"
+                xml +=
+                    ">\n      <error message=\"\(escape(reason))\" type=\"crashed\">\(escape(output))</error>\n    </testcase>\n"
             }
         }
         return xml + "  </testsuite>\n</testsuites>\n"

@@ -8,7 +8,8 @@ public enum MarkdownSummary {
         let counts = [Verdict.leak, .crashed, .pass].map { verdict in
             "\(report.workloads.filter { $0.verdict == verdict }.count) \(verdict.rawValue)"
         }
-        let headline = report.exitCode == 0 ? "✅ no leak" : report.exitCode == 1 ? "❌ leak found" : "⚠️ a workload crashed"
+        let headline =
+            report.exitCode == 0 ? "✅ no leak" : report.exitCode == 1 ? "❌ leak found" : "⚠️ a workload crashed"
         var lines = [
             "### SoakGate: \(headline)",
             "",
@@ -18,14 +19,18 @@ public enum MarkdownSummary {
             "| --- | --- | --- | ---: | --- |",
         ]
         let order: [Verdict: Int] = [.leak: 0, .crashed: 1, .pass: 2]
-        let sorted = report.workloads.enumerated().sorted { (order[$0.element.verdict]!, $0.offset) < (order[$1.element.verdict]!, $1.offset) }
+        let sorted = report.workloads.enumerated().sorted {
+            (order[$0.element.verdict]!, $0.offset) < (order[$1.element.verdict]!, $1.offset)
+        }
         for (_, workload) in sorted {
             let rate = workload.bytesPerIteration.map(ByteCount.rate) ?? "–"
             var evidence = workload.evidenceSummary ?? workload.failure?.reason ?? ""
             if let site = workload.allocationSites?.sites.first {
                 evidence += "; allocated by " + site.frames.joined(separator: " ← ")
             }
-            lines.append("| \(escape(workload.name)) | **\(workload.verdict.rawValue)** | \(workload.growth.rawValue) | \(rate) | \(escape(evidence)) |")
+            lines.append(
+                "| \(escape(workload.name)) | **\(workload.verdict.rawValue)** | \(workload.growth.rawValue) | \(rate) | \(escape(evidence)) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

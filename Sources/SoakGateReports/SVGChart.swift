@@ -31,12 +31,14 @@ struct SVGChart {
 
     func render() -> String {
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max() else {
-            return #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><text x="8" y="24" font-size="13">no samples</text></svg>"#
+            return
+                #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><text x="8" y="24" font-size="13">no samples</text></svg>"#
         }
         let curveValues = curveSamples(from: minX, to: maxX)
         let ys = points.map(\.y) + curveValues.map(\.y) + [0]
         let (low, high, step) = Self.niceRange(ys.min()!, ys.max()!)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let plotWidth = width - left - right
+        let plotHeight = height - top - bottom
         let xLow = logarithmicX ? log10(max(minX, 1)) : minX
         var xHigh = logarithmicX ? log10(max(maxX, 1)) : maxX
         if xHigh <= xLow { xHigh = xLow + 1 }
@@ -46,23 +48,31 @@ struct SVGChart {
         }
         func py(_ y: Double) -> Double { top + (high - y) / (high - low) * plotHeight }
 
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" role=\"img\" class=\"chart\">"
-        svg += "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" class=\"plot\"/>"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" role=\"img\" class=\"chart\">"
+        svg +=
+            "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" class=\"plot\"/>"
         var y = low
         while y <= high + step / 2 {
-            svg += "<line x1=\"\(Self.f(left))\" x2=\"\(Self.f(width - right))\" y1=\"\(Self.f(py(y)))\" y2=\"\(Self.f(py(y)))\" class=\"grid\"/>"
-            svg += "<text x=\"\(Self.f(left - 6))\" y=\"\(Self.f(py(y) + 4))\" text-anchor=\"end\" class=\"tick\">\(Self.xml(ByteCount.format(y)))</text>"
+            svg +=
+                "<line x1=\"\(Self.f(left))\" x2=\"\(Self.f(width - right))\" y1=\"\(Self.f(py(y)))\" y2=\"\(Self.f(py(y)))\" class=\"grid\"/>"
+            svg +=
+                "<text x=\"\(Self.f(left - 6))\" y=\"\(Self.f(py(y) + 4))\" text-anchor=\"end\" class=\"tick\">\(Self.xml(ByteCount.format(y)))</text>"
             y += step
         }
         for tick in xTicks(minX, maxX) {
-            svg += "<line x1=\"\(Self.f(px(tick)))\" x2=\"\(Self.f(px(tick)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"grid\"/>"
-            svg += "<text x=\"\(Self.f(px(tick)))\" y=\"\(Self.f(height - bottom + 16))\" text-anchor=\"middle\" class=\"tick\">\(Self.xml(xTickLabel?(tick) ?? Self.count(tick)))</text>"
+            svg +=
+                "<line x1=\"\(Self.f(px(tick)))\" x2=\"\(Self.f(px(tick)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"grid\"/>"
+            svg +=
+                "<text x=\"\(Self.f(px(tick)))\" y=\"\(Self.f(height - bottom + 16))\" text-anchor=\"middle\" class=\"tick\">\(Self.xml(xTickLabel?(tick) ?? Self.count(tick)))</text>"
         }
         for marker in markers where marker >= minX && marker <= maxX {
-            svg += "<line x1=\"\(Self.f(px(marker)))\" x2=\"\(Self.f(px(marker)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"marker\"/>"
+            svg +=
+                "<line x1=\"\(Self.f(px(marker)))\" x2=\"\(Self.f(px(marker)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"marker\"/>"
         }
         for highlight in highlights where highlight >= minX && highlight <= maxX {
-            svg += "<line x1=\"\(Self.f(px(highlight)))\" x2=\"\(Self.f(px(highlight)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"highlight\"/>"
+            svg +=
+                "<line x1=\"\(Self.f(px(highlight)))\" x2=\"\(Self.f(px(highlight)))\" y1=\"\(Self.f(top))\" y2=\"\(Self.f(height - bottom))\" class=\"highlight\"/>"
         }
         let line = points.enumerated().map { index, point in
             "\(index == 0 ? "M" : "L")\(Self.f(px(point.x))),\(Self.f(py(point.y)))"
@@ -77,8 +87,10 @@ struct SVGChart {
             }.joined(separator: " ")
             svg += "<path d=\"\(path)\" class=\"fit\"/>"
         }
-        svg += "<text x=\"\(Self.f(left + plotWidth / 2))\" y=\"\(Self.f(height - 6))\" text-anchor=\"middle\" class=\"label\">\(Self.xml(xLabel))\(logarithmicX ? " (log scale)" : "")</text>"
-        svg += "<text x=\"14\" y=\"\(Self.f(top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(Self.f(top + plotHeight / 2)))\" class=\"label\">\(Self.xml(yLabel))</text>"
+        svg +=
+            "<text x=\"\(Self.f(left + plotWidth / 2))\" y=\"\(Self.f(height - 6))\" text-anchor=\"middle\" class=\"label\">\(Self.xml(xLabel))\(logarithmicX ? " (log scale)" : "")</text>"
+        svg +=
+            "<text x=\"14\" y=\"\(Self.f(top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(Self.f(top + plotHeight / 2)))\" class=\"label\">\(Self.xml(yLabel))</text>"
         return svg + "</svg>"
     }
 
@@ -87,7 +99,8 @@ struct SVGChart {
         let steps = 120
         return (0...steps).map { index in
             let t = Double(index) / Double(steps)
-            let x = logarithmicX
+            let x =
+                logarithmicX
                 ? pow(10, log10(max(minX, 1)) + t * (log10(max(maxX, 1)) - log10(max(minX, 1))))
                 : minX + t * (maxX - minX)
             return Point(x: x, y: curve(x))
@@ -110,7 +123,8 @@ struct SVGChart {
 
     /// Axis bounds and a step of 1, 2 or 5 × 10^k giving about five intervals.
     static func niceRange(_ low: Double, _ high: Double) -> (Double, Double, Double) {
-        var low = low, high = high
+        var low = low
+        var high = high
         if high - low < 1 {
             high = low + 1
         }

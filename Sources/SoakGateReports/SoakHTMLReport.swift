@@ -34,7 +34,10 @@ public enum SoakHTMLReport {
             "workloads": report.workloads.enumerated().map { view(of: $1, index: $0) },
             "hasEvents": !report.events.isEmpty,
             "events": report.events.map { event in
-                ["at": SoakDuration.clock(event.elapsedSeconds), "kind": event.kind.rawValue, "workload": event.workload, "message": event.message]
+                [
+                    "at": SoakDuration.clock(event.elapsedSeconds), "kind": event.kind.rawValue,
+                    "workload": event.workload, "message": event.message,
+                ]
             },
         ]
     }
@@ -64,17 +67,24 @@ public enum SoakHTMLReport {
             "hasChart": workload.timeline.count >= 2,
             "hasSteps": !workload.steps.isEmpty,
             "steps": workload.steps.map { step in
-                ["between": "\(SoakDuration.clock(step.fromSeconds)) and \(SoakDuration.clock(step.toSeconds))", "bytes": ByteCount.format(step.bytes)]
+                [
+                    "between": "\(SoakDuration.clock(step.fromSeconds)) and \(SoakDuration.clock(step.toSeconds))",
+                    "bytes": ByteCount.format(step.bytes),
+                ]
             },
             "hasSegments": workload.segments.count > 1,
             "segments": workload.segments.map { segment in
-                ["segment": "\(segment.segment)", "from": SoakDuration.clock(segment.fromSeconds), "to": SoakDuration.clock(segment.toSeconds), "readings": "\(segment.readings)"]
+                [
+                    "segment": "\(segment.segment)", "from": SoakDuration.clock(segment.fromSeconds),
+                    "to": SoakDuration.clock(segment.toSeconds), "readings": "\(segment.readings)",
+                ]
             },
             "hasSizeClasses": !workload.sizeClasses.isEmpty,
             "sizeClasses": workload.sizeClasses.prefix(12).map { row in
                 [
                     "size": ByteCount.format(row.size), "kind": row.kind.rawValue, "before": "\(row.countAtBaseline)",
-                    "after": "\(row.countAtEnd)", "delta": String(format: "%+d", row.countDelta), "bytes": ByteCount.format(row.bytesDelta),
+                    "after": "\(row.countAtEnd)", "delta": String(format: "%+d", row.countDelta),
+                    "bytes": ByteCount.format(row.bytesDelta),
                 ]
             },
             "failures": workload.failures,
@@ -110,6 +120,8 @@ public enum SoakHTMLReport {
     }
 
     static func seconds(_ value: Double) -> String {
-        value >= 1 ? String(format: "%.2f s", value) : value >= 1e-3 ? String(format: "%.2f ms", value * 1e3) : String(format: "%.1f µs", value * 1e6)
+        value >= 1
+            ? String(format: "%.2f s", value)
+            : value >= 1e-3 ? String(format: "%.2f ms", value * 1e3) : String(format: "%.1f µs", value * 1e6)
     }
 }

@@ -31,7 +31,8 @@ await SoakGateMain.run(workloads: [
         while true { sleep(60) }
     },
     WorkloadDefinition(
-        "fixture.hang-with-grandchild", summary: "starts `sleep 600` of its own, then sleeps forever", runsByDefault: false
+        "fixture.hang-with-grandchild", summary: "starts `sleep 600` of its own, then sleeps forever",
+        runsByDefault: false
     ) {
         // A timeout must end what the workload started too, not only the measuring process.
         let child = try spawnSleep()
@@ -40,11 +41,16 @@ await SoakGateMain.run(workloads: [
         }
         while true { sleep(60) }
     },
-    WorkloadDefinition("<script>alert(1)</script>", summary: "a name that must be escaped: <b>bold</b> & \"quoted\"", runsByDefault: false) {
+    WorkloadDefinition(
+        "<script>alert(1)</script>", summary: "a name that must be escaped: <b>bold</b> & \"quoted\"",
+        runsByDefault: false
+    ) {
         let scratch = [UInt8](repeating: 2, count: 64)
         precondition(scratch.count == 64)
     },
-    WorkloadDefinition("fixture.trickle", summary: "keeps 16 B at SOAKGATE_TRICKLE_BYTES_PER_HOUR, every 10 ms", runsByDefault: false) { TrickleLeak() },
+    WorkloadDefinition(
+        "fixture.trickle", summary: "keeps 16 B at SOAKGATE_TRICKLE_BYTES_PER_HOUR, every 10 ms", runsByDefault: false
+    ) { TrickleLeak() },
     WorkloadDefinition("fixture.throws", summary: "throws on the first iteration", runsByDefault: false) {
         throw FixtureError()
     },

@@ -12,24 +12,31 @@ final class SoakGateBadInputTests: XCTestCase {
 
     /// `check` with one bad flag; the run must stop before it measures or creates `--out`.
     private static func check(_ flags: [String], names: String, line: UInt = #line) -> BadInput {
-        BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports"] + flags, names: names, timeout: 20, line: line)
+        BadInput(
+            product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports"] + flags, names: names,
+            timeout: 20, line: line)
     }
 
     /// `soak` with one bad flag; the run must stop before it creates `--out`.
     private static func soak(_ flags: [String], names: String, line: UInt = #line) -> BadInput {
-        BadInput(product, ["soak", "--workload", "fixture.clean", "--duration", "10s", "--interval", "1s", "--out", "{dir}/soak"] + flags,
-                 names: names, timeout: 20, line: line)
+        BadInput(
+            product,
+            ["soak", "--workload", "fixture.clean", "--duration", "10s", "--interval", "1s", "--out", "{dir}/soak"]
+                + flags,
+            names: names, timeout: 20, line: line)
     }
 
     /// A soak directory at `{dir}/soak` with a manifest edited by `edit`, and the given logs.
     private static func soakDirectory(
-        _ directory: String, manifest edit: (inout [String: Any]) -> Void = { _ in }, samples: String? = nil, events: String? = nil
+        _ directory: String, manifest edit: (inout [String: Any]) -> Void = { _ in }, samples: String? = nil,
+        events: String? = nil
     ) throws {
         var manifest: [String: Any] = [
             "schemaVersion": 1, "kind": "soakgate-soak", "workloads": ["fixture.clean"], "durationSeconds": 60,
             "intervalSeconds": 1, "checkpointSeconds": 15, "settleSeconds": 1, "warmupIterations": 10,
             "alerts": ["stopOnAlert": false, "windowSeconds": 600] as [String: Any], "stepThresholdBytes": 1_048_576,
-            "toleratedBytesPerHour": 0, "mallocConf": "tcache:false", "startedAt": "2026-01-01T00:00:00Z", "sizeClasses": [Any](),
+            "toleratedBytesPerHour": 0, "mallocConf": "tcache:false", "startedAt": "2026-01-01T00:00:00Z",
+            "sizeClasses": [Any](),
         ]
         edit(&manifest)
         let data = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys])
@@ -41,11 +48,13 @@ final class SoakGateBadInputTests: XCTestCase {
     /// One `samples.jsonl` line of `fixture.clean`; `fields` replace the defaults (raw JSON values).
     private static func sample(_ fields: [String: String] = [:]) -> String {
         var values = [
-            "activeBytes": "2000", "elapsedSeconds": "1", "iterations": "10", "kind": "\"interval\"", "liveBytes": "1000",
+            "activeBytes": "2000", "elapsedSeconds": "1", "iterations": "10", "kind": "\"interval\"",
+            "liveBytes": "1000",
             "processResidentBytes": "9000", "residentBytes": "3000", "segment": "0", "workload": "\"fixture.clean\"",
         ]
         values.merge(fields) { $1 }
-        return "{" + values.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}\n"
+        return "{" + values.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+            + "}\n"
     }
 
     private static let goodSamples = sample() + sample(["elapsedSeconds": "2", "iterations": "20"])
@@ -58,12 +67,14 @@ final class SoakGateBadInputTests: XCTestCase {
         _ = try Command.run(product, produce.map { $0.replacingOccurrences(of: "{dir}", with: directory) })
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + from))
         guard var report = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              var workloads = report["workloads"] as? [[String: Any]], !workloads.isEmpty else {
+            var workloads = report["workloads"] as? [[String: Any]], !workloads.isEmpty
+        else {
             throw CocoaError(.fileReadCorruptFile)
         }
         edit(&workloads[0])
         report["workloads"] = workloads
-        try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]).write(to: URL(fileURLWithPath: directory + "/report.json"))
+        try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]).write(
+            to: URL(fileURLWithPath: directory + "/report.json"))
     }
 
     private static func editedSoakReport(_ directory: String, _ edit: (inout [String: Any]) -> Void) throws {
@@ -73,14 +84,23 @@ final class SoakGateBadInputTests: XCTestCase {
 
     private static func editedLeakReport(_ directory: String, _ edit: (inout [String: Any]) -> Void) throws {
         try editedReport(
-            directory, produce: ["check", "--workload", "fixture.clean", "--iterations", "1,10", "--no-sites", "--out", "{dir}/r"],
+            directory,
+            produce: [
+                "check", "--workload", "fixture.clean", "--iterations", "1,10", "--no-sites", "--out", "{dir}/r",
+            ],
             from: "r/leak-report.json", edit: edit)
     }
 
     /// A policy file, a case that loads it through `check --gate` (read before anything is measured).
     private static func policy(_ text: String, names: String, line: UInt = #line) -> BadInput {
-        BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy", "{dir}/policy.json"],
-                 names: names, timeout: 20, line: line) { try Plant.file($0, "policy.json", text) }
+        BadInput(
+            product,
+            [
+                "check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy",
+                "{dir}/policy.json",
+            ],
+            names: names, timeout: 20, line: line
+        ) { try Plant.file($0, "policy.json", text) }
     }
 
     private static var cases: [BadInput] {
@@ -105,33 +125,62 @@ final class SoakGateBadInputTests: XCTestCase {
             check(["--iterations", "1,10,99999999999999999999"], names: "--iterations"),
             check(["--iterations", "1,-10"], names: "--iterations"),
             check(["--iterations", "1.5,10"], names: "--iterations"),
-            BadInput(product, ["check", "--workload", "nope.*", "--out", "{dir}/reports"], names: "'nope.*'", timeout: 20),
+            BadInput(
+                product, ["check", "--workload", "nope.*", "--out", "{dir}/reports"], names: "'nope.*'", timeout: 20),
             // check: an --out that cannot be a directory, left as it was.
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/file/reports"], names: "--out '{dir}/file/reports'",
-                     timeout: 20) { try Plant.file($0, "file", "x") },
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/fifo"], names: "--out '{dir}/fifo'", timeout: 20) {
+            BadInput(
+                product, ["check", "--workload", "fixture.clean", "--out", "{dir}/file/reports"],
+                names: "--out '{dir}/file/reports'",
+                timeout: 20
+            ) { try Plant.file($0, "file", "x") },
+            BadInput(
+                product, ["check", "--workload", "fixture.clean", "--out", "{dir}/fifo"], names: "--out '{dir}/fifo'",
+                timeout: 20
+            ) {
                 try Plant.fifo($0, "fifo")
             },
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/plain"], names: "--out '{dir}/plain'", timeout: 20) {
+            BadInput(
+                product, ["check", "--workload", "fixture.clean", "--out", "{dir}/plain"], names: "--out '{dir}/plain'",
+                timeout: 20
+            ) {
                 try Plant.file($0, "plain", "keep me")
             },
             // check --gate: policy and baseline files.
             policy(#"{"toleratedBytesPerIteration": 1e300}"#, names: "toleratedBytesPerIteration"),
-            policy(#"{"workloads": [{"match": "*", "toleratedBytesPerHour": -1}]}"#, names: "workloads[0].toleratedBytesPerHour"),
+            policy(
+                #"{"workloads": [{"match": "*", "toleratedBytesPerHour": -1}]}"#,
+                names: "workloads[0].toleratedBytesPerHour"),
             policy(#"{"baseline": {"relativeTolerance": 1e9}}"#, names: "baseline.relativeTolerance"),
             policy(#"{"toleratedBytesPerIteration": -1}"#, names: "toleratedBytesPerIteration"),
             policy("", names: "{dir}/policy.json"),
             policy(#"{"toleratedBytesPerIteration": 1, "allowed"#, names: "{dir}/policy.json"),
             policy("garbage\u{1}\u{2}", names: "{dir}/policy.json"),
             policy(#"{"tolerated": 1}"#, names: "'tolerated'"),
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy", "{dir}/fifo"],
-                     names: "{dir}/fifo", timeout: 20) { try Plant.fifo($0, "fifo") },
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy", "{dir}/missing.json"],
-                     names: "{dir}/missing.json", timeout: 20),
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--baseline", "{dir}/base.json"],
-                     names: "{dir}/base.json", timeout: 20) { try Plant.file($0, "base.json", #"{"schemaVersion": 1, "tool""#) },
-            BadInput(product, ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--policy", "{dir}/p.json"],
-                     names: "--gate", timeout: 20) { try Plant.file($0, "p.json", "{}") },
+            BadInput(
+                product,
+                ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy", "{dir}/fifo"],
+                names: "{dir}/fifo", timeout: 20
+            ) { try Plant.fifo($0, "fifo") },
+            BadInput(
+                product,
+                [
+                    "check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--policy",
+                    "{dir}/missing.json",
+                ],
+                names: "{dir}/missing.json", timeout: 20),
+            BadInput(
+                product,
+                [
+                    "check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--gate", "--baseline",
+                    "{dir}/base.json",
+                ],
+                names: "{dir}/base.json", timeout: 20
+            ) { try Plant.file($0, "base.json", #"{"schemaVersion": 1, "tool""#) },
+            BadInput(
+                product,
+                ["check", "--workload", "fixture.clean", "--out", "{dir}/reports", "--policy", "{dir}/p.json"],
+                names: "--gate", timeout: 20
+            ) { try Plant.file($0, "p.json", "{}") },
 
             // soak: durations, sizes and counts.
             soak(["--warmup", "-3"], names: "--warmup"),
@@ -151,13 +200,24 @@ final class SoakGateBadInputTests: XCTestCase {
             soak(["--listen", "127.evil.invalid:9464"], names: "--listen"),
             soak(["--listen", "10.0.0.1:9464"], names: "--listen"),
             soak(["--listen", "127.0.0.1:99999"], names: "--listen"),
-            BadInput(product, ["soak", "--workload", "fixture.clean", "--duration", "99999999999999999999", "--out", "{dir}/soak"],
-                     names: "--duration", timeout: 20),
-            BadInput(product, ["soak", "--workload", "fixture.clean", "--duration", "400d", "--out", "{dir}/soak"], names: "--duration", timeout: 20),
-            BadInput(product, ["soak", "--workload", "fixture.clean", "--duration", "inf", "--out", "{dir}/soak"], names: "--duration", timeout: 20),
-            BadInput(product, ["soak", "--workload", "fixture.nope", "--duration", "10s", "--out", "{dir}/soak"], names: "'fixture.nope'", timeout: 20),
-            BadInput(product, ["soak", "--workload", "fixture.clean", "--duration", "10s", "--out", "{dir}/file"], names: "--out '{dir}/file'",
-                     timeout: 20) { try Plant.file($0, "file", "x") },
+            BadInput(
+                product,
+                ["soak", "--workload", "fixture.clean", "--duration", "99999999999999999999", "--out", "{dir}/soak"],
+                names: "--duration", timeout: 20),
+            BadInput(
+                product, ["soak", "--workload", "fixture.clean", "--duration", "400d", "--out", "{dir}/soak"],
+                names: "--duration", timeout: 20),
+            BadInput(
+                product, ["soak", "--workload", "fixture.clean", "--duration", "inf", "--out", "{dir}/soak"],
+                names: "--duration", timeout: 20),
+            BadInput(
+                product, ["soak", "--workload", "fixture.nope", "--duration", "10s", "--out", "{dir}/soak"],
+                names: "'fixture.nope'", timeout: 20),
+            BadInput(
+                product, ["soak", "--workload", "fixture.clean", "--duration", "10s", "--out", "{dir}/file"],
+                names: "--out '{dir}/file'",
+                timeout: 20
+            ) { try Plant.file($0, "file", "x") },
 
             // soak --resume: an edited soak.json gets the checks a new soak's flags get.
             BadInput(product, ["soak", "--resume", "{dir}/soak"], names: "soak.json: intervalSeconds", timeout: 20) {
@@ -167,7 +227,11 @@ final class SoakGateBadInputTests: XCTestCase {
                 try Self.soakDirectory($0, manifest: { $0["durationSeconds"] = 1e20 })
             },
             BadInput(product, ["soak", "--resume", "{dir}/soak"], names: "soak.json: alerts.liveBytes", timeout: 20) {
-                try Self.soakDirectory($0, manifest: { $0["alerts"] = ["stopOnAlert": false, "windowSeconds": 600, "liveBytes": -5] as [String: Any] })
+                try Self.soakDirectory(
+                    $0,
+                    manifest: {
+                        $0["alerts"] = ["stopOnAlert": false, "windowSeconds": 600, "liveBytes": -5] as [String: Any]
+                    })
             },
             BadInput(product, ["soak", "--resume", "{dir}/soak"], names: "soak.json: warmupIterations", timeout: 20) {
                 try Self.soakDirectory($0, manifest: { $0["warmupIterations"] = -1 })
@@ -200,7 +264,8 @@ final class SoakGateBadInputTests: XCTestCase {
                 try Plant.file($0, "elsewhere.jsonl", Self.goodSamples + "{\"torn")
                 try Plant.symlink($0, "soak/samples.jsonl", to: $0 + "/elsewhere.jsonl")
             },
-            BadInput(product, ["soak", "--resume", "{dir}/soak", "--duration", "1m"], names: "--duration", timeout: 20) {
+            BadInput(product, ["soak", "--resume", "{dir}/soak", "--duration", "1m"], names: "--duration", timeout: 20)
+            {
                 try Self.soakDirectory($0, samples: Self.goodSamples)
             },
 
@@ -212,14 +277,19 @@ final class SoakGateBadInputTests: XCTestCase {
                 try Self.soakDirectory($0, samples: Self.sample(["liveBytes": "-9223372036854775807"]))
             },
             BadInput(product, ["report", "{dir}/soak"], names: "samples.jsonl:2: meanIterationSeconds", timeout: 20) {
-                try Self.soakDirectory($0, samples: Self.sample() + Self.sample(["meanIterationSeconds": "-1", "maxIterationSeconds": "1"]))
+                try Self.soakDirectory(
+                    $0,
+                    samples: Self.sample() + Self.sample(["meanIterationSeconds": "-1", "maxIterationSeconds": "1"]))
             },
             BadInput(product, ["report", "{dir}/soak"], names: "samples.jsonl:1: iterations", timeout: 20) {
                 try Self.soakDirectory($0, samples: Self.sample(["iterations": "-5"]))
             },
             BadInput(product, ["report", "{dir}/soak"], names: "events.jsonl:1: elapsedSeconds", timeout: 20) {
-                try Self.soakDirectory($0, samples: Self.goodSamples,
-                                       events: #"{"elapsedSeconds":-1,"kind":"started","message":"started","segment":0,"workload":"fixture.clean"}"# + "\n")
+                try Self.soakDirectory(
+                    $0, samples: Self.goodSamples,
+                    events:
+                        #"{"elapsedSeconds":-1,"kind":"started","message":"started","segment":0,"workload":"fixture.clean"}"#
+                        + "\n")
             },
             BadInput(product, ["report", "{dir}/soak"], names: "soak.json: checkpointSeconds", timeout: 20) {
                 try Self.soakDirectory($0, manifest: { $0["checkpointSeconds"] = 0.5 }, samples: Self.goodSamples)
@@ -233,27 +303,39 @@ final class SoakGateBadInputTests: XCTestCase {
                 try Plant.directory($0, "soak/soak-report.json/keep")
             },
             BadInput(product, ["report", "{dir}/nowhere"], names: "{dir}/nowhere", timeout: 20),
-            BadInput(product, ["report", "{dir}/file"], names: "{dir}/file", timeout: 20) { try Plant.file($0, "file", "x") },
+            BadInput(product, ["report", "{dir}/file"], names: "{dir}/file", timeout: 20) {
+                try Plant.file($0, "file", "x")
+            },
             BadInput(product, ["report", "{dir}"], names: "soak.json", timeout: 20),
 
             // gate: report files that cannot be used.
             BadInput(product, ["gate", "{dir}/missing.json"], names: "{dir}/missing.json", timeout: 20),
-            BadInput(product, ["gate", "{dir}/empty.json"], names: "{dir}/empty.json", timeout: 20) { try Plant.file($0, "empty.json", "") },
+            BadInput(product, ["gate", "{dir}/empty.json"], names: "{dir}/empty.json", timeout: 20) {
+                try Plant.file($0, "empty.json", "")
+            },
             BadInput(product, ["gate", "{dir}/cut.json"], names: "{dir}/cut.json", timeout: 20) {
                 try Plant.file($0, "cut.json", #"{"schemaVersion": 1, "workloads": [{"name": "a", "verd"#)
             },
             BadInput(product, ["gate", "{dir}/other.json"], names: "{dir}/other.json", timeout: 20) {
                 try Plant.file($0, "other.json", #"{"hello": "world"}"#)
             },
-            BadInput(product, ["gate", "{dir}/reports"], names: "{dir}/reports", timeout: 20) { try Plant.directory($0, "reports") },
+            BadInput(product, ["gate", "{dir}/reports"], names: "{dir}/reports", timeout: 20) {
+                try Plant.directory($0, "reports")
+            },
             BadInput(product, ["gate", "{dir}/fifo"], names: "{dir}/fifo", timeout: 20) { try Plant.fifo($0, "fifo") },
-            BadInput(product, ["gate", "{dir}/link"], names: "{dir}/link", timeout: 20) { try Plant.symlink($0, "link", to: $0 + "/nothing") },
+            BadInput(product, ["gate", "{dir}/link"], names: "{dir}/link", timeout: 20) {
+                try Plant.symlink($0, "link", to: $0 + "/nothing")
+            },
             // gate: real reports edited to carry numbers the gate would trap on.
             BadInput(product, ["gate", "{dir}/report.json"], names: "workloads[0].steps[0].bytes", timeout: 20) {
-                try Self.editedSoakReport($0) { $0["steps"] = [["fromSeconds": 1, "toSeconds": 2, "bytes": Int.min] as [String: Any]] }
+                try Self.editedSoakReport($0) {
+                    $0["steps"] = [["fromSeconds": 1, "toSeconds": 2, "bytes": Int.min] as [String: Any]]
+                }
             },
             BadInput(product, ["gate", "{dir}/report.json"], names: "workloads[0].steps[0].toSeconds", timeout: 20) {
-                try Self.editedSoakReport($0) { $0["steps"] = [["fromSeconds": 1, "toSeconds": 1e300, "bytes": 5] as [String: Any]] }
+                try Self.editedSoakReport($0) {
+                    $0["steps"] = [["fromSeconds": 1, "toSeconds": 1e300, "bytes": 5] as [String: Any]]
+                }
             },
             BadInput(product, ["gate", "{dir}/report.json"], names: "workloads[0].bytesPerHour", timeout: 20) {
                 try Self.editedSoakReport($0) { $0["bytesPerHour"] = 1e300 }
@@ -261,14 +343,25 @@ final class SoakGateBadInputTests: XCTestCase {
             BadInput(product, ["gate", "{dir}/report.json"], names: "workloads[0].bytesPerIteration", timeout: 20) {
                 try Self.editedLeakReport($0) { $0["bytesPerIteration"] = 1e300 }
             },
-            BadInput(product, ["gate", "{dir}/r/leak-report.json", "--baseline", "{dir}/report.json"], names: "workloads[0].bytesPerIteration",
-                     timeout: 20) { try Self.editedLeakReport($0) { $0["bytesPerIteration"] = -1e300 } },
+            BadInput(
+                product, ["gate", "{dir}/r/leak-report.json", "--baseline", "{dir}/report.json"],
+                names: "workloads[0].bytesPerIteration",
+                timeout: 20
+            ) { try Self.editedLeakReport($0) { $0["bytesPerIteration"] = -1e300 } },
 
             // The hidden measuring command: a result path that is a directory is refused, not removed.
-            BadInput(product, ["_measure", "--workload", "fixture.nope", "--plan", "{}", "--result", "{dir}/result"], names: "{dir}/result",
-                     timeout: 20) { try Plant.directory($0, "result/keep") },
-            BadInput(product, ["_measure", "--workload", "fixture.clean", "--plan", "{}", "--result", "{dir}/r.json", "--parent", "99999999999"],
-                     names: "--parent", timeout: 20),
+            BadInput(
+                product, ["_measure", "--workload", "fixture.nope", "--plan", "{}", "--result", "{dir}/result"],
+                names: "{dir}/result",
+                timeout: 20
+            ) { try Plant.directory($0, "result/keep") },
+            BadInput(
+                product,
+                [
+                    "_measure", "--workload", "fixture.clean", "--plan", "{}", "--result", "{dir}/r.json", "--parent",
+                    "99999999999",
+                ],
+                names: "--parent", timeout: 20),
         ]
     }
 

@@ -34,7 +34,8 @@ public struct BadInput: Sendable {
 
     public init(
         _ product: String, _ arguments: [String], environment: [String: String] = [:], exit: Int32 = 2, names: String,
-        timeout: Double = 60, mayCreateFiles: Bool = false, oneLine: Bool = true, file: StaticString = #filePath, line: UInt = #line,
+        timeout: Double = 60, mayCreateFiles: Bool = false, oneLine: Bool = true, file: StaticString = #filePath,
+        line: UInt = #line,
         setup: @escaping @Sendable (String) throws -> Void = { _ in }
     ) {
         self.product = product
@@ -75,18 +76,27 @@ public struct BadInput: Sendable {
             return
         }
         guard finished else { return }
-        XCTAssertEqual(outcome.status, exit, "\(label): exit status; stderr: \(outcome.standardError)", file: file, line: line)
+        XCTAssertEqual(
+            outcome.status, exit, "\(label): exit status; stderr: \(outcome.standardError)", file: file, line: line)
         let lines = outcome.standardError.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }
-        if oneLine { XCTAssertEqual(lines.count, 1, "\(label): stderr should be one line, was: \(outcome.standardError)", file: file, line: line) }
+        if oneLine {
+            XCTAssertEqual(
+                lines.count, 1, "\(label): stderr should be one line, was: \(outcome.standardError)", file: file,
+                line: line)
+        }
         let expected = expand(names)
         XCTAssertTrue(
-            outcome.standardError.contains(expected), "\(label): stderr does not name '\(expected)': \(outcome.standardError)",
+            outcome.standardError.contains(expected),
+            "\(label): stderr does not name '\(expected)': \(outcome.standardError)",
             file: file, line: line)
         let after = try FileSnapshot(directory)
         for secret in [Self.token, Self.password] {
-            XCTAssertFalse(outcome.standardOutput.contains(secret), "\(label): a planted secret on stdout", file: file, line: line)
-            XCTAssertFalse(outcome.standardError.contains(secret), "\(label): a planted secret on stderr", file: file, line: line)
-            for (path, entry) in after.entries where before.entries[path] != entry && entry.contents.contains(Data(secret.utf8)) {
+            XCTAssertFalse(
+                outcome.standardOutput.contains(secret), "\(label): a planted secret on stdout", file: file, line: line)
+            XCTAssertFalse(
+                outcome.standardError.contains(secret), "\(label): a planted secret on stderr", file: file, line: line)
+            for (path, entry) in after.entries
+            where before.entries[path] != entry && entry.contents.contains(Data(secret.utf8)) {
                 XCTFail("\(label): a planted secret written to \(path)", file: file, line: line)
             }
         }

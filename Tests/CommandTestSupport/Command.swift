@@ -18,7 +18,8 @@ public struct Command {
     }
 
     public static var productsDirectory: URL {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: bundle).deletingLastPathComponent()
     }
 
@@ -31,12 +32,15 @@ public struct Command {
     }
 
     /// Runs `product` to its end.
-    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    public static func run(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> Outcome
+    {
         try RunningCommand(product, arguments, environment: environment).wait()
     }
 
     public static func temporaryDirectory(_ test: XCTestCase) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cli-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-cli-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
         return path

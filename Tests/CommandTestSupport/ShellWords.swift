@@ -3,7 +3,11 @@
 /// stop lines of the engines end with such a command, and the tests type it again.
 public enum ShellWords {
     public static func split(_ line: String) -> [String] {
-        var words: [String] = [], word = "", inWord = false, quoted = false, escaped = false
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quoted = false
+        var escaped = false
         for character in line {
             if escaped {
                 word.append(character)

@@ -10,7 +10,9 @@ public enum TestDatabase {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["SOAKGATE_TEST_DATABASE_URL"], !url.isEmpty { return url }
         if environment["CI"] == "true" {
-            XCTFail("SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh', which starts PostgreSQL")
+            XCTFail(
+                "SOAKGATE_TEST_DATABASE_URL is not set in CI: run the tests through 'bash ci/test.sh', which starts PostgreSQL"
+            )
             throw CancellationError()
         }
         throw XCTSkip("no PostgreSQL: run 'bash ci/test.sh', or set SOAKGATE_TEST_DATABASE_URL")

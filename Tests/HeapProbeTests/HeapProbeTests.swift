@@ -64,7 +64,7 @@ final class HeapProbeTests: XCTestCase {
         let before = probe.liveObjectCounts()[index]
         let blocks = (0..<100).map { _ in malloc(48)! }
         let during = probe.liveObjectCounts()[index]
-        blocks.forEach { free($0) }
+        for block in blocks { free(block) }
         // Other threads may hold a few 48-byte objects of their own.
         XCTAssertEqual(Double(during - before), 100, accuracy: 4)
         XCTAssertEqual(Double(probe.liveObjectCounts()[index]), Double(before), accuracy: 4)

@@ -10,7 +10,9 @@ final class GateCommandTests: XCTestCase {
 
     func testShippedPolicyPassesThePlantedCasesAndNoPolicyFailsThem() throws {
         let out = try Command.temporaryDirectory(self)
-        let checked = try Command.run("soakgate", ["check", "--workload", "planted.*", "--jobs", "2", "--gate", "--policy", Self.policy, "--out", out])
+        let checked = try Command.run(
+            "soakgate",
+            ["check", "--workload", "planted.*", "--jobs", "2", "--gate", "--policy", Self.policy, "--out", out])
         XCTAssertEqual(checked.status, 0, checked.standardOutput + checked.standardError)
         XCTAssertTrue(checked.standardOutput.contains("gate: passed"))
         let report = out + "/leak-report.json"
@@ -25,7 +27,9 @@ final class GateCommandTests: XCTestCase {
 
     func testBadInputIsOneLineAndExitTwoAndChangesNothing() throws {
         let directory = try Command.temporaryDirectory(self)
-        let truncated = directory + "/truncated.json", newer = directory + "/newer.json", policy = directory + "/policy.json"
+        let truncated = directory + "/truncated.json"
+        let newer = directory + "/newer.json"
+        let policy = directory + "/policy.json"
         try Data(#"{"schemaVersion": 1, "workloads": ["#.utf8).write(to: URL(fileURLWithPath: truncated))
         try Data(#"{"schemaVersion": 2, "workloads": []}"#.utf8).write(to: URL(fileURLWithPath: newer))
         try Data(#"{"workloads": [{"match": "x", "tolerate": 1}]}"#.utf8).write(to: URL(fileURLWithPath: policy))
@@ -35,7 +39,12 @@ final class GateCommandTests: XCTestCase {
             (["gate", newer], "schemaVersion 2, newer than"),
             (["gate", newer, "--policy", policy], "schemaVersion 2"),
             (["gate", Self.policy, "--policy", Self.policy], "not a SoakGate leak report"),
-            (["check", "--workload", "planted.clean.one-off-init", "--gate", "--policy", policy, "--out", directory], "unknown key 'tolerate' in workloads[0]"),
+            (
+                [
+                    "check", "--workload", "planted.clean.one-off-init", "--gate", "--policy", policy, "--out",
+                    directory,
+                ], "unknown key 'tolerate' in workloads[0]"
+            ),
             (["check", "--policy", Self.policy, "--out", directory], "go with --gate"),
         ]
         for (arguments, expected) in cases {
@@ -44,6 +53,8 @@ final class GateCommandTests: XCTestCase {
             XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1, outcome.standardError)
             XCTAssertTrue(outcome.standardError.contains(expected), "\(arguments): \(outcome.standardError)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/leak-report.json"), "a bad policy stops check before it measures")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: directory + "/leak-report.json"),
+            "a bad policy stops check before it measures")
     }
 }

@@ -9,7 +9,8 @@ final class OrphanTests: XCTestCase {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             // Fields after the command name: state, ppid, ...
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, Int32(fields[1]) == parent else { return false }
@@ -20,7 +21,9 @@ final class OrphanTests: XCTestCase {
 
     /// Whether `pid` has ended (gone, or a zombie waiting for whoever adopted it).
     private func ended(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else {
             return true
         }
         return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
@@ -34,13 +37,15 @@ final class OrphanTests: XCTestCase {
 
     func testKillNineOfCheckTakesItsMeasuringChildAndTheNextRunSweepsItsDirectory() throws {
         let out = try Command.temporaryDirectory(self)
-        let check = try RunningCommand("soakgate-fixtures", ["check", "--workload", "fixture.hang", "--timeout", "120", "--out", out + "/reports"])
+        let check = try RunningCommand(
+            "soakgate-fixtures", ["check", "--workload", "fixture.hang", "--timeout", "120", "--out", out + "/reports"])
         let pid = check.process.processIdentifier
         var child: Int32?
-        XCTAssertTrue(check.waitUntil(seconds: 20) {
-            child = children(of: pid, running: "_measure").first
-            return child != nil && !scratchDirectories(of: pid).isEmpty
-        }, "the measuring child and its directory appear; stderr: \(check.standardErrorSoFar)")
+        XCTAssertTrue(
+            check.waitUntil(seconds: 20) {
+                child = children(of: pid, running: "_measure").first
+                return child != nil && !scratchDirectories(of: pid).isEmpty
+            }, "the measuring child and its directory appear; stderr: \(check.standardErrorSoFar)")
         guard let child else { return }
         let directories = scratchDirectories(of: pid)
 
@@ -61,7 +66,8 @@ final class OrphanTests: XCTestCase {
         let out = try Command.temporaryDirectory(self)
         let pidFile = out + "/grandchild.pid"
         let outcome = try Command.run(
-            "soakgate-fixtures", ["check", "--workload", "fixture.hang-with-grandchild", "--timeout", "3", "--out", out + "/reports"],
+            "soakgate-fixtures",
+            ["check", "--workload", "fixture.hang-with-grandchild", "--timeout", "3", "--out", out + "/reports"],
             environment: ["SOAKGATE_FIXTURE_GRANDCHILD_PID_FILE": pidFile])
         XCTAssertEqual(outcome.status, 3, outcome.standardError)
         let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -74,7 +80,8 @@ final class OrphanTests: XCTestCase {
 
     func testTimeoutKillsTheMeasuringChildAndRemovesItsDirectory() throws {
         let out = try Command.temporaryDirectory(self)
-        let check = try RunningCommand("soakgate-fixtures", ["check", "--workload", "fixture.hang", "--timeout", "1", "--out", out + "/reports"])
+        let check = try RunningCommand(
+            "soakgate-fixtures", ["check", "--workload", "fixture.hang", "--timeout", "1", "--out", out + "/reports"])
         let pid = check.process.processIdentifier
         let outcome = try check.wait()
         XCTAssertEqual(outcome.status, 3, outcome.standardError)

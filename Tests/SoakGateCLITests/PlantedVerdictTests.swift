@@ -32,7 +32,9 @@ final class PlantedVerdictTests: XCTestCase {
         XCTAssertEqual(Set(report.workloads.map(\.name)), Set(expected.keys))
         for workload in report.workloads {
             let (verdict, growth) = try XCTUnwrap(expected[workload.name])
-            XCTAssertEqual(workload.verdict, verdict, "\(workload.name): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")")
+            XCTAssertEqual(
+                workload.verdict, verdict,
+                "\(workload.name): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")")
             XCTAssertEqual(workload.growth, growth, workload.name)
         }
         let cHeap = try XCTUnwrap(report.workloads.first { $0.name == "planted.leak.c-heap" })
@@ -54,13 +56,17 @@ final class PlantedVerdictTests: XCTestCase {
         ]
         for (name, function) in planted {
             let workload = try XCTUnwrap(report.workloads.first { $0.name == name })
-            let top = try XCTUnwrap(workload.allocationSites?.sites.first, "\(name): \(workload.allocationSites?.note ?? "no sites")")
+            let top = try XCTUnwrap(
+                workload.allocationSites?.sites.first, "\(name): \(workload.allocationSites?.note ?? "no sites")")
             XCTAssertTrue(top.frames.contains(function), "\(name): \(top.frames)")
             XCTAssertTrue(html.contains(function), "the HTML names \(function)")
         }
-        let cHeapSite = try XCTUnwrap(report.workloads.first { $0.name == "planted.leak.c-heap" }?.allocationSites?.sites.first)
+        let cHeapSite = try XCTUnwrap(
+            report.workloads.first { $0.name == "planted.leak.c-heap" }?.allocationSites?.sites.first)
         XCTAssertEqual(cHeapSite.bytesPerIteration, 16, accuracy: 0.01)
-        XCTAssertNil(report.workloads.first { $0.name == "planted.clean.task-group" }?.allocationSites, "no profiling for a pass")
+        XCTAssertNil(
+            report.workloads.first { $0.name == "planted.clean.task-group" }?.allocationSites, "no profiling for a pass"
+        )
     }
 
     /// Every not-a-leak case, 50 times each in fresh processes: not one false positive.
@@ -74,7 +80,9 @@ final class PlantedVerdictTests: XCTestCase {
             for workload in report.workloads {
                 verdicts[workload.name, default: []].append(workload.verdict)
                 if workload.verdict != .pass {
-                    falsePositives.append("run \(run): \(workload.name) \(workload.verdict.rawValue): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")")
+                    falsePositives.append(
+                        "run \(run): \(workload.name) \(workload.verdict.rawValue): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")"
+                    )
                 }
             }
             XCTAssertEqual(outcome.status, report.exitCode)

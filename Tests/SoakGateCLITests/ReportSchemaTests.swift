@@ -45,29 +45,35 @@ final class ReportSchemaTests: XCTestCase {
 
     func testCrashReportMatchesTheSchema() throws {
         let out = try Command.temporaryDirectory(self)
-        _ = try Command.run("soakgate-fixtures", ["check", "--workload", "fixture.*", "--timeout", "3", "--jobs", "2", "--out", out])
+        _ = try Command.run(
+            "soakgate-fixtures", ["check", "--workload", "fixture.*", "--timeout", "3", "--jobs", "2", "--out", out])
         let outcome = try validate(out + "/leak-report.json")
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
     }
 
     func testSoakReportMatchesItsSchema() throws {
         let out = try Command.temporaryDirectory(self) + "/soak"
-        let soak = try Command.run("soakgate", [
-            "soak", "--workload", "planted-soak.slow-leak", "planted-soak.paced-clean", "--duration", "4s", "--interval", "200ms",
-            "--warmup", "0", "--out", out,
-        ])
+        let soak = try Command.run(
+            "soakgate",
+            [
+                "soak", "--workload", "planted-soak.slow-leak", "planted-soak.paced-clean", "--duration", "4s",
+                "--interval", "200ms",
+                "--warmup", "0", "--out", out,
+            ])
         XCTAssertNotEqual(soak.status, 2, soak.standardError)
         let outcome = try validate(out + "/soak-report.json", schema: Self.soakSchema)
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
         let broken = out + "/broken.json"
-        try Data(#"{"schemaVersion": 1, "kind": "soak", "workloads": [{"name": "x", "verdict": "leaky"}]}"#.utf8).write(to: URL(fileURLWithPath: broken))
+        try Data(#"{"schemaVersion": 1, "kind": "soak", "workloads": [{"name": "x", "verdict": "leaky"}]}"#.utf8).write(
+            to: URL(fileURLWithPath: broken))
         XCTAssertNotEqual(try validate(broken, schema: Self.soakSchema).status, 0)
     }
 
     func testSchemaRejectsAReportThatBreaksIt() throws {
         let out = try Command.temporaryDirectory(self)
         let broken = out + "/broken.json"
-        try Data(#"{"schemaVersion": 1, "workloads": [{"name": "x", "verdict": "maybe"}]}"#.utf8).write(to: URL(fileURLWithPath: broken))
+        try Data(#"{"schemaVersion": 1, "workloads": [{"name": "x", "verdict": "maybe"}]}"#.utf8).write(
+            to: URL(fileURLWithPath: broken))
         XCTAssertNotEqual(try validate(broken).status, 0)
     }
 }

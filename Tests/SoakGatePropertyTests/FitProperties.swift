@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import SoakGate
 
 /// Properties of the growth fits (least-squares polynomials chosen by BIC, and Theil–Sen) that
@@ -36,8 +37,10 @@ import Testing
         let keys = Gen.int(in: 0...1_000_000).array(of: 40)
         await propertyCheck(count: 500, input: points, keys) { points, keys in
             let order = points.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
-            let x = points.map { Double($0.0 * 1000) }, y = points.map { Double($0.1) }
-            let shuffledX = order.map { x[$0] }, shuffledY = order.map { y[$0] }
+            let x = points.map { Double($0.0 * 1000) }
+            let y = points.map { Double($0.1) }
+            let shuffledX = order.map { x[$0] }
+            let shuffledY = order.map { y[$0] }
 
             let fits = try #require(GrowthFits.fit(x: x, y: y))
             let shuffled = try #require(GrowthFits.fit(x: shuffledX, y: shuffledY))
@@ -87,10 +90,11 @@ import Testing
             let n = x.count
             // Wild readings may move the median only if clean pairs are at most half of all pairs.
             let allPairs = n * (n - 1) / 2
-            let k = (0...min(wildCount, n)).last { (k: Int) -> Bool in
-                let clean = n - k
-                return 2 * (clean * (clean - 1) / 2) >= allPairs + 2
-            } ?? 0
+            let k =
+                (0...min(wildCount, n)).last { (k: Int) -> Bool in
+                    let clean = n - k
+                    return 2 * (clean * (clean - 1) / 2) >= allPairs + 2
+                } ?? 0
             var y = x.map { 1000 + Double(b) * $0 }
             for index in 0..<k { y[(index * 7) % n] = Double(wildValues[index]) }
             let fit = try #require(TheilSenSlope.fit(x: x, y: y))

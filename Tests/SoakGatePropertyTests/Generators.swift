@@ -1,5 +1,6 @@
 import HeapProbe
 import PropertyBased
+
 @testable import SoakGate
 
 /// Generators of the harness's inputs: measurement plans, x ladders and retained-byte curves.
@@ -74,9 +75,10 @@ enum RuleRun {
     ) -> (samples: [HeapSample], decision: GrowthDecision?) {
         var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
         for (reading, checkpoint) in plan.allCheckpoints.enumerated() {
-            samples.append(HeapSample(
-                iterations: checkpoint, retainedBytes: retained(checkpoint, reading), heap: heap,
-                elapsedSeconds: Double(checkpoint) / 1000))
+            samples.append(
+                HeapSample(
+                    iterations: checkpoint, retainedBytes: retained(checkpoint, reading), heap: heap,
+                    elapsedSeconds: Double(checkpoint) / 1000))
             if let decision = GrowthRules.decide(samples: samples, plan: plan) { return (samples, decision) }
         }
         return (samples, nil)

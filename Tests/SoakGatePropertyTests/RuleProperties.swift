@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import SoakGate
 
 /// Properties of the verdict rules (`GrowthRules.decide`, read by `WorkloadAnalysis`) over any
@@ -59,7 +60,8 @@ import Testing
             let retained = { (n: Int) in Int(c * Double(n) * Double(n)) }
             // Live bytes are whole bytes: on a short ladder (1,2) a small c gains nothing over the
             // last step, which the ladder rule rightly calls no growth. Not this property's case.
-            let top = plan.ladderTop, previous = plan.ladder[plan.ladder.count - 2]
+            let top = plan.ladderTop
+            let previous = plan.ladder[plan.ladder.count - 2]
             let lastStep = Double(retained(top) - retained(previous))
             guard lastStep > plan.policy.growthThreshold * Double(top - previous) else { return }
             let run = RuleRun.run(plan) { n, _ in retained(n) }

@@ -1,27 +1,34 @@
 import Foundation
 import HeapProbe
 import SoakGate
-@testable import SoakGateReports
 import XCTest
+
+@testable import SoakGateReports
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
 final class ReportRenderingTests: XCTestCase {
     static let heap = HeapSnapshot(
-        allocatedBytes: 1, activeBytes: 2, residentBytes: 3, mappedBytes: 4, allocatorRetainedBytes: 5, processResidentBytes: 6)
+        allocatedBytes: 1, activeBytes: 2, residentBytes: 3, mappedBytes: 4, allocatorRetainedBytes: 5,
+        processResidentBytes: 6)
 
     /// A measurement that follows `retained` through the default plan, as the runner would.
     private func result(_ name: String, summary: String = "", retained: (Int) -> Int) throws -> WorkloadResult {
         let plan = try MeasurementPlan()
         var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: Self.heap, elapsedSeconds: 0)]
         for checkpoint in plan.allCheckpoints {
-            samples.append(HeapSample(iterations: checkpoint, retainedBytes: retained(checkpoint), heap: Self.heap, elapsedSeconds: Double(checkpoint) / 1e4))
+            samples.append(
+                HeapSample(
+                    iterations: checkpoint, retainedBytes: retained(checkpoint), heap: Self.heap,
+                    elapsedSeconds: Double(checkpoint) / 1e4))
             if GrowthRules.decide(samples: samples, plan: plan) != nil { break }
         }
         let record = MeasurementRecord(
             workload: name, samples: samples, sizeClasses: [SizeClass(size: 16, kind: .small, index: 1)],
-            liveObjectsAtBaseline: [3], liveObjectsAtEnd: [3 + samples.last!.retainedBytes / 16], jemallocVersion: "5.3.0",
+            liveObjectsAtBaseline: [3], liveObjectsAtEnd: [3 + samples.last!.retainedBytes / 16],
+            jemallocVersion: "5.3.0",
             threadCacheEnabled: false, iterationsRun: samples.last!.iterations, durationSeconds: 1)
         return WorkloadAnalysis.analyze(record, summary: summary, plan: plan)
     }
@@ -34,9 +41,12 @@ final class ReportRenderingTests: XCTestCase {
     }
 
     private func hostileReport() throws -> LeakReport {
-        let crash = WorkloadResult.crashed(name: "fixture.crash", summary: "", failure: Failure(
-            reason: "killed by signal 4 (SIGILL): Fatal error: <boom> & \"more\"", exitStatus: nil, signal: 4, timedOut: false,
-            outputTail: ["\u{1B}[31mred\u{1B}[0m </pre><script>x</script>"], seconds: 0.5))
+        let crash = WorkloadResult.crashed(
+            name: "fixture.crash", summary: "",
+            failure: Failure(
+                reason: "killed by signal 4 (SIGILL): Fatal error: <boom> & \"more\"", exitStatus: nil, signal: 4,
+                timedOut: false,
+                outputTail: ["\u{1B}[31mred\u{1B}[0m </pre><script>x</script>"], seconds: 0.5))
         return try report([
             try result("<script>alert(1)</script>", summary: "a | b <b>bold</b> & 'quoted'") { 16 * $0 },
             try result("clean.one-off") { $0 >= 1 ? 4096 : 0 },
@@ -71,7 +81,9 @@ final class ReportRenderingTests: XCTestCase {
         XCTAssertTrue(svg.contains("class=\"fit\""))
         XCTAssertEqual(svg.components(separatedBy: "class=\"point\"").count - 1, leak.samples.count - 1)
         XCTAssertEqual(svg.components(separatedBy: "class=\"marker\"").count - 1, 5, "one marker per window")
-        XCTAssertLessThan(svg.range(of: "class=\"point\"")!.lowerBound, svg.range(of: "class=\"fit\"")!.lowerBound, "the fit is drawn on top")
+        XCTAssertLessThan(
+            svg.range(of: "class=\"point\"")!.lowerBound, svg.range(of: "class=\"fit\"")!.lowerBound,
+            "the fit is drawn on top")
         XCTAssertFalse(svg.contains("log scale"), "a leak is drawn on a linear axis")
     }
 
@@ -87,7 +99,9 @@ final class ReportRenderingTests: XCTestCase {
 
     func testMarkdownListsLeaksFirstAndKeepsCellsIntact() throws {
         let markdown = MarkdownSummary.render(try hostileReport())
-        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| workload") && !$0.hasPrefix("| ---") }
+        let rows = markdown.split(separator: "\n").filter {
+            $0.hasPrefix("| ") && !$0.hasPrefix("| workload") && !$0.hasPrefix("| ---")
+        }
         XCTAssertEqual(rows.count, 3)
         XCTAssertTrue(rows[0].contains("**leak**"))
         XCTAssertTrue(rows[1].contains("**crashed**"))

@@ -1,11 +1,14 @@
 import XCTest
+
 @testable import SoakGate
 
 final class GrowthModelTests: XCTestCase {
     // A task-group-like ladder: filling caches, concave. Golden values from numpy.polyfit and
     // scipy.stats.theilslopes(alpha=0.90, method="joint") on the same points.
     let x: [Double] = [1, 2, 3, 5, 7, 10, 20, 30, 50, 70, 100, 200, 300, 500, 700, 1000]
-    let y: [Double] = [1664, 2496, 2600, 3100, 3300, 2944, 5000, 6100, 7488, 9000, 16000, 30000, 41000, 52000, 60000, 66880]
+    let y: [Double] = [
+        1664, 2496, 2600, 3100, 3300, 2944, 5000, 6100, 7488, 9000, 16000, 30000, 41000, 52000, 60000, 66880,
+    ]
 
     func testPolynomialFitsMatchNumpy() throws {
         let fits = try XCTUnwrap(GrowthFits.fit(x: x, y: y))

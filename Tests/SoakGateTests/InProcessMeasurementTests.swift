@@ -1,6 +1,7 @@
 import CSoakGateTCacheOff
 import Foundation
 import XCTest
+
 @testable import SoakGate
 
 // The planted block of the in-process leak test; overwritten each iteration, so every block but

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SoakGate
 
 final class PlanAndSelectionTests: XCTestCase {
@@ -38,7 +39,8 @@ final class PlanAndSelectionTests: XCTestCase {
         XCTAssertThrowsError(try WorkloadSelection(patterns: ["planted.leek"]).select(from: all)) { error in
             XCTAssertEqual(
                 String(describing: error),
-                "no workload matches 'planted.leek' (did you mean planted.leak.a?); run 'soakgate list' to see the names")
+                "no workload matches 'planted.leek' (did you mean planted.leak.a?); run 'soakgate list' to see the names"
+            )
         }
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import SoakGateBasics
 import XCTest
+
 @testable import SoakGate
 
 final class ReportFileTests: XCTestCase {
     private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-test-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-test-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
         return path
@@ -35,7 +37,8 @@ final class ReportFileTests: XCTestCase {
 
     func testADirectoryNamedAsAReportIsRefusedNotRemoved() throws {
         let directory = try temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory + "/leak-report.json/keep", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory + "/leak-report.json/keep", withIntermediateDirectories: true)
         XCTAssertThrowsError(try AtomicFile.write(Data("x".utf8), to: directory + "/leak-report.json"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/leak-report.json/keep"))
     }

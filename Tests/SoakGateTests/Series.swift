@@ -1,4 +1,5 @@
 import HeapProbe
+
 @testable import SoakGate
 
 /// Builds sample series for the rules from a function of the iteration count, at the plan's
@@ -8,10 +9,15 @@ enum Series {
         allocatedBytes: 0, activeBytes: 0, residentBytes: 0, mappedBytes: 0, allocatorRetainedBytes: 0,
         processResidentBytes: 0)
 
-    static func run(_ plan: MeasurementPlan, retained: (Int) -> Int) -> (samples: [HeapSample], decision: GrowthDecision?) {
+    static func run(_ plan: MeasurementPlan, retained: (Int) -> Int) -> (
+        samples: [HeapSample], decision: GrowthDecision?
+    ) {
         var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
         for checkpoint in plan.allCheckpoints {
-            samples.append(HeapSample(iterations: checkpoint, retainedBytes: retained(checkpoint), heap: heap, elapsedSeconds: Double(checkpoint) / 1000))
+            samples.append(
+                HeapSample(
+                    iterations: checkpoint, retainedBytes: retained(checkpoint), heap: heap,
+                    elapsedSeconds: Double(checkpoint) / 1000))
             if let decision = GrowthRules.decide(samples: samples, plan: plan) { return (samples, decision) }
         }
         return (samples, nil)

@@ -11,11 +11,15 @@ final class SoakAnalysisTests: XCTestCase {
         warmupIterations: 0, alerts: SoakAlertPolicy(), stepThresholdBytes: 1_048_576, toleratedBytesPerHour: 0,
         mallocConf: "tcache:false", startedAt: "2026-11-22T00:00:00Z", sizeClasses: [])
 
-    private func samples(count: Int, every seconds: Double = 10, segmentAt: Int? = nil, live: (Int) -> Int) -> [SoakSample] {
+    private func samples(count: Int, every seconds: Double = 10, segmentAt: Int? = nil, live: (Int) -> Int)
+        -> [SoakSample]
+    {
         (0..<count).map { index in
             SoakSample(
-                workload: "w", segment: segmentAt.map { index >= $0 ? 1 : 0 } ?? 0, kind: index == 0 ? .start : .interval,
-                elapsedSeconds: Double(index) * seconds, iterations: index * 100, liveBytes: live(index), activeBytes: 0,
+                workload: "w", segment: segmentAt.map { index >= $0 ? 1 : 0 } ?? 0,
+                kind: index == 0 ? .start : .interval,
+                elapsedSeconds: Double(index) * seconds, iterations: index * 100, liveBytes: live(index),
+                activeBytes: 0,
                 residentBytes: 0, processResidentBytes: 0, meanIterationSeconds: 0.01, maxIterationSeconds: 0.02,
                 sizeClassCounts: nil)
         }
@@ -134,12 +138,17 @@ final class SoakFilesTests: XCTestCase {
     func testAnEditedManifestGetsTheChecksOfANewSoak() {
         func manifest(interval: Double = 1, settle: Double = 1, live: Int? = nil) -> SoakManifest {
             SoakManifest(
-                workloads: ["w"], durationSeconds: 60, intervalSeconds: interval, checkpointSeconds: 15, settleSeconds: settle,
-                warmupIterations: 0, alerts: SoakAlertPolicy(liveBytes: live), stepThresholdBytes: 1, toleratedBytesPerHour: 0,
+                workloads: ["w"], durationSeconds: 60, intervalSeconds: interval, checkpointSeconds: 15,
+                settleSeconds: settle,
+                warmupIterations: 0, alerts: SoakAlertPolicy(liveBytes: live), stepThresholdBytes: 1,
+                toleratedBytesPerHour: 0,
                 mallocConf: "", startedAt: "", sizeClasses: [])
         }
         XCTAssertNoThrow(try manifest().validate { $0.rawValue })
-        for (bad, field) in [(manifest(interval: 1e-10), "intervalSeconds"), (manifest(settle: 20), "settleSeconds"), (manifest(live: -5), "alerts.liveBytes")] {
+        for (bad, field) in [
+            (manifest(interval: 1e-10), "intervalSeconds"), (manifest(settle: 20), "settleSeconds"),
+            (manifest(live: -5), "alerts.liveBytes"),
+        ] {
             XCTAssertThrowsError(try bad.validate { "soak.json: \($0.rawValue)" }) { error in
                 XCTAssertTrue(String(describing: error).contains("soak.json: \(field)"), "\(error)")
             }
@@ -148,8 +157,10 @@ final class SoakFilesTests: XCTestCase {
 
     func testASampleWithAnOutOfRangeNumberIsNamedByLineAndField() {
         let sample = SoakSample(
-            workload: "w", segment: 0, kind: .interval, elapsedSeconds: 1e300, iterations: 1, liveBytes: 1, activeBytes: 1,
-            residentBytes: 1, processResidentBytes: 1, meanIterationSeconds: nil, maxIterationSeconds: nil, sizeClassCounts: nil)
+            workload: "w", segment: 0, kind: .interval, elapsedSeconds: 1e300, iterations: 1, liveBytes: 1,
+            activeBytes: 1,
+            residentBytes: 1, processResidentBytes: 1, meanIterationSeconds: nil, maxIterationSeconds: nil,
+            sizeClassCounts: nil)
         XCTAssertThrowsError(try sample.check(source: "samples.jsonl:7:", sizeClassCount: 10)) { error in
             XCTAssertTrue(String(describing: error).contains("samples.jsonl:7: elapsedSeconds"), "\(error)")
         }
@@ -181,7 +192,8 @@ final class SoakFilesTests: XCTestCase {
         try AtomicFile.write(try JSONEncoder().encode(manifest), to: directory.manifestPath)
         let sample = SoakSample(
             workload: "w", segment: 0, kind: .interval, elapsedSeconds: 1, iterations: 10, liveBytes: 5, activeBytes: 6,
-            residentBytes: 7, processResidentBytes: 8, meanIterationSeconds: nil, maxIterationSeconds: nil, sizeClassCounts: nil)
+            residentBytes: 7, processResidentBytes: 8, meanIterationSeconds: nil, maxIterationSeconds: nil,
+            sizeClassCounts: nil)
         let log = try DurableLog(path: directory.samplesPath)
         try log.append(try sample.jsonLine())
         try log.append(try sample.jsonLine())
@@ -220,13 +232,16 @@ final class SoakGateDecisionTests: XCTestCase {
     }
 
     func testTheGateRejectsAnUnexpectedSoakLeakAndAcceptsAnExpectedOne() throws {
-        let soak = report(["app.cache": { 1000 + 64 * $0 }, "app.clean": { _ in 1000 }, "canary.leak": { 1000 + 64 * $0 }])
+        let soak = report([
+            "app.cache": { 1000 + 64 * $0 }, "app.clean": { _ in 1000 }, "canary.leak": { 1000 + 64 * $0 },
+        ])
         var policy = GatePolicy()
         policy.workloads = [GatePolicy.WorkloadRule(match: "canary.*", expect: .leak)]
-        let decisions = Dictionary(uniqueKeysWithValues: Gate.evaluate(soak, policy: policy).map { ($0.workload, $0.outcome) })
+        let decisions = Dictionary(
+            uniqueKeysWithValues: Gate.evaluate(soak, policy: policy).map { ($0.workload, $0.outcome) })
         XCTAssertEqual(decisions, ["app.cache": .rejected, "app.clean": .accepted, "canary.leak": .expectedLeak])
 
-        policy.toleratedBytesPerHour = 64 * 360 * 2  // twice the 23 KiB/h it grows by
+        policy.toleratedBytesPerHour = 64 * 360 * 2 // twice the 23 KiB/h it grows by
         XCTAssertEqual(Gate.evaluate(soak, policy: policy).first { $0.workload == "app.cache" }?.outcome, .accepted)
     }
 

@@ -29,7 +29,8 @@ final class SoakWatchdogTests: XCTestCase {
     /// After a stop (Ctrl-C, SIGTERM, an alert) a process has the grace to end, not the rest of its plan.
     func testAStopLeavesOnlyTheGrace() {
         let stopped = spawned.addingTimeInterval(200)
-        let kill = SoakSupervisor.killTime(plan: plan, spawned: spawned, firstReading: spawned.addingTimeInterval(10), stopped: stopped)
+        let kill = SoakSupervisor.killTime(
+            plan: plan, spawned: spawned, firstReading: spawned.addingTimeInterval(10), stopped: stopped)
         XCTAssertEqual(kill.timeIntervalSince(stopped), SoakSupervisor.graceSeconds)
     }
 }

@@ -1,5 +1,6 @@
-import XCTest
 import HeapProbe
+import XCTest
+
 @testable import SoakGate
 
 final class WorkloadAnalysisTests: XCTestCase {

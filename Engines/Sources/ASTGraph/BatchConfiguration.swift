@@ -11,7 +11,9 @@ public struct BatchConfiguration: Sendable, Equatable {
     public var options: GraphBuildOptions
 
     /// Defaults: 2 workers, batches of 32 files, 2 retries.
-    public init(workers: Int = 2, batchSize: Int = 32, maximumRetries: Int = 2, options: GraphBuildOptions = GraphBuildOptions()) {
+    public init(
+        workers: Int = 2, batchSize: Int = 32, maximumRetries: Int = 2, options: GraphBuildOptions = GraphBuildOptions()
+    ) {
         precondition(workers >= 1 && batchSize >= 1 && maximumRetries >= 0, "workers and batch size must be at least 1")
         self.workers = workers
         self.batchSize = batchSize

@@ -19,8 +19,12 @@ public struct BatchProcessor: Sendable {
 
     /// The graphs of `files` (sorted here) as an async sequence, without a sink or checkpoint.
     /// The caller owns `job` (admit it from the governor, finish it after the loop).
-    public func graphs(of files: [String], job: JobHandle? = nil, progress: (@Sendable (BatchProgress) -> Void)? = nil) -> FileGraphStream {
-        FileGraphStream(files: files.sorted(), configuration: configuration, job: job, governor: job == nil ? nil : governor, progress: progress)
+    public func graphs(of files: [String], job: JobHandle? = nil, progress: (@Sendable (BatchProgress) -> Void)? = nil)
+        -> FileGraphStream
+    {
+        FileGraphStream(
+            files: files.sorted(), configuration: configuration, job: job, governor: job == nil ? nil : governor,
+            progress: progress)
     }
 
     /// Processes `files` into `sink`.
@@ -42,25 +46,33 @@ public struct BatchProcessor: Sendable {
     ///   - resumeFrom: a checkpoint of the same run (same ``Checkpoint/runKey``) to continue.
     ///   - runKey: identifies inputs and settings, stored in the checkpoint.
     public func run(
-        files unsorted: [String], into sink: any GraphSink, checkpointPath: String? = nil, resumeFrom: Checkpoint? = nil,
+        files unsorted: [String], into sink: any GraphSink, checkpointPath: String? = nil,
+        resumeFrom: Checkpoint? = nil,
         runKey: String = "", progress: (@Sendable (BatchProgress) -> Void)? = nil
     ) async throws -> BatchResult {
         let files = unsorted.sorted()
         let clock = ContinuousClock()
         let started = clock.now
-        var state = resumeFrom ?? Checkpoint(
-            runKey: runKey, doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0, outputLengths: [])
+        var state =
+            resumeFrom
+            ?? Checkpoint(
+                runKey: runKey, doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0,
+                outputLengths: [])
         guard (0...files.count).contains(state.doneFiles) else {
             throw CheckpointError(
-                path: checkpointPath ?? "(given)", message: "it says \(state.doneFiles) files are done, of \(files.count)")
+                path: checkpointPath ?? "(given)",
+                message: "it says \(state.doneFiles) files are done, of \(files.count)")
         }
         let resumed = state.doneFiles
         let earlierSeconds = state.seconds
-        let job = try governor?.admit(job: "ast2graph", batch: AdaptiveBatchSize(initial: configuration.batchSize, floor: 1, ceiling: configuration.batchSize))
+        let job = try governor?.admit(
+            job: "ast2graph",
+            batch: AdaptiveBatchSize(initial: configuration.batchSize, floor: 1, ceiling: configuration.batchSize))
         defer { job?.finish() }
-        let registrations = governor.map { governor in
-            sink.droppableBuffers().map { buffer in governor.registerCache(buffer.name, drop: buffer.drop) }
-        } ?? []
+        let registrations =
+            governor.map { governor in
+                sink.droppableBuffers().map { buffer in governor.registerCache(buffer.name, drop: buffer.drop) }
+            } ?? []
         defer { for registration in registrations { governor?.unregisterCache(registration) } }
         let offset = state.doneFiles
         let total = files.count
@@ -73,14 +85,17 @@ public struct BatchProcessor: Sendable {
                 progress(value)
             }
         }
-        let stream = FileGraphStream(files: Array(files[offset...]), configuration: configuration, job: job, governor: governor, progress: shifted)
+        let stream = FileGraphStream(
+            files: Array(files[offset...]), configuration: configuration, job: job, governor: governor,
+            progress: shifted)
         var iterator = stream.makeAsyncIterator()
         while let outcome = try await nextOutcome(&iterator, doneBefore: offset) {
             switch outcome {
             case .graph(let graph):
-                progress?(BatchProgress(
-                    phase: .exporting, currentFile: graph.path, doneFiles: state.doneFiles, totalFiles: files.count,
-                    failedFiles: state.failures.count, nodes: state.nodes, edges: state.edges))
+                progress?(
+                    BatchProgress(
+                        phase: .exporting, currentFile: graph.path, doneFiles: state.doneFiles, totalFiles: files.count,
+                        failedFiles: state.failures.count, nodes: state.nodes, edges: state.edges))
                 try sink.write(graph)
                 state.processedFiles += 1
                 state.nodes += graph.nodeCount
@@ -102,7 +117,8 @@ public struct BatchProcessor: Sendable {
         }
         let result = BatchResult(
             files: files.count, processedFiles: state.processedFiles, failures: state.failures, nodes: state.nodes,
-            edges: state.edges, seconds: earlierSeconds + seconds(clock.now - started), peakMemoryBytes: peakResidentBytes(),
+            edges: state.edges, seconds: earlierSeconds + seconds(clock.now - started),
+            peakMemoryBytes: peakResidentBytes(),
             resumedFiles: resumed)
         // A run in which no file gave a graph has no result worth keeping: an output with no
         // graph in it must not replace an earlier one. Nothing is left to resume either.
@@ -114,9 +130,10 @@ public struct BatchProcessor: Sendable {
         try sink.finish()
         // unlink, not a recursive remove: whatever is at the path, a directory is never removed.
         if let checkpointPath { unlink(checkpointPath) }
-        progress?(BatchProgress(
-            phase: .finished, currentFile: "", doneFiles: files.count, totalFiles: files.count,
-            failedFiles: result.failures.count, nodes: result.nodes, edges: result.edges))
+        progress?(
+            BatchProgress(
+                phase: .finished, currentFile: "", doneFiles: files.count, totalFiles: files.count,
+                failedFiles: result.failures.count, nodes: result.nodes, edges: result.edges))
         return result
     }
 

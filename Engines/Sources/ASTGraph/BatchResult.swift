@@ -36,11 +36,15 @@ public struct BatchResult: Sendable, Equatable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(Summary(
-            files: files, processedFiles: processedFiles,
-            failedFiles: failures.map { Failed(path: $0.path, reason: $0.reason.description, attempts: $0.attempts) },
-            nodes: nodes, edges: edges, seconds: (seconds * 1000).rounded() / 1000, peakMemoryBytes: peakMemoryBytes,
-            resumedFiles: resumedFiles))
+        return try encoder.encode(
+            Summary(
+                files: files, processedFiles: processedFiles,
+                failedFiles: failures.map {
+                    Failed(path: $0.path, reason: $0.reason.description, attempts: $0.attempts)
+                },
+                nodes: nodes, edges: edges, seconds: (seconds * 1000).rounded() / 1000,
+                peakMemoryBytes: peakMemoryBytes,
+                resumedFiles: resumedFiles))
     }
 }
 

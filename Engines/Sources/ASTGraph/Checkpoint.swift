@@ -44,7 +44,8 @@ public struct Checkpoint: Codable, Equatable, Sendable {
 
     /// A checkpoint with these counts (version 1).
     public init(
-        runKey: String, doneFiles: Int, processedFiles: Int, nodes: Int, edges: Int, failures: [FileFailure], seconds: Double,
+        runKey: String, doneFiles: Int, processedFiles: Int, nodes: Int, edges: Int, failures: [FileFailure],
+        seconds: Double,
         outputLengths: [Int]
     ) {
         self.runKey = runKey
@@ -92,16 +93,19 @@ public struct Checkpoint: Codable, Equatable, Sendable {
         guard let error = error as? DecodingError else { return "not JSON" }
         switch error {
         // Foundation says only "not valid JSON" also for a number that does not fit its field.
-        case .dataCorrupted(let context) where context.codingPath.isEmpty: return "not valid JSON, or a number in it does not fit"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "not valid JSON, or a number in it does not fit"
         case .dataCorrupted(let context): return "a bad value at \(Self.path(context.codingPath))"
         case .keyNotFound(let key, let context): return "no \(Self.path(context.codingPath + [key]))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "a bad value at \(Self.path(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "a bad value at \(Self.path(context.codingPath))"
         @unknown default: return "not a checkpoint"
         }
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        keys.isEmpty
+            ? "the top level" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
     /// Checks that the counts fit a run over `fileCount` files with `outputCount` partial
@@ -109,9 +113,13 @@ public struct Checkpoint: Codable, Equatable, Sendable {
     /// resuming at an impossible position. `path` names the checkpoint in the error.
     public func validate(fileCount: Int, outputCount: Int, path: String) throws(CheckpointError) {
         func refuse(_ what: String) -> CheckpointError { CheckpointError(path: path, message: what) }
-        guard (0...fileCount).contains(doneFiles) else { throw refuse("doneFiles \(doneFiles) is not between 0 and the \(fileCount) input files") }
+        guard (0...fileCount).contains(doneFiles) else {
+            throw refuse("doneFiles \(doneFiles) is not between 0 and the \(fileCount) input files")
+        }
         guard (0...doneFiles).contains(processedFiles), failures.count == doneFiles - processedFiles else {
-            throw refuse("processedFiles \(processedFiles) and \(failures.count) failures do not add up to doneFiles \(doneFiles)")
+            throw refuse(
+                "processedFiles \(processedFiles) and \(failures.count) failures do not add up to doneFiles \(doneFiles)"
+            )
         }
         // Counts go on being added to: far below Int.max, so no addition can overflow.
         let countLimit = 1 << 52
@@ -124,7 +132,9 @@ public struct Checkpoint: Codable, Equatable, Sendable {
             throw refuse(error.description)
         }
         guard outputLengths.count == outputCount, outputLengths.allSatisfy({ $0 >= 0 }) else {
-            throw refuse("outputLengths \(outputLengths) does not describe \(outputCount) output file\(outputCount == 1 ? "" : "s")")
+            throw refuse(
+                "outputLengths \(outputLengths) does not describe \(outputCount) output file\(outputCount == 1 ? "" : "s")"
+            )
         }
     }
 

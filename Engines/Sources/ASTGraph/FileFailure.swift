@@ -28,7 +28,8 @@ public enum FileFailureReason: Error, CustomStringConvertible, Sendable, Equatab
         case .unreadable(let why): "unreadable: \(why)"
         case .notARegularFile(let kind): "not a regular file: it is \(kind)"
         case .notUTF8(let why): "not UTF-8: \(why)"
-        case .overSizeLimit(let bytes, let limit): "over size limit: \(bytes) bytes, the limit is \(limit) bytes (raise --max-file-bytes)"
+        case .overSizeLimit(let bytes, let limit):
+            "over size limit: \(bytes) bytes, the limit is \(limit) bytes (raise --max-file-bytes)"
         case .tooDeeplyNested(let detail): "too deeply nested: \(detail)"
         }
     }

@@ -88,7 +88,9 @@ public struct FileGraphStream: AsyncSequence, Sendable {
             if let job = stream.job {
                 // nextBatchSize() reads usage first, so an emergency seen now stops here.
                 size = Swift.max(1, Swift.min(size, job.nextBatchSize()))
-                if job.shouldStop && finishedBatches > 0 { throw BatchError.stoppedByMemoryGovernor(doneFiles: position) }
+                if job.shouldStop && finishedBatches > 0 {
+                    throw BatchError.stoppedByMemoryGovernor(doneFiles: position)
+                }
                 light = job.lightMode
             }
             batchEnd = position + size
@@ -115,7 +117,10 @@ public struct FileGraphStream: AsyncSequence, Sendable {
             let progress = stream.progress
             let total = stream.files.count
             let outcome = await Self.processFile(path, configuration: stream.configuration) { phase in
-                progress?(BatchProgress(phase: phase, currentFile: path, doneFiles: first, totalFiles: total, failedFiles: 0, nodes: 0, edges: 0))
+                progress?(
+                    BatchProgress(
+                        phase: phase, currentFile: path, doneFiles: first, totalFiles: total, failedFiles: 0, nodes: 0,
+                        edges: 0))
             }
             try Task.checkCancellation()
             stream.job?.recordOwnBytes(Self.heldBytes(outcome))
@@ -142,11 +147,15 @@ public struct FileGraphStream: AsyncSequence, Sendable {
                 func start(_ index: Int) {
                     let path = batch[index]
                     group.addTask {
-                        (index, await Self.processFile(path, configuration: configuration) { phase in
-                            progress?(BatchProgress(
-                                phase: phase, currentFile: path, doneFiles: first + index, totalFiles: total,
-                                failedFiles: 0, nodes: 0, edges: 0))
-                        })
+                        (
+                            index,
+                            await Self.processFile(path, configuration: configuration) { phase in
+                                progress?(
+                                    BatchProgress(
+                                        phase: phase, currentFile: path, doneFiles: first + index, totalFiles: total,
+                                        failedFiles: 0, nodes: 0, edges: 0))
+                            }
+                        )
                     }
                 }
                 var running = 0

@@ -26,11 +26,15 @@ public struct GraphBuilder: Sendable {
 
     /// The graph of `source`, the bytes of the file at `path`, or the reason there is none.
     /// `onBuilding` is called between parsing and building.
-    public func build(path: String, source: [UInt8], onBuilding: () -> Void = {}) -> Result<FileGraph, FileFailureReason> {
+    public func build(path: String, source: [UInt8], onBuilding: () -> Void = {}) -> Result<
+        FileGraph, FileFailureReason
+    > {
         let run = Self.longestSquareBracketRun(source)
         if run > Self.maximumSquareBracketRun {
-            return .failure(.tooDeeplyNested(
-                "\(run) '[' nested directly in a row; more than \(Self.maximumSquareBracketRun) makes swift-syntax's parse time explode"))
+            return .failure(
+                .tooDeeplyNested(
+                    "\(run) '[' nested directly in a row; more than \(Self.maximumSquareBracketRun) makes swift-syntax's parse time explode"
+                ))
         }
         let walker = source.withUnsafeBufferPointer { buffer -> GraphWalker? in
             let tree = Parser.parse(source: buffer)
@@ -41,7 +45,8 @@ public struct GraphBuilder: Sendable {
             return walker
         }
         guard let walker else {
-            return .failure(.tooDeeplyNested("brackets nest deeper than swift-syntax's limit of \(Self.parserNestingLimit) levels"))
+            return .failure(
+                .tooDeeplyNested("brackets nest deeper than swift-syntax's limit of \(Self.parserNestingLimit) levels"))
         }
         var graph = walker.finish()
         if options.includeTokenText { graph.tokenSource = source }
@@ -71,7 +76,9 @@ public struct GraphBuilder: Sendable {
             if byte == UInt8(ascii: "[") {
                 run += 1
                 longest = Swift.max(longest, run)
-            } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") {
+            } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t")
+                && byte != UInt8(ascii: "\r")
+            {
                 run = 0
             }
         }
@@ -100,9 +107,10 @@ private final class GraphWalker: SyntaxAnyVisitor {
 
     init(path: String, source: UnsafeBufferPointer<UInt8>, options: GraphBuildOptions, hasErrors: Bool) {
         state = .allocate(capacity: 1)
-        state.initialize(to: GraphWalkState(
-            graph: FileGraph(path: path, byteCount: source.count, hasSyntaxErrors: hasErrors), options: options,
-            lines: LineTable(source)))
+        state.initialize(
+            to: GraphWalkState(
+                graph: FileGraph(path: path, byteCount: source.count, hasSyntaxErrors: hasErrors), options: options,
+                lines: LineTable(source)))
         super.init(viewMode: .sourceAccurate)
     }
 
@@ -224,7 +232,8 @@ private struct GraphWalkState {
         }
     }
 
-    private mutating func appendNode(_ kind: SyntaxKind, start: (UInt32, UInt32, UInt32), end: (UInt32, UInt32, UInt32)) {
+    private mutating func appendNode(_ kind: SyntaxKind, start: (UInt32, UInt32, UInt32), end: (UInt32, UInt32, UInt32))
+    {
         graph.kinds.append(kind)
         graph.startOffsets.append(start.0)
         graph.endOffsets.append(end.0)

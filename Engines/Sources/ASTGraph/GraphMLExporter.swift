@@ -34,20 +34,25 @@ public final class GraphMLExporter: GraphSink {
         var kinds = KindNames()
         var nextName = 0
         for index in 0..<graph.nodeCount {
-            var line = "    <node id=\"\(path)#\(index)\"><data key=\"kind\">\(kinds[graph.kinds[index]])</data><data key=\"file\">\(path)</data>"
+            var line =
+                "    <node id=\"\(path)#\(index)\"><data key=\"kind\">\(kinds[graph.kinds[index]])</data><data key=\"file\">\(path)</data>"
             if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
                 line += "<data key=\"name\">\(TextEscaping.xml(graph.names[nextName]))</data>"
                 nextName += 1
             }
             if let text = graph.tokenText(index) { line += "<data key=\"text\">\(TextEscaping.xml(text))</data>" }
-            line += "<data key=\"startOffset\">\(graph.startOffsets[index])</data><data key=\"endOffset\">\(graph.endOffsets[index])</data>"
-            line += "<data key=\"startLine\">\(graph.startLines[index])</data><data key=\"startColumn\">\(graph.startColumns[index])</data>"
-            line += "<data key=\"endLine\">\(graph.endLines[index])</data><data key=\"endColumn\">\(graph.endColumns[index])</data></node>\n"
+            line +=
+                "<data key=\"startOffset\">\(graph.startOffsets[index])</data><data key=\"endOffset\">\(graph.endOffsets[index])</data>"
+            line +=
+                "<data key=\"startLine\">\(graph.startLines[index])</data><data key=\"startColumn\">\(graph.startColumns[index])</data>"
+            line +=
+                "<data key=\"endLine\">\(graph.endLines[index])</data><data key=\"endColumn\">\(graph.endColumns[index])</data></node>\n"
             try file.write(line)
         }
         for edge in 0..<graph.edgeCount {
             try file.write(
-                "    <edge source=\"\(path)#\(graph.edgeSources[edge])\" target=\"\(path)#\(graph.edgeTargets[edge])\"><data key=\"edgeKind\">\(graph.edgeKinds[edge].name)</data></edge>\n")
+                "    <edge source=\"\(path)#\(graph.edgeSources[edge])\" target=\"\(path)#\(graph.edgeTargets[edge])\"><data key=\"edgeKind\">\(graph.edgeKinds[edge].name)</data></edge>\n"
+            )
         }
     }
 

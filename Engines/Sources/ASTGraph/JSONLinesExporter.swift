@@ -56,7 +56,9 @@ public final class JSONLinesExporter: GraphSink {
     /// An upper bound on an edge line's bytes other than the two paths.
     private static let edgeLineFixedBytes = 256
 
-    private func writeNodes(_ graph: FileGraph, path: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>?) throws {
+    private func writeNodes(_ graph: FileGraph, path: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>?)
+        throws
+    {
         var kinds = KindNames()
         var nextName = 0
         var index = 0
@@ -101,7 +103,8 @@ public final class JSONLinesExporter: GraphSink {
                     if let source, kind == .token {
                         out.put(",\"text\":\"")
                         let start = Int(graph.startOffsets[index])
-                        out.put(jsonEscaped: UnsafeBufferPointer(rebasing: source[start..<Int(graph.endOffsets[index])]))
+                        out.put(
+                            jsonEscaped: UnsafeBufferPointer(rebasing: source[start..<Int(graph.endOffsets[index])]))
                         out.put("\"")
                     }
                     out.put("}\n")
@@ -243,7 +246,8 @@ struct ByteCursor {
     /// at most 6 bytes out per byte in.
     mutating func put(jsonEscaped bytes: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        for (offset, byte) in bytes.enumerated()
+        where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             put(UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
             runStart = offset + 1
             switch byte {

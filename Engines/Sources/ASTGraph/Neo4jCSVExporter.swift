@@ -18,7 +18,8 @@ public final class Neo4jCSVExporter: GraphSink {
     private let directory: String
     private let createdDirectory: Bool
 
-    static let nodesHeader = "id:ID,kind,file,name,text,startOffset:int,endOffset:int,startLine:int,startColumn:int,endLine:int,endColumn:int,:LABEL\n"
+    static let nodesHeader =
+        "id:ID,kind,file,name,text,startOffset:int,endOffset:int,startLine:int,startColumn:int,endLine:int,endColumn:int,:LABEL\n"
     static let relationshipsHeader = ":START_ID,:END_ID,:TYPE\n"
 
     /// Writes into the directory `directory` (created if missing). `resumeLengths` continues a
@@ -26,14 +27,20 @@ public final class Neo4jCSVExporter: GraphSink {
     public init(directory: String, resumeLengths: [Int]? = nil) throws(OutputError) {
         guard !directory.isEmpty else { throw OutputError(path: "''", message: "the output directory is empty") }
         if let resumeLengths, resumeLengths.count != 2 {
-            throw OutputError(path: directory, message: "the checkpoint holds \(resumeLengths.count) output lengths, not 2; run without --resume")
+            throw OutputError(
+                path: directory,
+                message: "the checkpoint holds \(resumeLengths.count) output lengths, not 2; run without --resume")
         }
         let created = mkdir(directory, 0o755) == 0
         if !created && errno != EEXIST {
             throw OutputError(path: directory, message: PartialFile.errnoText())
         }
         if !created && !PartialFile.isDirectory(directory) {
-            throw OutputError(path: directory, message: "it is not a directory; neo4j-csv writes a directory of CSV files, name a new or existing directory")
+            throw OutputError(
+                path: directory,
+                message:
+                    "it is not a directory; neo4j-csv writes a directory of CSV files, name a new or existing directory"
+            )
         }
         self.directory = directory
         createdDirectory = created
@@ -72,11 +79,13 @@ public final class Neo4jCSVExporter: GraphSink {
             }
             let text = graph.tokenText(index).map(TextEscaping.csv) ?? ""
             try nodes.write(
-                "\(idPrefix)\(index)\",\(kinds[graph.kinds[index]]),\(path),\(name),\(text),\(graph.startOffsets[index]),\(graph.endOffsets[index]),\(graph.startLines[index]),\(graph.startColumns[index]),\(graph.endLines[index]),\(graph.endColumns[index]),Syntax\n")
+                "\(idPrefix)\(index)\",\(kinds[graph.kinds[index]]),\(path),\(name),\(text),\(graph.startOffsets[index]),\(graph.endOffsets[index]),\(graph.startLines[index]),\(graph.startColumns[index]),\(graph.endLines[index]),\(graph.endColumns[index]),Syntax\n"
+            )
         }
         for edge in 0..<graph.edgeCount {
             try relationships.write(
-                "\(idPrefix)\(graph.edgeSources[edge])\",\(idPrefix)\(graph.edgeTargets[edge])\",\(graph.edgeKinds[edge].name.uppercased())\n")
+                "\(idPrefix)\(graph.edgeSources[edge])\",\(idPrefix)\(graph.edgeTargets[edge])\",\(graph.edgeKinds[edge].name.uppercased())\n"
+            )
         }
     }
 

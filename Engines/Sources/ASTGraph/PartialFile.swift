@@ -84,7 +84,9 @@ final class PartialFile {
         }
         let descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            let reason = errno == EEXIST ? "created by another process at the same time; is another ast2graph writing it?" : errnoText()
+            let reason =
+                errno == EEXIST
+                ? "created by another process at the same time; is another ast2graph writing it?" : errnoText()
             throw OutputError(path: partialPath, message: reason)
         }
         return descriptor
@@ -98,12 +100,13 @@ final class PartialFile {
         // regular file it changes nothing.
         let descriptor = open(partialPath, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            let reason = switch errno {
-            case ENOENT: "there is no partial output to resume; run without --resume"
-            case ELOOP: "it is a symbolic link, which is never followed; remove it and run without --resume"
-            case ENXIO: "it is a FIFO or socket, not a partial output; remove it and run without --resume"
-            default: errnoText()
-            }
+            let reason =
+                switch errno {
+                case ENOENT: "there is no partial output to resume; run without --resume"
+                case ELOOP: "it is a symbolic link, which is never followed; remove it and run without --resume"
+                case ENXIO: "it is a FIFO or socket, not a partial output; remove it and run without --resume"
+                default: errnoText()
+                }
             throw OutputError(path: partialPath, message: reason)
         }
         var status = stat()
@@ -113,7 +116,8 @@ final class PartialFile {
         }
         guard Int(status.st_size) >= length else {
             close(descriptor)
-            throw OutputError(path: partialPath, message: "shorter than the checkpoint says (\(length) bytes); run without --resume")
+            throw OutputError(
+                path: partialPath, message: "shorter than the checkpoint says (\(length) bytes); run without --resume")
         }
         guard ftruncate(descriptor, off_t(length)) == 0, lseek(descriptor, off_t(length), SEEK_SET) >= 0 else {
             let message = errnoText()
@@ -158,7 +162,9 @@ final class PartialFile {
     }
 
     func append(_ text: StaticString) {
-        buffer.withBytes { $0.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+        buffer.withBytes {
+            $0.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
     }
 
     func append(_ bytes: [UInt8]) { buffer.withBytes { $0.append(contentsOf: bytes) } }
@@ -174,8 +180,12 @@ final class PartialFile {
             buffer.withBytes { $0.append(UInt8(ascii: "0") + UInt8(value)) }
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { raw in
@@ -197,7 +207,9 @@ final class PartialFile {
             bytes.removeAll(keepingCapacity: true)
             return (written, nil)
         }
-        if let failure = outcome.failure { throw OutputError(path: partialPath, message: String(cString: strerror(failure))) }
+        if let failure = outcome.failure {
+            throw OutputError(path: partialPath, message: String(cString: strerror(failure)))
+        }
         flushedLength += outcome.written
     }
 
@@ -206,7 +218,9 @@ final class PartialFile {
     /// says.
     func flushForCheckpoint() throws(OutputError) {
         try flush()
-        guard !syncOnCommit || fdatasync(descriptor) == 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
+        guard !syncOnCommit || fdatasync(descriptor) == 0 else {
+            throw OutputError(path: partialPath, message: Self.errnoText())
+        }
     }
 
     /// The write buffer as a ``DroppableBuffer`` named `name`: dropping it gives back its
@@ -220,7 +234,9 @@ final class PartialFile {
     /// directory so the rename survives a crash. The output is replaced only here.
     func commit() throws(OutputError) {
         try flush()
-        guard !syncOnCommit || fsync(descriptor) == 0 else { throw OutputError(path: partialPath, message: Self.errnoText()) }
+        guard !syncOnCommit || fsync(descriptor) == 0 else {
+            throw OutputError(path: partialPath, message: Self.errnoText())
+        }
         close(descriptor)
         descriptor = -1
         do {

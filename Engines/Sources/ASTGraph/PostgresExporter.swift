@@ -31,8 +31,13 @@ public final class PostgresExporter: CheckpointingSink {
     /// PostgreSQL's 63 bytes.
     public static func validPrefix(_ prefix: String) -> Bool {
         let bytes = Array(prefix.utf8)
-        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 41 else { return false }
-        return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") }
+        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 41 else {
+            return false
+        }
+        return bytes.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_")
+        }
     }
 
     /// The three tables a finished load replaces.
@@ -50,10 +55,12 @@ public final class PostgresExporter: CheckpointingSink {
         prefix = tablePrefix
         // libpq prints notices (`table … does not exist, skipping`) on stderr by default.
         try connection.execute("SET client_min_messages = warning")
-        let locked = try connection.execute("SELECT pg_try_advisory_lock(hashtext($1))", ["ast2graph load " + tablePrefix])
+        let locked = try connection.execute(
+            "SELECT pg_try_advisory_lock(hashtext($1))", ["ast2graph load " + tablePrefix])
         guard locked.rowCount == 1, locked.value(row: 0, column: 0) == "t" else {
             throw PostgresLoadError(
-                "tables \(tablePrefix)_* in \(connection.target) are being loaded by another ast2graph; wait for it to end or use another --out prefix")
+                "tables \(tablePrefix)_* in \(connection.target) are being loaded by another ast2graph; wait for it to end or use another --out prefix"
+            )
         }
         if resume, let checkpoint = try Self.committedCheckpoint(connection, prefix: tablePrefix) {
             resumedCheckpoint = checkpoint
@@ -64,13 +71,18 @@ public final class PostgresExporter: CheckpointingSink {
         inTransaction = true
         for table in Self.tables { try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)_loading") }
         try connection.execute("DROP TABLE IF EXISTS \(prefix)_loading_checkpoint")
-        try connection.execute("CREATE TABLE \(prefix)_files_loading (path text PRIMARY KEY, bytes bigint NOT NULL, nodes integer NOT NULL, edges integer NOT NULL, syntax_errors boolean NOT NULL)")
-        try connection.execute("""
+        try connection.execute(
+            "CREATE TABLE \(prefix)_files_loading (path text PRIMARY KEY, bytes bigint NOT NULL, nodes integer NOT NULL, edges integer NOT NULL, syntax_errors boolean NOT NULL)"
+        )
+        try connection.execute(
+            """
             CREATE TABLE \(prefix)_nodes_loading (id text PRIMARY KEY, file text NOT NULL, idx integer NOT NULL, kind text NOT NULL, \
             name text, text text, start_offset integer NOT NULL, end_offset integer NOT NULL, start_line integer NOT NULL, \
             start_column integer NOT NULL, end_line integer NOT NULL, end_column integer NOT NULL)
             """)
-        try connection.execute("CREATE TABLE \(prefix)_edges_loading (file text NOT NULL, kind text NOT NULL, source text NOT NULL, target text NOT NULL)")
+        try connection.execute(
+            "CREATE TABLE \(prefix)_edges_loading (file text NOT NULL, kind text NOT NULL, source text NOT NULL, target text NOT NULL)"
+        )
         try connection.execute("CREATE TABLE \(prefix)_loading_checkpoint (checkpoint text NOT NULL)")
         try commit()
     }
@@ -89,14 +101,18 @@ public final class PostgresExporter: CheckpointingSink {
         let count = Int(present.value(row: 0, column: 0) ?? "") ?? 0
         if count == 0 { return nil }
         guard count == 1 + tables.count else {
-            throw PostgresLoadError("the loading tables \(prefix)_*_loading in \(connection.target) are incomplete; run without --resume to start again")
+            throw PostgresLoadError(
+                "the loading tables \(prefix)_*_loading in \(connection.target) are incomplete; run without --resume to start again"
+            )
         }
         let rows = try connection.execute("SELECT checkpoint FROM \(checkpointTable)")
         guard rows.rowCount > 0 else { return nil }
         guard rows.rowCount == 1, let text = rows.value(row: 0, column: 0),
             let checkpoint = try? JSONDecoder().decode(Checkpoint.self, from: Data(text.utf8))
         else {
-            throw PostgresLoadError("table \(checkpointTable) in \(connection.target) does not hold one readable checkpoint; run without --resume to start again")
+            throw PostgresLoadError(
+                "table \(checkpointTable) in \(connection.target) does not hold one readable checkpoint; run without --resume to start again"
+            )
         }
         return checkpoint
     }
@@ -118,13 +134,19 @@ public final class PostgresExporter: CheckpointingSink {
     public func write(_ graph: FileGraph) throws {
         try beginIfNeeded()
         let path = copyTextField(graph.path)
-        let files = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_files_loading (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
-        try files.appendFormatted("\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n")
+        let files = try PostgresCopy(
+            connection: connection,
+            sql: "COPY \(prefix)_files_loading (path, bytes, nodes, edges, syntax_errors) FROM STDIN")
+        try files.appendFormatted(
+            "\(path)\t\(graph.byteCount)\t\(graph.nodeCount)\t\(graph.edgeCount)\t\(graph.hasSyntaxErrors ? "t" : "f")\n"
+        )
         try files.finish()
 
-        let nodes = try PostgresCopy(connection: connection, sql: """
-            COPY \(prefix)_nodes_loading (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
-            """)
+        let nodes = try PostgresCopy(
+            connection: connection,
+            sql: """
+                COPY \(prefix)_nodes_loading (id, file, idx, kind, name, text, start_offset, end_offset, start_line, start_column, end_line, end_column) FROM STDIN
+                """)
         var kinds = KindNames()
         var nextName = 0
         for index in 0..<graph.nodeCount {
@@ -133,14 +155,21 @@ public final class PostgresExporter: CheckpointingSink {
                 name = graph.names[nextName]
                 nextName += 1
             }
-            try nodes.appendFormatted("\(path)#\(index)\t\(path)\t\(index)\t\(kinds[graph.kinds[index]])\t\(copyTextField(name))\t\(copyTextField(graph.tokenText(index)))\t")
-            try nodes.appendFormatted("\(graph.startOffsets[index])\t\(graph.endOffsets[index])\t\(graph.startLines[index])\t\(graph.startColumns[index])\t\(graph.endLines[index])\t\(graph.endColumns[index])\n")
+            try nodes.appendFormatted(
+                "\(path)#\(index)\t\(path)\t\(index)\t\(kinds[graph.kinds[index]])\t\(copyTextField(name))\t\(copyTextField(graph.tokenText(index)))\t"
+            )
+            try nodes.appendFormatted(
+                "\(graph.startOffsets[index])\t\(graph.endOffsets[index])\t\(graph.startLines[index])\t\(graph.startColumns[index])\t\(graph.endLines[index])\t\(graph.endColumns[index])\n"
+            )
         }
         try nodes.finish()
 
-        let edges = try PostgresCopy(connection: connection, sql: "COPY \(prefix)_edges_loading (file, kind, source, target) FROM STDIN")
+        let edges = try PostgresCopy(
+            connection: connection, sql: "COPY \(prefix)_edges_loading (file, kind, source, target) FROM STDIN")
         for edge in 0..<graph.edgeCount {
-            try edges.appendFormatted("\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n")
+            try edges.appendFormatted(
+                "\(path)\t\(graph.edgeKinds[edge].name)\t\(path)#\(graph.edgeSources[edge])\t\(path)#\(graph.edgeTargets[edge])\n"
+            )
         }
         try edges.finish()
     }
@@ -175,8 +204,12 @@ public final class PostgresExporter: CheckpointingSink {
     public func finish() throws {
         try beginIfNeeded()
         for table in Self.tables { try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)") }
-        for table in Self.tables { try connection.execute("ALTER TABLE \(prefix)_\(table)_loading RENAME TO \(prefix)_\(table)") }
-        for table in ["files", "nodes"] { try connection.execute("ALTER INDEX \(prefix)_\(table)_loading_pkey RENAME TO \(prefix)_\(table)_pkey") }
+        for table in Self.tables {
+            try connection.execute("ALTER TABLE \(prefix)_\(table)_loading RENAME TO \(prefix)_\(table)")
+        }
+        for table in ["files", "nodes"] {
+            try connection.execute("ALTER INDEX \(prefix)_\(table)_loading_pkey RENAME TO \(prefix)_\(table)_pkey")
+        }
         try connection.execute("DROP TABLE \(prefix)_loading_checkpoint")
         try commit()
     }

@@ -22,9 +22,12 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     /// One line naming the path and what to do.
     public var description: String {
         switch self {
-        case .doesNotExist(let path): "\(path): no such file or directory; give an existing .swift file or a directory that holds some"
-        case .notARegularFile(let path, let kind): "\(path): it is \(kind), not a Swift file or a directory; give a regular file"
-        case .noSwiftFiles(let path): "\(path): no .swift files found (hidden directories and symlinked directories are not searched)"
+        case .doesNotExist(let path):
+            "\(path): no such file or directory; give an existing .swift file or a directory that holds some"
+        case .notARegularFile(let path, let kind):
+            "\(path): it is \(kind), not a Swift file or a directory; give a regular file"
+        case .noSwiftFiles(let path):
+            "\(path): no .swift files found (hidden directories and symlinked directories are not searched)"
         case .unreadableDirectory(let path, let why): "\(path): cannot list the directory: \(why)"
         }
     }

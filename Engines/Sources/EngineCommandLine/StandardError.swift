@@ -28,10 +28,13 @@ public enum StandardError {
 
     /// `line` as one line: control characters and line or paragraph separators become spaces.
     public static func oneLine(_ line: String) -> String {
-        String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
-            let value = scalar.value
-            return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029 ? " " : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                line.unicodeScalars.map { scalar in
+                    let value = scalar.value
+                    return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+                        ? " " : scalar
+                }))
     }
 
     /// Prints `line` and a newline on standard error, made one line, with the credentials of

@@ -9,15 +9,20 @@ struct ASTGraphSamples {
     let files: [String]
 
     static let sources: [(String, String)] = [
-        ("Point.swift", """
+        (
+            "Point.swift",
+            """
             import Foundation
             struct Point: Equatable {
                 var x: Int
                 var y: Int
                 func moved(by dx: Int, _ dy: Int = 0) -> Point { Point(x: x + dx, y: y + dy) }
             }
-            """),
-        ("Shapes/Circle.swift", """
+            """
+        ),
+        (
+            "Shapes/Circle.swift",
+            """
             final class Circle {
                 let centre: Point
                 let radius: Double
@@ -25,19 +30,24 @@ struct ASTGraphSamples {
                 var area: Double { Double.pi * radius * radius }
                 func scaled(_ factor: Double) -> Circle { Circle(centre: centre, radius: radius * factor) }
             }
-            """),
-        ("main.swift", """
+            """
+        ),
+        (
+            "main.swift",
+            """
             let shapes = (1...20).map { Circle(centre: Point(x: $0, y: -$0), radius: Double($0)) }
             let total = shapes.reduce(0) { $0 + $1.scaled(2).area }
             print("total area: \\(total)", shapes.count)
-            """),
+            """
+        ),
     ]
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("soakgate-ast2graph-\(getpid())").path
         for (name, text) in Self.sources {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         files = try SourceInputs.discover([directory])
@@ -106,13 +116,19 @@ struct ASTGraphStreamConsumer: Workload {
 extension EngineWorkloads {
     /// ast2graph's operations as harness workloads.
     static let astGraph: [WorkloadDefinition] = [
-        WorkloadDefinition("ast2graph.parse-batch", summary: "ast2graph: parse 3 sample files into graphs with 2 workers") {
+        WorkloadDefinition(
+            "ast2graph.parse-batch", summary: "ast2graph: parse 3 sample files into graphs with 2 workers"
+        ) {
             ASTGraphParseBatch()
         },
-        WorkloadDefinition("ast2graph.export-batch", summary: "ast2graph: export 3 sample files' graphs as JSON Lines (partial file, rename)") {
+        WorkloadDefinition(
+            "ast2graph.export-batch",
+            summary: "ast2graph: export 3 sample files' graphs as JSON Lines (partial file, rename)"
+        ) {
             ASTGraphExportBatch()
         },
-        WorkloadDefinition("ast2graph.stream", summary: "ast2graph: consume 3 sample files' graphs as an AsyncSequence") {
+        WorkloadDefinition("ast2graph.stream", summary: "ast2graph: consume 3 sample files' graphs as an AsyncSequence")
+        {
             ASTGraphStreamConsumer()
         },
     ]

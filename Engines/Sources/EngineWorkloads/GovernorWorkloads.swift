@@ -26,28 +26,36 @@ struct GovernorCycle: Workload {
     func reportSection() -> ReportSection? {
         guard let report = governor?.report() else { return nil }
         func seconds(_ times: [LevelTime]) -> String {
-            times.filter { $0.seconds > 0 }.map { "\($0.level) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+            times.filter { $0.seconds > 0 }.map { "\($0.level) \(String(format: "%.2f", $0.seconds)) s" }.joined(
+                separator: ", ")
         }
         var rows = [["", "peak", "average", "time per level", "batches", "actions"]]
         rows.append([
-            "governor (budget \(report.budgetBytes) B from \(report.budgetSource.rawValue))", "\(report.peakBytes) B", "",
-            seconds(report.secondsAtLevel), "", report.actions.isEmpty ? "none" : report.actions.joined(separator: "; "),
+            "governor (budget \(report.budgetBytes) B from \(report.budgetSource.rawValue))", "\(report.peakBytes) B",
+            "",
+            seconds(report.secondsAtLevel), "",
+            report.actions.isEmpty ? "none" : report.actions.joined(separator: "; "),
         ])
         for job in report.jobs.suffix(3) {
             rows.append([
-                "job \(job.name)", "\(job.peakBytes) B", String(format: "%.0f B", job.averageBytes), seconds(job.secondsAtLevel),
+                "job \(job.name)", "\(job.peakBytes) B", String(format: "%.0f B", job.averageBytes),
+                seconds(job.secondsAtLevel),
                 "\(job.batches) (last size \(job.lastBatchSize))", job.stopRequested ? "asked to stop" : "",
             ])
         }
-        return ReportSection(title: "Memory governor: usage report (the last 3 of \(report.jobs.count) kept jobs)", rows: rows)
+        return ReportSection(
+            title: "Memory governor: usage report (the last 3 of \(report.jobs.count) kept jobs)", rows: rows)
     }
 }
 
 /// The engine's operations as harness workloads, so `soakgate check` guards them.
 public enum EngineWorkloads {
-    public static let all: [WorkloadDefinition] = [
-        WorkloadDefinition("governor.admit-batch-release", summary: "MemoryGovernor: admit a job, size 4 batches, finish") {
-            GovernorCycle()
-        },
-    ] + astGraph + LotoFeaturesWorkloads.all + IssueStreamWorkloads.all
+    public static let all: [WorkloadDefinition] =
+        [
+            WorkloadDefinition(
+                "governor.admit-batch-release", summary: "MemoryGovernor: admit a job, size 4 batches, finish"
+            ) {
+                GovernorCycle()
+            }
+        ] + astGraph + LotoFeaturesWorkloads.all + IssueStreamWorkloads.all
 }

@@ -14,14 +14,18 @@ struct IssueStreamFixture {
 
     mutating func start(issues: Int) async throws {
         let clock = clock
-        let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-            repositories: [SeededRepository(owner: "soak", name: "repo", issueCount: issues)], tokens: ["soak-token"],
-            hourlyLimit: 1_000_000, requestLogLimit: 0, now: { clock.now() }))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-workload-\(UUID().uuidString)")
+        let server = try await GitHubTestServer.start(
+            GitHubServerConfiguration(
+                repositories: [SeededRepository(owner: "soak", name: "repo", issueCount: issues)],
+                tokens: ["soak-token"],
+                hourlyLimit: 1_000_000, requestLogLimit: 0, now: { clock.now() }))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "issue-stream-workload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         client = try GitHubClient(
             configuration: GitHubClientConfiguration(apiURL: server.baseURL, token: "soak-token", maxConnections: 2),
-            clock: clock, cache: try ResponseCache(memoryLimitBytes: 8 << 20, directory: directory.appendingPathComponent("cache")))
+            clock: clock,
+            cache: try ResponseCache(memoryLimitBytes: 8 << 20, directory: directory.appendingPathComponent("cache")))
         self.server = server
         self.directory = directory
     }
@@ -29,8 +33,11 @@ struct IssueStreamFixture {
     func triage(apply: Bool) async throws {
         guard let client, let directory else { return }
         // Small pages keep an iteration short (the harness runs thousands) while still paging.
-        let summary = try await TriageRun.run(client: client, options: TriageOptions(
-            repo: "soak/repo", apply: apply, perPage: 20, outputPath: directory.appendingPathComponent("decisions.jsonl").path))
+        let summary = try await TriageRun.run(
+            client: client,
+            options: TriageOptions(
+                repo: "soak/repo", apply: apply, perPage: 20,
+                outputPath: directory.appendingPathComponent("decisions.jsonl").path))
         if let stopped = summary.stoppedBy { throw stopped }
     }
 
@@ -65,10 +72,16 @@ struct IssueStreamApplyPass: Workload {
 /// The issue-stream engine's operations as harness workloads.
 enum IssueStreamWorkloads {
     static let all: [WorkloadDefinition] = [
-        WorkloadDefinition("issue-stream.page-through-triage", summary: "issue-stream: list 60 issues (3 pages of 20, ETag 304s) from the local server and triage them") {
+        WorkloadDefinition(
+            "issue-stream.page-through-triage",
+            summary: "issue-stream: list 60 issues (3 pages of 20, ETag 304s) from the local server and triage them"
+        ) {
             IssueStreamPageThroughTriage()
         },
-        WorkloadDefinition("issue-stream.apply-pass", summary: "issue-stream: triage --apply again on 40 triaged issues (2 pages; reads comments, adds nothing)") {
+        WorkloadDefinition(
+            "issue-stream.apply-pass",
+            summary: "issue-stream: triage --apply again on 40 triaged issues (2 pages; reads comments, adds nothing)"
+        ) {
             IssueStreamApplyPass()
         },
     ]

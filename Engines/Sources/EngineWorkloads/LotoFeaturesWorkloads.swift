@@ -55,10 +55,13 @@ struct LotoBatchesIntoPostgres: Workload {
 
     mutating func setUp() async throws {
         guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
-            throw LotoFeaturesError.usage("\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'")
+            throw LotoFeaturesError.usage(
+                "\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'"
+            )
         }
         try PostgresSchema.create(Self.schema, at: base)
-        store = try PostgresFeatureStore(connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
+        store = try PostgresFeatureStore(
+            connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
         series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
     }
 
@@ -69,7 +72,9 @@ struct LotoBatchesIntoPostgres: Workload {
 
     mutating func tearDown() async throws {
         store = nil
-        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] { try? PostgresSchema.drop(Self.schema, at: base) }
+        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] {
+            try? PostgresSchema.drop(Self.schema, at: base)
+        }
     }
 }
 
@@ -92,7 +97,9 @@ struct LotoGovernedResumeIntoSQLite: Workload {
         let generator = FeatureGenerator(workers: 2, governor: governor)
         _ = try await generator.run(Array(series.prefix(2)), into: store)
         let resumed = try await generator.run(series, into: store, resume: true)
-        precondition(resumed.seriesAlreadyComplete == 2 && resumed.series == 1, "the resume skips the two series the store holds whole")
+        precondition(
+            resumed.seriesAlreadyComplete == 2 && resumed.series == 1,
+            "the resume skips the two series the store holds whole")
     }
 }
 
@@ -102,19 +109,37 @@ enum LotoFeaturesWorkloads {
 
     /// The PostgreSQL workload is registered only when a database is configured, so that
     /// `soakgate check --workload 'loto*'` without one measures what it can instead of failing.
-    static let all: [WorkloadDefinition] = [
-        WorkloadDefinition("loto.batch-sqlite", summary: "loto-features: one batch of 2 series × 95 draws, all three tables, into a fresh (in-memory) SQLite database") {
-            LotoBatchIntoSQLite()
-        },
-        WorkloadDefinition("loto.stat-pipeline", summary: "loto-features: features_stat (global stats, meta, tsfeatures) of 4 series × 200 draws") {
-            LotoStatPipeline()
-        },
-        WorkloadDefinition("loto.governed-resume-sqlite", summary: "loto-features: a governed run of 2 series × 95 draws into a fresh in-memory SQLite database, then --resume over 3 (skips 2, writes 1)") {
-            LotoGovernedResumeIntoSQLite()
-        },
-    ] + (hasDatabase ? [
-        WorkloadDefinition(LotoBatchesIntoPostgres.name, summary: "loto-features: prepare and one batch of 2 series × 60 draws per iteration (COPY, upsert, commit) over one PostgreSQL connection, as generate keeps one") {
-            LotoBatchesIntoPostgres()
-        },
-    ] : [])
+    static let all: [WorkloadDefinition] =
+        [
+            WorkloadDefinition(
+                "loto.batch-sqlite",
+                summary:
+                    "loto-features: one batch of 2 series × 95 draws, all three tables, into a fresh (in-memory) SQLite database"
+            ) {
+                LotoBatchIntoSQLite()
+            },
+            WorkloadDefinition(
+                "loto.stat-pipeline",
+                summary: "loto-features: features_stat (global stats, meta, tsfeatures) of 4 series × 200 draws"
+            ) {
+                LotoStatPipeline()
+            },
+            WorkloadDefinition(
+                "loto.governed-resume-sqlite",
+                summary:
+                    "loto-features: a governed run of 2 series × 95 draws into a fresh in-memory SQLite database, then --resume over 3 (skips 2, writes 1)"
+            ) {
+                LotoGovernedResumeIntoSQLite()
+            },
+        ]
+        + (hasDatabase
+            ? [
+                WorkloadDefinition(
+                    LotoBatchesIntoPostgres.name,
+                    summary:
+                        "loto-features: prepare and one batch of 2 series × 60 draws per iteration (COPY, upsert, commit) over one PostgreSQL connection, as generate keeps one"
+                ) {
+                    LotoBatchesIntoPostgres()
+                }
+            ] : [])
 }

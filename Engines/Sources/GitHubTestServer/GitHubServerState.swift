@@ -85,7 +85,9 @@ actor GitHubServerState {
         let tokenKey = Self.identity(Self.token(from: request.authorization) ?? "")
         inFlight[tokenKey, default: 0] += 1
         var reply = decide(request)
-        if reply.status == 200 || reply.status == 201 || reply.status == 304 || reply.status == 403 && reply.headers.contains(where: { $0.0 == "x-ratelimit-remaining" }) {
+        if reply.status == 200 || reply.status == 201 || reply.status == 304
+            || reply.status == 403 && reply.headers.contains(where: { $0.0 == "x-ratelimit-remaining" })
+        {
             if let bucket = buckets[tokenKey] { reply.headers += Self.rateHeaders(bucket) }
         }
         record(request, reply, spent: reply.headers.contains { $0.0 == "x-spent" })
@@ -99,9 +101,11 @@ actor GitHubServerState {
             log.removeFirst(max(1, log.count / 2))
             logDropped += configuration.requestLogLimit / 2
         }
-        log.append(LoggedRequest(
-            method: request.method, target: request.target, status: reply.status,
-            conditional: request.ifNoneMatch != nil, spentBudget: spent, fault: reply.fault, time: configuration.now()))
+        log.append(
+            LoggedRequest(
+                method: request.method, target: request.target, status: reply.status,
+                conditional: request.ifNoneMatch != nil, spentBudget: spent, fault: reply.fault,
+                time: configuration.now()))
     }
 
     static func token(from authorization: String?) -> String? {
@@ -121,8 +125,11 @@ actor GitHubServerState {
     }
 
     static func error(_ status: Int, _ message: String, _ headers: [(String, String)] = []) -> ServerReply {
-        let body = try! JSONSerialization.data(withJSONObject: ["message": message, "documentation_url": "https://docs.github.com/rest"], options: [.sortedKeys])
-        return ServerReply(status: status, headers: headers + [("content-type", "application/json; charset=utf-8")], body: body)
+        let body = try! JSONSerialization.data(
+            withJSONObject: ["message": message, "documentation_url": "https://docs.github.com/rest"],
+            options: [.sortedKeys])
+        return ServerReply(
+            status: status, headers: headers + [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
     private func decide(_ request: ServerRequest) -> ServerReply {
@@ -137,16 +144,21 @@ actor GitHubServerState {
             bucket.roll(now: now)
             buckets[key] = bucket
             if request.path == "/rate_limit" {
-                let body = "{\"resources\":{\"core\":{\"limit\":\(bucket.limit),\"remaining\":\(bucket.remaining),\"reset\":\(bucket.resetAt),\"used\":\(bucket.used)}}}"
+                let body =
+                    "{\"resources\":{\"core\":{\"limit\":\(bucket.limit),\"remaining\":\(bucket.remaining),\"reset\":\(bucket.resetAt),\"used\":\(bucket.used)}}}"
                 return ServerReply(status: 200, headers: [("content-type", "application/json")], body: Data(body.utf8))
             }
             if bucket.remaining == 0 {
                 return Self.error(403, "API rate limit exceeded for this token.", Self.rateHeaders(bucket))
             }
         }
-        if let limits = configuration.secondaryLimits, let answer = secondary(limits, key: key, now: now) { return answer }
+        if let limits = configuration.secondaryLimits, let answer = secondary(limits, key: key, now: now) {
+            return answer
+        }
         let parts = request.path.split(separator: "/").map(String.init)
-        guard parts.count >= 4, parts[0] == "repos", let repository = repositories["\(parts[1])/\(parts[2])"], parts[3] == "issues" else {
+        guard parts.count >= 4, parts[0] == "repos", let repository = repositories["\(parts[1])/\(parts[2])"],
+            parts[3] == "issues"
+        else {
             return Self.error(404, "Not Found")
         }
         let repo = repository.fullName
@@ -160,7 +172,9 @@ actor GitHubServerState {
                     return reply
                 }
                 if case .secondaryLimit(let status, let retryAfter) = fault {
-                    var reply = Self.error(status, "You have exceeded a secondary rate limit.", retryAfter.map { [("retry-after", "\($0)")] } ?? [])
+                    var reply = Self.error(
+                        status, "You have exceeded a secondary rate limit.",
+                        retryAfter.map { [("retry-after", "\($0)")] } ?? [])
                     reply.fault = fault
                     return reply
                 }
@@ -170,15 +184,21 @@ actor GitHubServerState {
             }
             return list(repository, request, key: key)
         case ("GET", 5):
-            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else { return Self.error(404, "Not Found") }
+            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else {
+                return Self.error(404, "Not Found")
+            }
             return spend(key, json(repository, [number]), request, key: key, wrapSingle: true)
         case ("GET", 6) where parts[5] == "comments":
-            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else { return Self.error(404, "Not Found") }
+            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else {
+                return Self.error(404, "Not Found")
+            }
             let list = comments[repo]?[number] ?? []
             let body = try! JSONEncoder().encode(list)
             return spend(key, body, request, key: key)
         case ("POST", 6) where parts[5] == "labels" || parts[5] == "comments":
-            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else { return Self.error(404, "Not Found") }
+            guard let number = Int(parts[4]), (1...repository.issueCount).contains(number) else {
+                return Self.error(404, "Not Found")
+            }
             guard let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else {
                 return Self.error(400, "Problems parsing JSON")
             }
@@ -189,13 +209,17 @@ actor GitHubServerState {
                 for name in names where !current.contains(name) { current.append(name) }
                 labels[repo, default: [:]][number] = current
                 let body = try! JSONEncoder().encode(current.map { IssueJSON.Label(name: $0) })
-                return withSpent(ServerReply(status: 200, headers: [("content-type", "application/json")], body: body), key)
+                return withSpent(
+                    ServerReply(status: 200, headers: [("content-type", "application/json")], body: body), key)
             }
             guard let text = object["body"] as? String else { return Self.error(422, "Validation Failed") }
             let comment = CommentJSON(id: nextCommentID, body: text)
             nextCommentID += 1
             comments[repo, default: [:]][number, default: []].append(comment)
-            return withSpent(ServerReply(status: 201, headers: [("content-type", "application/json")], body: try! JSONEncoder().encode(comment)), key)
+            return withSpent(
+                ServerReply(
+                    status: 201, headers: [("content-type", "application/json")],
+                    body: try! JSONEncoder().encode(comment)), key)
         default:
             return Self.error(404, "Not Found")
         }
@@ -212,7 +236,9 @@ actor GitHubServerState {
         secondaryAnswers += 1
         let omit = limits.omitRetryAfterEvery > 0 && secondaryAnswers % limits.omitRetryAfterEvery == 0
         let wait = overConcurrency ? 1 : max(1, (minute + 1) * 60 - Int(now))
-        return Self.error(overConcurrency ? 403 : 429, "You have exceeded a secondary rate limit.", omit ? [] : [("retry-after", "\(wait)")])
+        return Self.error(
+            overConcurrency ? 403 : 429, "You have exceeded a secondary rate limit.",
+            omit ? [] : [("retry-after", "\(wait)")])
     }
 
     private func fault(for number: Int) -> ServerFault? {
@@ -233,8 +259,12 @@ actor GitHubServerState {
     }
 
     /// Answers 304 when the client's ETag matches (free), else spends one unit and sends `body`.
-    func spend(_ key: String, _ body: Data, _ request: ServerRequest, key tokenKey: String, link: String? = nil, wrapSingle: Bool = false) -> ServerReply {
-        let repoVersion = versions[request.path.split(separator: "/").prefix(3).dropFirst().joined(separator: "/"), default: 0]
+    func spend(
+        _ key: String, _ body: Data, _ request: ServerRequest, key tokenKey: String, link: String? = nil,
+        wrapSingle: Bool = false
+    ) -> ServerReply {
+        let repoVersion = versions[
+            request.path.split(separator: "/").prefix(3).dropFirst().joined(separator: "/"), default: 0]
         let etag = "W/\"\(Self.identity("\(tokenKey)|\(repoVersion)|\(request.target)"))\""
         if request.ifNoneMatch == etag { return ServerReply(status: 304, headers: [("etag", etag)]) }
         var payload = body

@@ -39,7 +39,8 @@ public final class GitHubTestServer: Sendable {
         var logger = Logger(label: "github-test-server")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "GitHubTestServer"),
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "GitHubTestServer"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
@@ -69,13 +70,19 @@ public final class GitHubTestServer: Sendable {
     public func requestLog() async -> [LoggedRequest] { await state.requestLog().entries }
 
     /// Labels now on an issue.
-    public func labels(repo: String, number: Int) async -> [String] { await state.currentLabels(repo: repo, number: number) }
+    public func labels(repo: String, number: Int) async -> [String] {
+        await state.currentLabels(repo: repo, number: number)
+    }
 
     /// Comments added to an issue through the API, oldest first.
-    public func comments(repo: String, number: Int) async -> [String] { await state.addedComments(repo: repo, number: number) }
+    public func comments(repo: String, number: Int) async -> [String] {
+        await state.addedComments(repo: repo, number: number)
+    }
 
     /// The primary budget of a token: limit, used and reset time.
-    public func budget(token: String) async -> (limit: Int, used: Int, resetAt: Int)? { await state.budget(token: token) }
+    public func budget(token: String) async -> (limit: Int, used: Int, resetAt: Int)? {
+        await state.budget(token: token)
+    }
 
     /// Changes an issue as a person on github.com would: its `updated_at` moves and ETags change.
     public func touch(repo: String, number: Int) async { await state.touch(repo: repo, number: number) }
@@ -121,30 +128,36 @@ private func respond(_ request: Request, state: GitHubServerState, stallSeconds:
         await state.finished(token: tokenKey)
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: half))
     case .slowBody(let milliseconds):
-        return Response(status: status, headers: fields, body: ResponseBody(contentLength: bytes.count) { writer in
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + max(1, bytes.count / 8))
-                try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
-                offset = end
-                try await Task.sleep(for: .milliseconds(milliseconds))
-            }
-            await state.finished(token: tokenKey)
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: status, headers: fields,
+            body: ResponseBody(contentLength: bytes.count) { writer in
+                var offset = 0
+                while offset < bytes.count {
+                    let end = min(bytes.count, offset + max(1, bytes.count / 8))
+                    try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
+                    offset = end
+                    try await Task.sleep(for: .milliseconds(milliseconds))
+                }
+                await state.finished(token: tokenKey)
+                try await writer.finish(nil)
+            })
     case .stalledBody, .connectionReset:
         let stall = reply.fault == .stalledBody
-        return Response(status: status, headers: fields, body: ResponseBody(contentLength: bytes.count) { writer in
-            try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
-            await state.finished(token: tokenKey)
-            if stall { try await Task.sleep(for: .seconds(stallSeconds)) }
-            throw InjectedConnectionReset()
-        })
+        return Response(
+            status: status, headers: fields,
+            body: ResponseBody(contentLength: bytes.count) { writer in
+                try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
+                await state.finished(token: tokenKey)
+                if stall { try await Task.sleep(for: .seconds(stallSeconds)) }
+                throw InjectedConnectionReset()
+            })
     default:
-        return Response(status: status, headers: fields, body: ResponseBody(contentLength: bytes.count) { writer in
-            try await writer.write(ByteBuffer(bytes: bytes))
-            await state.finished(token: tokenKey)
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: status, headers: fields,
+            body: ResponseBody(contentLength: bytes.count) { writer in
+                try await writer.write(ByteBuffer(bytes: bytes))
+                await state.finished(token: tokenKey)
+                try await writer.finish(nil)
+            })
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 extension GitHubServerState {
     func list(_ repository: SeededRepository, _ request: ServerRequest, key: String) -> ServerReply {
         if repository.listAnswersObject {
-            return ServerReply(status: 200, headers: [("content-type", "application/json")], body: Data("{\"status\":\"ok\",\"items\":[]}".utf8))
+            return ServerReply(
+                status: 200, headers: [("content-type", "application/json")],
+                body: Data("{\"status\":\"ok\",\"items\":[]}".utf8))
         }
         let state = request.query["state"] ?? "open"
         guard ["open", "closed", "all"].contains(state) else { return Self.error(422, "Validation Failed: state") }
@@ -52,7 +54,9 @@ extension GitHubServerState {
             var query = request.query
             query["page"] = "\(page)"
             query["per_page"] = "\(perPage)"
-            let text = query.keys.sorted().map { "\($0)=\(query[$0]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? "")" }
+            let text = query.keys.sorted().map {
+                "\($0)=\(query[$0]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? "")"
+            }
             return "<\(baseURL)\(request.path)?\(text.joined(separator: "&"))>"
         }
         if page < lastPage { links.append("\(url(page + 1)); rel=\"next\"") }
@@ -73,7 +77,8 @@ extension GitHubServerState {
         for (index, number) in numbers.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             if repository.malformedIssues.contains(number) {
-                out.append(try! encoder.encode(MalformedIssueJSON(id: 1_000_000 + number, title: number, state: "open")))
+                out.append(
+                    try! encoder.encode(MalformedIssueJSON(id: 1_000_000 + number, title: number, state: "open")))
                 continue
             }
             let record = repository.base(number)

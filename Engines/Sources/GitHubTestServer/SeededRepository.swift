@@ -62,16 +62,26 @@ public struct SeededRepository: Sendable {
         let titles: [String]
         let label: String?
         switch family {
-        case 0...3: titles = Self.bugTitles; label = family == 0 ? "bug" : nil
-        case 4...6: titles = Self.featureTitles; label = family == 4 ? "enhancement" : nil
-        case 7...8: titles = Self.questionTitles; label = nil
-        default: titles = Self.docsTitles; label = family == 9 && textSource % 2 == 0 ? "documentation" : nil
+        case 0...3:
+            titles = Self.bugTitles
+            label = family == 0 ? "bug" : nil
+        case 4...6:
+            titles = Self.featureTitles
+            label = family == 4 ? "enhancement" : nil
+        case 7...8:
+            titles = Self.questionTitles
+            label = nil
+        default:
+            titles = Self.docsTitles
+            label = family == 9 && textSource % 2 == 0 ? "documentation" : nil
         }
         let template = titles[Int(textRng.next() % UInt64(titles.count))]
         let title = template.replacingOccurrences(of: "%@", with: module)
         let detail = Int(textRng.next() % 1000)
         // Words from syllables, so unrelated issues share few 3-word shingles, as real ones do.
-        let syllables = ["ka", "lo", "mi", "tre", "su", "van", "dor", "pel", "qui", "zen", "ro", "fa", "ne", "bix", "tor", "al"]
+        let syllables = [
+            "ka", "lo", "mi", "tre", "su", "van", "dor", "pel", "qui", "zen", "ro", "fa", "ne", "bix", "tor", "al",
+        ]
         var story: [String] = []
         for _ in 0..<48 {
             let count = 2 + Int(textRng.next() % 2)
@@ -86,7 +96,8 @@ public struct SeededRepository: Sendable {
         }
         let facts = meta(number)
         return IssueRecord(
-            number: number, title: facts.isPullRequest ? "PR: " + title : title, body: body, state: facts.open ? "open" : "closed",
+            number: number, title: facts.isPullRequest ? "PR: " + title : title, body: body,
+            state: facts.open ? "open" : "closed",
             labels: label.map { [$0] } ?? [], comments: facts.comments, isPullRequest: facts.isPullRequest,
             createdAt: Self.epoch + number * 60, updatedAt: facts.updatedAt)
     }

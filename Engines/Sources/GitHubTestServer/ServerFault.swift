@@ -32,7 +32,9 @@ public struct FaultPlan: Sendable {
     public static let none = FaultPlan()
 
     /// A plan of scheduled and random faults.
-    public init(scheduled: [Int: ServerFault] = [:], randomRate: Double = 0, randomFaults: [ServerFault] = [], seed: UInt64 = 7) {
+    public init(
+        scheduled: [Int: ServerFault] = [:], randomRate: Double = 0, randomFaults: [ServerFault] = [], seed: UInt64 = 7
+    ) {
         self.scheduled = scheduled
         self.randomRate = randomRate
         self.randomFaults = randomFaults

@@ -17,18 +17,23 @@ public struct APIOrigin: Sendable, Equatable {
     /// loopback address, since anything else would carry the token over the network unencrypted.
     public static func ofAPIURL(_ text: String) throws(IssueStreamError) -> APIOrigin {
         guard let components = URLComponents(string: text), let origin = APIOrigin(components) else {
-            throw IssueStreamError.badAPIURL(text, reason: "is not an http:// or https:// URL with a host; try --api-url https://api.github.com")
+            throw IssueStreamError.badAPIURL(
+                text, reason: "is not an http:// or https:// URL with a host; try --api-url https://api.github.com")
         }
         guard components.user == nil, components.password == nil else {
             throw IssueStreamError.badAPIURL(
                 text, reason: "must not carry a user or password; give the token with --token-env or --token-file")
         }
         guard components.query == nil, components.fragment == nil else {
-            throw IssueStreamError.badAPIURL(text, reason: "must not have a query or fragment; try --api-url https://api.github.com")
+            throw IssueStreamError.badAPIURL(
+                text, reason: "must not have a query or fragment; try --api-url https://api.github.com")
         }
         guard origin.scheme == "https" || NetworkAddress.isLoopback(origin.host) else {
             throw IssueStreamError.badAPIURL(
-                text, reason: "is plain http to a host that is not loopback, so the token would cross the network unencrypted; use https://")
+                text,
+                reason:
+                    "is plain http to a host that is not loopback, so the token would cross the network unencrypted; use https://"
+            )
         }
         return origin
     }
@@ -41,7 +46,8 @@ public struct APIOrigin: Sendable, Equatable {
 
     init?(_ components: URLComponents) {
         guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty else { return nil }
+            let host = components.host, !host.isEmpty
+        else { return nil }
         self.scheme = scheme
         self.host = NetworkAddress.unbracketed(host).lowercased()
         // A port outside 1...65535 is no origin at all; URLComponents has already refused most.

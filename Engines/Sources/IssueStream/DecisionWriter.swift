@@ -92,7 +92,9 @@ final class DecisionWriter {
                 throw IssueStreamError.outputFailed(path: path, detail: error.reason)
             }
             // Only a regular file (or a link) there is ours to remove; a directory stays.
-            if lstat(sibling, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG || (status.st_mode & S_IFMT) == S_IFLNK {
+            if lstat(sibling, &status) == 0,
+                (status.st_mode & S_IFMT) == S_IFREG || (status.st_mode & S_IFMT) == S_IFLNK
+            {
                 unlink(sibling)
             }
             return Placement(file: path, earlierKept: false)

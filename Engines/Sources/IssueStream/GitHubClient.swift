@@ -54,8 +54,11 @@ public final class GitHubClient: Sendable {
         jitter = Mutex(JitterSource(seed: configuration.jitterSeed))
         // The timeouts were range-checked above, so these conversions cannot overflow.
         var http = HTTPClient.Configuration(
-            timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .milliseconds(Int64(configuration.readTimeout * 1000))),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections))
+            timeout: .init(
+                connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+                read: .milliseconds(Int64(configuration.readTimeout * 1000))),
+            connectionPool: .init(
+                idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections))
         http.httpVersion = .http1Only
         // A refused connection fails this attempt at once; our own retry loop (with its limit and
         // back-off) decides what happens next, instead of the pool retrying until the deadline.
@@ -82,7 +85,7 @@ public final class GitHubClient: Sendable {
     public func get(_ url: String, bypassCache: Bool = false) async throws -> FetchedResponse {
         let key = tokenIdentity + " " + url
         let cached = bypassCache ? nil : cache.lookup(key)
-        if case let (entry, tier)? = cached {
+        if case (let entry, let tier)? = cached {
             metrics.cacheHit(tier: tier)
             if clock.now() - entry.storedAt < cache.ttl {
                 return FetchedResponse(status: 0, body: entry.body, link: entry.link, tier: tier)
@@ -94,7 +97,7 @@ public final class GitHubClient: Sendable {
         if let etag = cached?.0.etag { headers.append(("if-none-match", etag)) }
         if let modified = cached?.0.lastModified { headers.append(("if-modified-since", modified)) }
         let answer = try await send(method: .GET, url: url, headers: headers, body: nil)
-        if answer.status == 304, case let (entry, tier)? = cached {
+        if answer.status == 304, case (let entry, let tier)? = cached {
             var refreshed = entry
             refreshed.storedAt = clock.now()
             cache.store(key, refreshed)
@@ -104,7 +107,10 @@ public final class GitHubClient: Sendable {
         let etag = answer.headers.first(name: "etag")
         let modified = answer.headers.first(name: "last-modified")
         if etag != nil || modified != nil {
-            cache.store(key, CachedResponse(etag: etag, lastModified: modified, link: link, storedAt: clock.now(), body: answer.body))
+            cache.store(
+                key,
+                CachedResponse(etag: etag, lastModified: modified, link: link, storedAt: clock.now(), body: answer.body)
+            )
         }
         return FetchedResponse(status: answer.status, body: answer.body, link: link, tier: nil)
     }
@@ -118,13 +124,16 @@ public final class GitHubClient: Sendable {
             }
             defer { lastWrite.withLock { $0 = clock.now() } }
             let answer = try await send(
-                method: .POST, url: url, headers: [("accept", "application/vnd.github+json"), ("content-type", "application/json")], body: json)
+                method: .POST, url: url,
+                headers: [("accept", "application/vnd.github+json"), ("content-type", "application/json")], body: json)
             return (answer.status, answer.body)
         }
     }
 
     /// One logical request with pacing and retries; returns 2xx and 304 answers, throws the rest.
-    func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?) async throws -> (status: Int, headers: HTTPHeaders, body: Data) {
+    func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?) async throws -> (
+        status: Int, headers: HTTPHeaders, body: Data
+    ) {
         var attempt = 0
         var lastProblem = ""
         // The token goes only to the origin of --api-url: a URL of another origin (which the
@@ -144,7 +153,8 @@ public final class GitHubClient: Sendable {
             var bytes: Data
             do {
                 let started = ContinuousClock.now
-                let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+                let response = try await http.execute(
+                    request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
                 status = Int(response.status.code)
                 responseHeaders = response.headers
                 // AsyncHTTPClient's deadline ends with the response head; a body sent a byte at a
@@ -183,19 +193,24 @@ public final class GitHubClient: Sendable {
             attempt += 1
             switch status {
             case 401:
-                throw IssueStreamError.badCredentials(apiURL: configuration.apiURL, tokenSource: configuration.tokenSource)
+                throw IssueStreamError.badCredentials(
+                    apiURL: configuration.apiURL, tokenSource: configuration.tokenSource)
             case 404:
                 throw IssueStreamError.unexpectedStatus(url: url, status: 404, message: message)
             case 403, 429:
-                let remaining = try Self.header("x-ratelimit-remaining", in: responseHeaders, url: url, range: 0...1_000_000_000)
+                let remaining = try Self.header(
+                    "x-ratelimit-remaining", in: responseHeaders, url: url, range: 0...1_000_000_000)
                 let isLimit = status == 429 || remaining == 0 || message.lowercased().contains("rate limit")
                 guard isLimit else { throw IssueStreamError.forbidden(url: url, message: message) }
                 metrics.limitError(primary: remaining == 0)
-                guard attempt <= configuration.maxRetries else { throw IssueStreamError.rateLimited(url: url, attempts: attempt) }
+                guard attempt <= configuration.maxRetries else {
+                    throw IssueStreamError.rateLimited(url: url, attempts: attempt)
+                }
                 if let retryAfter = try Self.retryAfter(responseHeaders, url: url) {
                     try await wait(retryAfter, for: "retry-after", url: url)
                 } else if remaining == 0, let reset = try Self.resetTime(responseHeaders, url: url) {
-                    try await wait(max(1, reset - clock.now() + 1), for: "the rate-limit reset (x-ratelimit-reset)", url: url)
+                    try await wait(
+                        max(1, reset - clock.now() + 1), for: "the rate-limit reset (x-ratelimit-reset)", url: url)
                 } else {
                     try await clock.sleep(seconds: backoff(base: configuration.limitBackoff, attempt: attempt))
                 }
@@ -214,7 +229,9 @@ public final class GitHubClient: Sendable {
 
     /// The result of `body` if it finishes within `seconds`; otherwise `body` is cancelled and
     /// ``RequestTimeout`` thrown.
-    static func within<T: Sendable>(seconds: Double, timeout: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func within<T: Sendable>(seconds: Double, timeout: Double, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         guard seconds > 0 else { throw RequestTimeout(seconds: timeout) }
         return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
@@ -256,15 +273,19 @@ public final class GitHubClient: Sendable {
     static func snapshot(_ headers: HTTPHeaders, url: String) throws(IssueStreamError) -> RateLimitSnapshot? {
         let budget: ClosedRange<Int> = 0...1_000_000_000
         guard let limit = try header("x-ratelimit-limit", in: headers, url: url, range: budget),
-              let remaining = try header("x-ratelimit-remaining", in: headers, url: url, range: budget),
-              let reset = try resetTime(headers, url: url) else { return nil }
+            let remaining = try header("x-ratelimit-remaining", in: headers, url: url, range: budget),
+            let reset = try resetTime(headers, url: url)
+        else { return nil }
         let used = try header("x-ratelimit-used", in: headers, url: url, range: budget) ?? max(0, limit - remaining)
-        let resource = headers.first(name: "x-ratelimit-resource").map { ServerText.shown($0, hiding: nil, limit: 40) } ?? "core"
+        let resource =
+            headers.first(name: "x-ratelimit-resource").map { ServerText.shown($0, hiding: nil, limit: 40) } ?? "core"
         return RateLimitSnapshot(limit: limit, remaining: remaining, used: used, reset: reset, resource: resource)
     }
 
     /// A whole-number header in `range`, nil when absent.
-    static func header(_ name: String, in headers: HTTPHeaders, url: String, range: ClosedRange<Int>) throws(IssueStreamError) -> Int? {
+    static func header(_ name: String, in headers: HTTPHeaders, url: String, range: ClosedRange<Int>)
+        throws(IssueStreamError) -> Int?
+    {
         guard let text = headers.first(name: name) else { return nil }
         do { return try CheckedNumber.integer(text, in: range, source: "header \(name)") } catch {
             throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
@@ -274,7 +295,10 @@ public final class GitHubClient: Sendable {
     /// `x-ratelimit-reset`: seconds since 1970, up to the year 5138.
     static func resetTime(_ headers: HTTPHeaders, url: String) throws(IssueStreamError) -> Double? {
         guard let text = headers.first(name: "x-ratelimit-reset") else { return nil }
-        do { return try CheckedNumber.real(text, in: 0...1e11, source: "header x-ratelimit-reset", unit: "seconds since 1970") } catch {
+        do {
+            return try CheckedNumber.real(
+                text, in: 0...1e11, source: "header x-ratelimit-reset", unit: "seconds since 1970")
+        } catch {
             throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
         }
     }
@@ -285,13 +309,16 @@ public final class GitHubClient: Sendable {
         guard let text = headers.first(name: "retry-after") else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.contains(",") || trimmed.hasSuffix("GMT") { return nil }
-        do { return try CheckedNumber.real(trimmed, in: 0...1e9, source: "header retry-after", unit: "seconds") } catch {
+        do { return try CheckedNumber.real(trimmed, in: 0...1e9, source: "header retry-after", unit: "seconds") } catch
+        {
             throw IssueStreamError.absurdValue(url: url, detail: ServerText.shown(error.description, hiding: nil))
         }
     }
 
     static func message(_ body: Data) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let message = object["message"] as? String {
+        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let message = object["message"] as? String
+        {
             return message
         }
         return String(decoding: body.prefix(200), as: UTF8.self)
@@ -306,7 +333,9 @@ public final class GitHubClient: Sendable {
 /// A whole request (body included) that took longer than `--request-timeout`.
 struct RequestTimeout: Error, CustomStringConvertible {
     var seconds: Double
-    var description: String { "the whole request took longer than --request-timeout \(IssueStreamError.seconds(seconds)) s" }
+    var description: String {
+        "the whole request took longer than --request-timeout \(IssueStreamError.seconds(seconds)) s"
+    }
 }
 
 /// Runs writes one at a time, in arrival order.

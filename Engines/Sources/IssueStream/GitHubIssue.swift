@@ -32,7 +32,10 @@ public struct GitHubIssue: Sendable, Decodable, Equatable {
     public var pull_request: PullRequestMarker?
 
     /// An issue as GitHub would list it.
-    public init(number: Int, title: String, body: String?, state: String, labels: [Label], comments: Int, pull_request: PullRequestMarker?) {
+    public init(
+        number: Int, title: String, body: String?, state: String, labels: [Label], comments: Int,
+        pull_request: PullRequestMarker?
+    ) {
         self.number = number
         self.title = title
         self.body = body
@@ -58,12 +61,14 @@ public struct GitHubIssue: Sendable, Decodable, Equatable {
     /// processed, naming the field.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        number = try CheckedNumber.checked(container.decode(Int.self, forKey: .number), in: Self.numberRange, source: "field 'number'")
+        number = try CheckedNumber.checked(
+            container.decode(Int.self, forKey: .number), in: Self.numberRange, source: "field 'number'")
         title = try container.decode(String.self, forKey: .title)
         body = try container.decodeIfPresent(String.self, forKey: .body)
         state = try container.decode(String.self, forKey: .state)
         labels = try container.decode([Label].self, forKey: .labels)
-        comments = try CheckedNumber.checked(container.decode(Int.self, forKey: .comments), in: Self.commentsRange, source: "field 'comments'")
+        comments = try CheckedNumber.checked(
+            container.decode(Int.self, forKey: .comments), in: Self.commentsRange, source: "field 'comments'")
         pull_request = try container.decodeIfPresent(PullRequestMarker.self, forKey: .pull_request)
     }
 }
@@ -92,14 +97,18 @@ struct PageElement: Decodable {
     /// One line saying why an element is not an issue; the field names come from the server,
     /// so the line is made fit to show (no control characters, bounded).
     static func explain(_ error: any Error) -> String {
-        func path(_ context: DecodingError.Context) -> String { context.codingPath.map(\.stringValue).joined(separator: ".") }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
         let text: String
         switch error as? DecodingError {
         case .keyNotFound(let key, _)?: text = "field '\(key.stringValue)' missing"
         case .typeMismatch(_, let context)?: text = "field '\(path(context))' has the wrong type"
         case .valueNotFound(_, let context)?: text = "field '\(path(context))' is null"
         case .dataCorrupted(let context)?:
-            text = context.codingPath.isEmpty ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
+            text =
+                context.codingPath.isEmpty
+                ? context.debugDescription : "field '\(path(context))': \(context.debugDescription)"
         default: text = "\(error)"
         }
         return "not a GitHub issue: " + ServerText.shown(text, hiding: nil)

@@ -15,15 +15,20 @@ public struct IssueApplier: Sendable {
     }
 
     /// Labels added and whether a comment was posted.
-    public func apply(_ issue: GitHubIssue, _ decision: TriageLine) async throws -> (labelsAdded: [String], commented: Bool) {
+    public func apply(_ issue: GitHubIssue, _ decision: TriageLine) async throws -> (
+        labelsAdded: [String], commented: Bool
+    ) {
         let base = "\(client.configuration.apiURL)/repos/\(repo)/issues/\(issue.number)"
         let present = Set(issue.labels.map(\.name))
         let missing = (decision.labels ?? []).filter { !present.contains($0) }
         if !missing.isEmpty {
-            _ = try await client.post(base + "/labels", json: try JSONSerialization.data(withJSONObject: ["labels": missing]))
+            _ = try await client.post(
+                base + "/labels", json: try JSONSerialization.data(withJSONObject: ["labels": missing]))
         }
         if try await hasTriageComment(issue, base: base) { return (missing, false) }
-        _ = try await client.post(base + "/comments", json: try JSONSerialization.data(withJSONObject: ["body": Self.comment(decision)], options: [.sortedKeys]))
+        _ = try await client.post(
+            base + "/comments",
+            json: try JSONSerialization.data(withJSONObject: ["body": Self.comment(decision)], options: [.sortedKeys]))
         return (missing, true)
     }
 
@@ -49,7 +54,8 @@ public struct IssueApplier: Sendable {
 
     /// The comment text: the marker, then the decision in one sentence.
     static func comment(_ decision: TriageLine) -> String {
-        var text = "\(marker)\nTriage by issue-stream: kind `\(decision.kind ?? "?")`, priority \(decision.priority ?? 0)"
+        var text =
+            "\(marker)\nTriage by issue-stream: kind `\(decision.kind ?? "?")`, priority \(decision.priority ?? 0)"
         if let area = decision.area { text += ", area `\(area)`" }
         text += "."
         if let duplicates = decision.duplicates, !duplicates.isEmpty {

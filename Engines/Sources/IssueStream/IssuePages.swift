@@ -66,13 +66,18 @@ public struct IssuePages: AsyncSequence, Sendable {
             upcoming = nil
             var page: IssuePage
             do {
-                page = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+                page = try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
+                }
             } catch {
                 done = true
                 throw error
             }
             do {
-                page.next = try links.next(after: page.url, page: page.index, header: page.linkHeader, elements: page.elements.count)
+                page.next = try links.next(
+                    after: page.url, page: page.index, header: page.linkHeader, elements: page.elements.count)
             } catch {
                 // This page is good; the refusal ends the list after it.
                 page.next = nil
@@ -127,7 +132,8 @@ struct PageFetcher {
                     throw IssueStreamError.unreadableBody(url: url, attempts: attempts)
                 }
                 bypass = true
-                try await client.clock.sleep(seconds: client.backoff(base: client.configuration.transientBackoff, attempt: attempts))
+                try await client.clock.sleep(
+                    seconds: client.backoff(base: client.configuration.transientBackoff, attempt: attempts))
             }
         }
     }
@@ -138,8 +144,15 @@ struct PageFetcher {
         let trimmed = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if let first = trimmed, first != UInt8(ascii: "[") {
             if first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: body)) != nil {
-                let keys = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map { $0.keys.sorted().prefix(5).joined(separator: ", ") } ?? ""
-                throw IssueStreamError.notGitHubJSON(url: url, detail: "expected a JSON array of issues, got an object with keys \(ServerText.shown(keys, hiding: nil))")
+                let keys =
+                    ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map {
+                        $0.keys.sorted().prefix(5).joined(separator: ", ")
+                    } ?? ""
+                throw IssueStreamError.notGitHubJSON(
+                    url: url,
+                    detail:
+                        "expected a JSON array of issues, got an object with keys \(ServerText.shown(keys, hiding: nil))"
+                )
             }
             if (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil {
                 throw IssueStreamError.notGitHubJSON(url: url, detail: "expected a JSON array of issues")
@@ -149,7 +162,8 @@ struct PageFetcher {
         return elements.enumerated().map { position, element in
             switch element.content {
             case .issue(let issue): return .issue(issue)
-            case .unreadable(let number, let id, let reason): return .unreadable(number: number, id: id, position: position, reason: reason)
+            case .unreadable(let number, let id, let reason):
+                return .unreadable(number: number, id: id, position: position, reason: reason)
             }
         }
     }

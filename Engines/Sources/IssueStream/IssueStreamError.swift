@@ -53,22 +53,30 @@ public enum IssueStreamError: Error, CustomStringConvertible, Equatable {
         let shown = Redaction.url
         switch self {
         case .repositoryNotFound(let repo, let api):
-            return "repository \(repo) not found at \(shown(api)) (404): check --repo OWNER/NAME, or the token cannot see a private repository"
+            return
+                "repository \(repo) not found at \(shown(api)) (404): check --repo OWNER/NAME, or the token cannot see a private repository"
         case .badCredentials(let api, let source):
             return "\(shown(api)) rejected the token from \(source) (401 Bad credentials): set a valid token there"
         case .forbidden(let url, let message): return "\(shown(url)): 403 Forbidden: \(message)"
-        case .unexpectedStatus(let url, let status, let message): return "\(shown(url)): unexpected HTTP \(status): \(message)"
-        case .notGitHubJSON(let url, let detail): return "\(shown(url)) did not answer with GitHub's list of issues: \(detail)"
-        case .unreadableBody(let url, let attempts): return "\(shown(url)): the body was not complete JSON after \(attempts) attempts"
+        case .unexpectedStatus(let url, let status, let message):
+            return "\(shown(url)): unexpected HTTP \(status): \(message)"
+        case .notGitHubJSON(let url, let detail):
+            return "\(shown(url)) did not answer with GitHub's list of issues: \(detail)"
+        case .unreadableBody(let url, let attempts):
+            return "\(shown(url)): the body was not complete JSON after \(attempts) attempts"
         case .bodyTooLarge(let url, let limit): return "\(shown(url)): body larger than \(limit) bytes; not read"
-        case .unreachable(let url, let attempts, let last): return "\(shown(url)): no answer after \(attempts) attempts (last: \(last))"
+        case .unreachable(let url, let attempts, let last):
+            return "\(shown(url)): no answer after \(attempts) attempts (last: \(last))"
         case .rateLimited(let url, let attempts): return "\(shown(url)): still rate limited after \(attempts) attempts"
         case .waitTooLong(let url, let what, let seconds, let limit):
-            return "\(shown(url)): \(what) asks for a wait of \(Self.seconds(seconds)) s, more than the \(Self.seconds(limit)) s this client waits (--max-wait); stopped"
+            return
+                "\(shown(url)): \(what) asks for a wait of \(Self.seconds(seconds)) s, more than the \(Self.seconds(limit)) s this client waits (--max-wait); stopped"
         case .absurdValue(let url, let detail): return "\(shown(url)) sent a value that cannot be right: \(detail)"
-        case .refusedLink(let url, let reason): return "refused to follow the link rel=\"next\" to \(shown(url)): \(reason)"
+        case .refusedLink(let url, let reason):
+            return "refused to follow the link rel=\"next\" to \(shown(url)): \(reason)"
         case .pageLoop(let url, let page):
-            return "the link rel=\"next\" of page \(page) leads back to \(shown(url)), already read: the server's pages loop; stopped"
+            return
+                "the link rel=\"next\" of page \(page) leads back to \(shown(url)), already read: the server's pages loop; stopped"
         case .tooManyPages(let url, let detail): return "\(shown(url)): \(detail); stopped"
         case .badAPIURL(let text, let reason): return "--api-url '\(shown(text))' \(reason)"
         case .badConfiguration(let detail): return detail
@@ -78,7 +86,8 @@ public enum IssueStreamError: Error, CustomStringConvertible, Equatable {
         case .memoryStop(let detail): return "stopped by the memory governor: \(detail)"
         case .cannotResume(let path, let detail): return "--resume: \(path) \(detail)"
         case .resumeMismatch(let path, let line, let detail):
-            return "--resume: line \(line) of \(path) \(detail): the repository's list changed since that run (issues deleted or moved) or --since or --include-pull-requests differ; run again without --resume"
+            return
+                "--resume: line \(line) of \(path) \(detail): the repository's list changed since that run (issues deleted or moved) or --since or --include-pull-requests differ; run again without --resume"
         }
     }
 
@@ -104,7 +113,9 @@ enum ServerText {
                 result += "…"
                 break
             }
-            let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+            let control =
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029
             result.unicodeScalars.append(control ? " " : scalar)
             count += 1
         }

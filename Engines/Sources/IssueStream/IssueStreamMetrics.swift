@@ -13,15 +13,22 @@ public struct IssueStreamMetrics: Sendable {
     }
     func notModified() { Counter(label: "issue_stream_not_modified_total", factory: factory).increment() }
     func cacheHit(tier: CacheTier) {
-        Counter(label: "issue_stream_cache_hits_total", dimensions: [("tier", tier.rawValue)], factory: factory).increment()
+        Counter(label: "issue_stream_cache_hits_total", dimensions: [("tier", tier.rawValue)], factory: factory)
+            .increment()
     }
     func cacheMiss() { Counter(label: "issue_stream_cache_misses_total", factory: factory).increment() }
-    func rateLimitRemaining(_ value: Int) { Gauge(label: "issue_stream_rate_limit_remaining", factory: factory).record(value) }
+    func rateLimitRemaining(_ value: Int) {
+        Gauge(label: "issue_stream_rate_limit_remaining", factory: factory).record(value)
+    }
     func limitError(primary: Bool) {
-        Counter(label: "issue_stream_rate_limit_errors_total", dimensions: [("limit", primary ? "primary" : "secondary")], factory: factory).increment()
+        Counter(
+            label: "issue_stream_rate_limit_errors_total", dimensions: [("limit", primary ? "primary" : "secondary")],
+            factory: factory
+        ).increment()
     }
     func issueProcessed(outcome: String) {
-        Counter(label: "issue_stream_issues_processed_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        Counter(label: "issue_stream_issues_processed_total", dimensions: [("outcome", outcome)], factory: factory)
+            .increment()
     }
     func issueLatency(nanoseconds: Int64) {
         Timer(label: "issue_stream_issue_latency_seconds", factory: factory).recordNanoseconds(nanoseconds)

@@ -23,9 +23,12 @@ public final class MetricsEndpoint: Sendable {
 
     /// Starts serving `registry` on `host:port` (port 0: any free port). A `host` that is not a
     /// loopback address is refused unless `publicly` (the `--metrics-publicly` flag).
-    public static func start(registry: PrometheusCollectorRegistry, host: String, port: Int, publicly: Bool = false) async throws -> MetricsEndpoint {
+    public static func start(registry: PrometheusCollectorRegistry, host: String, port: Int, publicly: Bool = false)
+        async throws -> MetricsEndpoint
+    {
         guard (0...65535).contains(port) else {
-            throw IssueStreamError.badConfiguration("--metrics-listen \(host):\(port): the port must be from 0 to 65535")
+            throw IssueStreamError.badConfiguration(
+                "--metrics-listen \(host):\(port): the port must be from 0 to 65535")
         }
         let address = HTTPListenAddress(host: NetworkAddress.unbracketed(host), port: port)
         guard publicly || address.isLoopback else {
@@ -42,7 +45,8 @@ public final class MetricsEndpoint: Sendable {
             return MetricsEndpoint(server: server)
         } catch {
             throw IssueStreamError.badConfiguration(
-                "--metrics-listen \(host):\(port): cannot listen (\(ServerText.shown(String(describing: error), hiding: nil)))")
+                "--metrics-listen \(host):\(port): cannot listen (\(ServerText.shown(String(describing: error), hiding: nil)))"
+            )
         }
     }
 

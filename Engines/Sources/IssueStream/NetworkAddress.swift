@@ -1,9 +1,10 @@
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SoakGateBasics
 
 /// Host names and addresses as the client and the metrics endpoint judge them: parsed as IP
 /// addresses, never matched as text (`127.evil.invalid` is a name, not a loopback address).
@@ -37,7 +38,8 @@ public enum NetworkAddress {
     static func ipv4(_ text: String) -> [UInt8]? {
         var address = in_addr()
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              inet_pton(AF_INET, text, &address) == 1 else { return nil }
+            inet_pton(AF_INET, text, &address) == 1
+        else { return nil }
         return withUnsafeBytes(of: address.s_addr) { Array($0) }
     }
 
@@ -74,19 +76,24 @@ public struct ListenAddress: Sendable, Equatable {
         let portText = text[text.index(after: colon)...]
         let port: Int
         do { port = try CheckedNumber.integer(portText, in: 0...65535, source: "\(flag) '\(text)': port") } catch {
-            throw AddressError(description: "\(flag) '\(text)': the port must be a whole number from 0 to 65535; \(example)")
+            throw AddressError(
+                description: "\(flag) '\(text)': the port must be a whole number from 0 to 65535; \(example)")
         }
         // A bare IPv6 address needs brackets, or its last group would read as the port.
         if hostText.contains(":"), !(hostText.hasPrefix("[") && hostText.hasSuffix("]")) {
-            throw AddressError(description: "\(flag) '\(text)': put an IPv6 address in brackets, e.g. \(flag) [::1]:9464")
+            throw AddressError(
+                description: "\(flag) '\(text)': put an IPv6 address in brackets, e.g. \(flag) [::1]:9464")
         }
         let host = NetworkAddress.unbracketed(hostText)
         guard host.lowercased() == "localhost" || NetworkAddress.isAddressLiteral(hostText) else {
-            throw AddressError(description: "\(flag) '\(text)': '\(hostText)' is not an IP address or localhost; \(example)")
+            throw AddressError(
+                description: "\(flag) '\(text)': '\(hostText)' is not an IP address or localhost; \(example)")
         }
         guard publicly || NetworkAddress.isLoopback(host) else {
-            throw AddressError(description:
-                "\(flag) '\(text)' would serve on a non-loopback interface; add \(publicFlag) to allow that, or \(example)")
+            throw AddressError(
+                description:
+                    "\(flag) '\(text)' would serve on a non-loopback interface; add \(publicFlag) to allow that, or \(example)"
+            )
         }
         self.host = host
         self.port = port

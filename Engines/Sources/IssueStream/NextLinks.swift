@@ -22,27 +22,36 @@ struct NextLinks {
 
     /// The URL to read after page `index` (at `current`, with `elements` items and this `link`
     /// header), nil at the end of the list; throws when the link must not be followed.
-    mutating func next(after current: String, page index: Int, header: String?, elements: Int) throws(IssueStreamError) -> String? {
+    mutating func next(after current: String, page index: Int, header: String?, elements: Int) throws(IssueStreamError)
+        -> String?
+    {
         let links = Self.parse(header)
         if announcedLast == nil, let last = links["last"].flatMap(Self.pageNumber) { announcedLast = last }
         guard let target = links["next"] else { return nil }
         // Only the characters a URL may hold: Foundation would percent-encode spaces and
         // brackets and make a URL of any text.
-        guard !target.isEmpty, target.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && !" <>\"{}|\\^`".unicodeScalars.contains($0) }),
-              let resolved = URL(string: target, relativeTo: URL(string: current))?.absoluteString,
-              let components = URLComponents(string: resolved) else {
+        guard !target.isEmpty,
+            target.unicodeScalars.allSatisfy({
+                (0x21...0x7E).contains($0.value) && !" <>\"{}|\\^`".unicodeScalars.contains($0)
+            }),
+            let resolved = URL(string: target, relativeTo: URL(string: current))?.absoluteString,
+            let components = URLComponents(string: resolved)
+        else {
             throw IssueStreamError.refusedLink(url: target, reason: "it is not a URL")
         }
         guard APIOrigin(components) == origin else {
             throw IssueStreamError.refusedLink(
-                url: resolved, reason: "it is not on \(origin.description), the origin of --api-url, the only one the token is sent to")
+                url: resolved,
+                reason: "it is not on \(origin.description), the origin of --api-url, the only one the token is sent to"
+            )
         }
         guard components.user == nil, components.password == nil else {
             throw IssueStreamError.refusedLink(url: resolved, reason: "it carries a user or password")
         }
         guard !visited.contains(resolved) else { throw IssueStreamError.pageLoop(url: resolved, page: index) }
         guard elements > 0 else {
-            throw IssueStreamError.tooManyPages(url: current, detail: "page \(index) is empty but links to a next page, which ends no list")
+            throw IssueStreamError.tooManyPages(
+                url: current, detail: "page \(index) is empty but links to a next page, which ends no list")
         }
         if let last = announcedLast {
             // Issues opened during the run may add a page or two; a tenth (at least ten) more
@@ -50,7 +59,8 @@ struct NextLinks {
             let allowed = last + max(10, last / 10)
             guard index < allowed else {
                 throw IssueStreamError.tooManyPages(
-                    url: resolved, detail: "page \(index + 1) is well past the last page (\(last)) the server announced")
+                    url: resolved, detail: "page \(index + 1) is well past the last page (\(last)) the server announced"
+                )
             }
         }
         guard index < Self.absoluteLimit else {
@@ -66,12 +76,15 @@ struct NextLinks {
         var links: [String: String] = [:]
         for part in header.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count >= 2, pieces[0].hasPrefix("<"), pieces[0].hasSuffix(">"), pieces[0].count >= 2 else { continue }
+            guard pieces.count >= 2, pieces[0].hasPrefix("<"), pieces[0].hasSuffix(">"), pieces[0].count >= 2 else {
+                continue
+            }
             let target = String(pieces[0].dropFirst().dropLast())
             for parameter in pieces.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard pair.count == 2, pair[0].lowercased() == "rel" else { continue }
-                for rel in pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ") where links[String(rel)] == nil {
+                for rel in pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ")
+                where links[String(rel)] == nil {
                     links[String(rel)] = target
                 }
             }
@@ -81,7 +94,9 @@ struct NextLinks {
 
     /// The `page` query value of a URL, when it is a sane page number.
     static func pageNumber(_ url: String) -> Int? {
-        guard let value = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "page" })?.value else { return nil }
+        guard let value = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "page" })?.value else {
+            return nil
+        }
         return try? CheckedNumber.integer(value, in: 1...10_000_000, source: "page")
     }
 }

@@ -65,10 +65,13 @@ public final class ResponseCache: Sendable {
             }
             var status = stat()
             if stat(directory.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
-                throw IssueStreamError.badConfiguration("--cache-dir \(directory.path) is a regular file, not a directory")
+                throw IssueStreamError.badConfiguration(
+                    "--cache-dir \(directory.path) is a regular file, not a directory")
             }
             do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-                throw IssueStreamError.badConfiguration("--cache-dir \(directory.path) cannot be created (\(ServerText.shown(error.localizedDescription, hiding: nil)))")
+                throw IssueStreamError.badConfiguration(
+                    "--cache-dir \(directory.path) cannot be created (\(ServerText.shown(error.localizedDescription, hiding: nil)))"
+                )
             }
         }
     }
@@ -97,8 +100,9 @@ public final class ResponseCache: Sendable {
         // Only a regular file is read, opened non-blocking: a FIFO planted in the cache directory
         // is a miss, not a hang.
         guard let path = file(for: key), let bytes = try? RegularFile.read(path.path, limit: Self.entryLimit),
-              case let data = Data(bytes),
-              let stored = try? JSONDecoder().decode(DiskEntry.self, from: data), stored.key == key else { return nil }
+            case let data = Data(bytes),
+            let stored = try? JSONDecoder().decode(DiskEntry.self, from: data), stored.key == key
+        else { return nil }
         putInMemory(key, stored.response)
         return (stored.response, .disk)
     }
@@ -108,7 +112,9 @@ public final class ResponseCache: Sendable {
     /// crash costs one request, and a failed write only costs the disk tier that entry.
     public func store(_ key: String, _ response: CachedResponse) {
         putInMemory(key, response)
-        guard let path = file(for: key), let encoded = try? JSONEncoder().encode(DiskEntry(key: key, response: response)) else { return }
+        guard let path = file(for: key),
+            let encoded = try? JSONEncoder().encode(DiskEntry(key: key, response: response))
+        else { return }
         try? AtomicFile.write(encoded, to: path.path, sync: false)
     }
 
@@ -133,7 +139,9 @@ public final class ResponseCache: Sendable {
             if let old = state.entries[key] { state.bytes -= old.response.body.count + key.utf8.count + 128 }
             state.entries[key] = (response, state.tick)
             state.bytes += size
-            while state.bytes > memoryLimitBytes, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            while state.bytes > memoryLimitBytes,
+                let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse })
+            {
                 state.entries[oldest.key] = nil
                 state.bytes -= oldest.value.response.body.count + oldest.key.utf8.count + 128
             }

@@ -39,13 +39,15 @@ public struct ResumePoint: Sendable {
     public static func load(output: String?) throws(IssueStreamError) -> ResumePoint? {
         guard let output else {
             throw IssueStreamError.badConfiguration(
-                "--resume needs --out FILE, the file a stopped run left (lines sent to standard output cannot be continued)")
+                "--resume needs --out FILE, the file a stopped run left (lines sent to standard output cannot be continued)"
+            )
         }
         for candidate in [stoppedPath(for: output), output] {
             var status = stat()
             guard lstat(candidate, &status) == 0 else { continue }
             if let kind = RegularFile.irregularKind(candidate) {
-                throw IssueStreamError.cannotResume(path: candidate, detail: "is \(kind), not the file a stopped run left")
+                throw IssueStreamError.cannotResume(
+                    path: candidate, detail: "is \(kind), not the file a stopped run left")
             }
             let bytes: [UInt8]
             do { bytes = try RegularFile.read(candidate, limit: 16 << 30) } catch {
@@ -71,14 +73,20 @@ public struct ResumePoint: Sendable {
             let line: TriageLine
             do { line = try decoder.decode(TriageLine.self, from: Data(bytes[start..<newline])) } catch {
                 throw IssueStreamError.cannotResume(
-                    path: path, detail: "line \(lineNumber) is not a line of issue-stream's output; name the file a stopped run left, or run without --resume")
+                    path: path,
+                    detail:
+                        "line \(lineNumber) is not a line of issue-stream's output; name the file a stopped run left, or run without --resume"
+                )
             }
             if line.runError != nil {
                 sawRunError = true
             } else {
                 if sawRunError {
                     throw IssueStreamError.cannotResume(
-                        path: path, detail: "line \(lineNumber) follows a run_error line; a stopped run leaves that line last, so this file was put together by hand")
+                        path: path,
+                        detail:
+                            "line \(lineNumber) follows a run_error line; a stopped run leaves that line last, so this file was put together by hand"
+                    )
                 }
                 identities.append(Identity(number: line.number, id: line.number == nil ? line.id : nil))
                 keptEnd = newline + 1
@@ -97,7 +105,9 @@ public struct ResumePoint: Sendable {
         }
         let kept = identities[index]
         guard listed == kept else {
-            throw IssueStreamError.resumeMismatch(path: path, line: index + 1, detail: "is about \(kept.shown), but the list now has \(listed.shown) there")
+            throw IssueStreamError.resumeMismatch(
+                path: path, line: index + 1,
+                detail: "is about \(kept.shown), but the list now has \(listed.shown) there")
         }
     }
 }

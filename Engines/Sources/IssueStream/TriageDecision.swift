@@ -34,8 +34,10 @@ public struct TriageLine: Sendable, Codable, Equatable {
 
     /// A line with the given fields.
     public init(
-        number: Int? = nil, id: Int? = nil, kind: String? = nil, priority: Int? = nil, area: String? = nil, labels: [String]? = nil,
-        duplicates: [Int]? = nil, state: String? = nil, skipped: String? = nil, error: String? = nil, page: String? = nil,
+        number: Int? = nil, id: Int? = nil, kind: String? = nil, priority: Int? = nil, area: String? = nil,
+        labels: [String]? = nil,
+        duplicates: [Int]? = nil, state: String? = nil, skipped: String? = nil, error: String? = nil,
+        page: String? = nil,
         labelsAdded: [String]? = nil, commented: Bool? = nil, applyError: String? = nil, runError: String? = nil
     ) {
         self.number = number
@@ -57,6 +59,8 @@ public struct TriageLine: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case number, id, kind, priority, area, labels, duplicates, state, skipped, error, page, commented
-        case labelsAdded = "labels_added", applyError = "apply_error", runError = "run_error"
+        case labelsAdded = "labels_added"
+        case applyError = "apply_error"
+        case runError = "run_error"
     }
 }

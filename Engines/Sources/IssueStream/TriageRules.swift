@@ -50,14 +50,27 @@ public struct TriageRules: Sendable, Codable, Equatable {
     /// The built-in rules.
     public static let defaults = TriageRules(
         kinds: [
-            "bug": KindRule(labels: ["bug", "defect", "type: bug", "kind/bug"], words: ["crash", "error", "fails", "fail", "regression", "segfault", "broken", "exception", "wrong", "data loss", "panic"]),
-            "feature": KindRule(labels: ["enhancement", "feature", "feature request", "kind/feature"], words: ["add", "support", "feature", "would be nice", "should accept", "configurable", "request"]),
-            "question": KindRule(labels: ["question", "kind/question"], words: ["how do i", "how to", "is it possible", "question", "thread safe", "?"]),
-            "docs": KindRule(labels: ["documentation", "docs", "kind/docs"], words: ["docs", "documentation", "readme", "typo", "out of date"]),
+            "bug": KindRule(
+                labels: ["bug", "defect", "type: bug", "kind/bug"],
+                words: [
+                    "crash", "error", "fails", "fail", "regression", "segfault", "broken", "exception", "wrong",
+                    "data loss", "panic",
+                ]),
+            "feature": KindRule(
+                labels: ["enhancement", "feature", "feature request", "kind/feature"],
+                words: ["add", "support", "feature", "would be nice", "should accept", "configurable", "request"]),
+            "question": KindRule(
+                labels: ["question", "kind/question"],
+                words: ["how do i", "how to", "is it possible", "question", "thread safe", "?"]),
+            "docs": KindRule(
+                labels: ["documentation", "docs", "kind/docs"],
+                words: ["docs", "documentation", "readme", "typo", "out of date"]),
         ],
         defaultKind: "question",
         basePriority: ["bug": 50, "feature": 30, "question": 20, "docs": 10],
-        priorityWords: ["crash": 20, "data loss": 30, "security": 40, "regression": 20, "segfault": 20, "under load": 10],
+        priorityWords: [
+            "crash": 20, "data loss": 30, "security": 40, "regression": 20, "segfault": 20, "under load": 10,
+        ],
         priorityPerComment: 2, maxCommentPriority: 20, highPriorityAt: 70,
         areas: [:], kindLabelPrefix: "kind/", areaLabelPrefix: "area/", highPriorityLabel: "priority/high",
         duplicateThreshold: 0.6, maxDuplicateCandidates: 3, duplicateMemory: 20_000, maxBodyBytes: 1 << 20)
@@ -77,13 +90,15 @@ public struct TriageRules: Sendable, Codable, Equatable {
             throw IssueStreamError.badRules(path: path, detail: "is not a JSON object")
         }
         guard let encoded = try? JSONEncoder().encode(defaults),
-              let base = (try? JSONSerialization.jsonObject(with: encoded)) as? [String: Any] else {
+            let base = (try? JSONSerialization.jsonObject(with: encoded)) as? [String: Any]
+        else {
             throw IssueStreamError.badRules(path: path, detail: "the built-in rules cannot be merged (a bug)")
         }
         let unknown = object.keys.filter { base[$0] == nil }.sorted()
         guard unknown.isEmpty else {
             let name = ServerText.shown(unknown[0], hiding: nil, limit: 60)
-            throw IssueStreamError.badRules(path: path, detail: "unknown field \(name); known: \(base.keys.sorted().joined(separator: ", "))")
+            throw IssueStreamError.badRules(
+                path: path, detail: "unknown field \(name); known: \(base.keys.sorted().joined(separator: ", "))")
         }
         // Numbers past what any field takes are refused here, by field: the decoder would call
         // `1e300` in an integer field "not valid JSON" without saying where.
@@ -96,10 +111,13 @@ public struct TriageRules: Sendable, Codable, Equatable {
             // `init(from:)`), so an error names the field as written.
             rules = try JSONDecoder().decode(TriageRules.self, from: data)
         } catch {
-            throw IssueStreamError.badRules(path: path, detail: PageElement.explain(error).replacingOccurrences(of: "not a GitHub issue: ", with: ""))
+            throw IssueStreamError.badRules(
+                path: path,
+                detail: PageElement.explain(error).replacingOccurrences(of: "not a GitHub issue: ", with: ""))
         }
         guard rules.kinds.keys.allSatisfy(kindOrder.contains), kindOrder.contains(rules.defaultKind) else {
-            throw IssueStreamError.badRules(path: path, detail: "kinds must be among \(kindOrder.joined(separator: ", "))")
+            throw IssueStreamError.badRules(
+                path: path, detail: "kinds must be among \(kindOrder.joined(separator: ", "))")
         }
         do { try rules.checkNumbers() } catch {
             throw IssueStreamError.badRules(path: path, detail: error.description)
@@ -129,7 +147,9 @@ public struct TriageRules: Sendable, Codable, Equatable {
             try CheckedNumber.checked(basePriority[kind] ?? 0, in: weight, source: "basePriority.\(kind)")
         }
         for word in priorityWords.keys.sorted() {
-            try CheckedNumber.checked(priorityWords[word] ?? 0, in: weight, source: "priorityWords.\(ServerText.shown(word, hiding: nil, limit: 40))")
+            try CheckedNumber.checked(
+                priorityWords[word] ?? 0, in: weight,
+                source: "priorityWords.\(ServerText.shown(word, hiding: nil, limit: 40))")
         }
         try CheckedNumber.checked(priorityPerComment, in: 0...100, source: "priorityPerComment")
         try CheckedNumber.checked(maxCommentPriority, in: 0...100, source: "maxCommentPriority")
@@ -150,15 +170,20 @@ extension TriageRules {
         defaultKind = try container.decodeIfPresent(String.self, forKey: .defaultKind) ?? base.defaultKind
         basePriority = try container.decodeIfPresent([String: Int].self, forKey: .basePriority) ?? base.basePriority
         priorityWords = try container.decodeIfPresent([String: Int].self, forKey: .priorityWords) ?? base.priorityWords
-        priorityPerComment = try container.decodeIfPresent(Int.self, forKey: .priorityPerComment) ?? base.priorityPerComment
-        maxCommentPriority = try container.decodeIfPresent(Int.self, forKey: .maxCommentPriority) ?? base.maxCommentPriority
+        priorityPerComment =
+            try container.decodeIfPresent(Int.self, forKey: .priorityPerComment) ?? base.priorityPerComment
+        maxCommentPriority =
+            try container.decodeIfPresent(Int.self, forKey: .maxCommentPriority) ?? base.maxCommentPriority
         highPriorityAt = try container.decodeIfPresent(Int.self, forKey: .highPriorityAt) ?? base.highPriorityAt
         areas = try container.decodeIfPresent([String: [String]].self, forKey: .areas) ?? base.areas
         kindLabelPrefix = try container.decodeIfPresent(String.self, forKey: .kindLabelPrefix) ?? base.kindLabelPrefix
         areaLabelPrefix = try container.decodeIfPresent(String.self, forKey: .areaLabelPrefix) ?? base.areaLabelPrefix
-        highPriorityLabel = try container.decodeIfPresent(String.self, forKey: .highPriorityLabel) ?? base.highPriorityLabel
-        duplicateThreshold = try container.decodeIfPresent(Double.self, forKey: .duplicateThreshold) ?? base.duplicateThreshold
-        maxDuplicateCandidates = try container.decodeIfPresent(Int.self, forKey: .maxDuplicateCandidates) ?? base.maxDuplicateCandidates
+        highPriorityLabel =
+            try container.decodeIfPresent(String.self, forKey: .highPriorityLabel) ?? base.highPriorityLabel
+        duplicateThreshold =
+            try container.decodeIfPresent(Double.self, forKey: .duplicateThreshold) ?? base.duplicateThreshold
+        maxDuplicateCandidates =
+            try container.decodeIfPresent(Int.self, forKey: .maxDuplicateCandidates) ?? base.maxDuplicateCandidates
         duplicateMemory = try container.decodeIfPresent(Int.self, forKey: .duplicateMemory) ?? base.duplicateMemory
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? base.maxBodyBytes
     }

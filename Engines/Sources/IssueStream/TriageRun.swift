@@ -33,9 +33,12 @@ public struct TriageOptions: Sendable {
     public var stopsForMemory: Bool
 
     /// Options for triaging `repo` with the default rules.
-    public init(repo: String, includePullRequests: Bool = false, apply: Bool = false, since: String? = nil, state: String = "all",
-                perPage: Int = 100, rules: TriageRules = .defaults, outputPath: String? = nil, resume: Bool = false,
-                reapplyKept: Bool = false, stopsForMemory: Bool = true) {
+    public init(
+        repo: String, includePullRequests: Bool = false, apply: Bool = false, since: String? = nil,
+        state: String = "all",
+        perPage: Int = 100, rules: TriageRules = .defaults, outputPath: String? = nil, resume: Bool = false,
+        reapplyKept: Bool = false, stopsForMemory: Bool = true
+    ) {
         self.repo = repo
         self.includePullRequests = includePullRequests
         self.apply = apply
@@ -119,7 +122,8 @@ public enum TriageRun {
         }
         var resume = options.resume ? try ResumePoint.load(output: options.outputPath) : nil
         let writer = try DecisionWriter(
-            path: options.outputPath, hiding: client.configuration.token.map { [$0] } ?? [], startingWith: resume?.lines ?? [])
+            path: options.outputPath, hiding: client.configuration.token.map { [$0] } ?? [],
+            startingWith: resume?.lines ?? [])
         resume?.lines = []
         var summary = TriageSummary()
         summary.resumedFrom = resume?.path
@@ -129,14 +133,18 @@ public enum TriageRun {
         // The duplicate index is not registered with the governor: it is bounded by the rules
         // (duplicateMemory), and forgetting issues under pressure would change later lines'
         // `duplicates`, so a budgeted run would no longer write what an unbudgeted one writes.
-        let job = try governor?.admit(job: "issue-stream.triage", batch: AdaptiveBatchSize(initial: 100, floor: 1, ceiling: 100))
+        let job = try governor?.admit(
+            job: "issue-stream.triage", batch: AdaptiveBatchSize(initial: 100, floor: 1, ceiling: 100))
         defer {
             job?.finish()
             client.cache.isMemoryTierPaused = false
         }
         var query = "state=\(options.state)&per_page=\(options.perPage)&sort=created&direction=asc"
         if let since = options.since {
-            query += "&since=" + (since.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? since)
+            query +=
+                "&since="
+                + (since.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? since)
         }
         let first = "\(client.configuration.apiURL)/repos/\(options.repo)/issues?\(query)"
         let pages = IssuePages(client: client, firstURL: first, repo: options.repo).makeAsyncIterator()
@@ -175,7 +183,9 @@ public enum TriageRun {
                             try await replay(item, options: options, triager: &triager, applier: applier)
                             continue
                         }
-                        let line = try await process(item, page: page, options: options, triager: &triager, applier: applier, client: client, summary: &summary)
+                        let line = try await process(
+                            item, page: page, options: options, triager: &triager, applier: applier, client: client,
+                            summary: &summary)
                         try writer.write(line)
                         listed += 1
                         wroteOnPage = true
@@ -188,12 +198,18 @@ public enum TriageRun {
                     if done == items.count, wroteOnPage { summary.pagesWritten += 1 }
                     // A safe point: every line so far is written. The governor's stop is honoured
                     // only once this run wrote a page's lines to its end, so every rerun gets further.
-                    if let job, options.stopsForMemory, summary.pagesWritten > 0, done < items.count || page.next != nil, job.shouldStop {
+                    if let job, options.stopsForMemory, summary.pagesWritten > 0,
+                        done < items.count || page.next != nil, job.shouldStop
+                    {
                         throw IssueStreamError.memoryStop(
-                            detail: "memory reached the budget; stopped after item \(done) of \(items.count) on page \(page.index) (\(Redaction.url(page.url)))")
+                            detail:
+                                "memory reached the budget; stopped after item \(done) of \(items.count) on page \(page.index) (\(Redaction.url(page.url)))"
+                        )
                     }
                 }
-                progress?(TriageProgress(pages: summary.pages, items: writer.itemLines, rateLimitRemaining: client.rateLimit?.remaining))
+                progress?(
+                    TriageProgress(
+                        pages: summary.pages, items: writer.itemLines, rateLimitRemaining: client.rateLimit?.remaining))
             }
         } catch let error as IssueStreamError {
             summary.stoppedBy = error
@@ -208,7 +224,9 @@ public enum TriageRun {
 
     /// An item the kept lines already cover: decided again only so the duplicate index holds
     /// what it held when the stopped run wrote its line (and applied again with `reapplyKept`).
-    private static func replay(_ item: PageItem, options: TriageOptions, triager: inout Triager, applier: IssueApplier) async throws {
+    private static func replay(_ item: PageItem, options: TriageOptions, triager: inout Triager, applier: IssueApplier)
+        async throws
+    {
         guard case .issue(let issue) = item, !issue.isPullRequest || options.includePullRequests else { return }
         let line = triager.decide(issue)
         guard options.reapplyKept, options.apply, line.error == nil, issue.state == "open" else { return }
@@ -228,12 +246,16 @@ public enum TriageRun {
         case .unreadable(let number, let id, let position, let reason):
             summary.failed += 1
             client.metrics.issueProcessed(outcome: "failed")
-            return TriageLine(number: number, id: number == nil ? id : nil, error: "\(reason) (element \(position) of the page)", page: Redaction.url(page.url))
+            return TriageLine(
+                number: number, id: number == nil ? id : nil, error: "\(reason) (element \(position) of the page)",
+                page: Redaction.url(page.url))
         case .issue(let issue):
             if issue.isPullRequest && !options.includePullRequests {
                 summary.skipped += 1
                 client.metrics.issueProcessed(outcome: "skipped")
-                return TriageLine(number: issue.number, state: issue.state, skipped: "pull request (pass --include-pull-requests to triage it)")
+                return TriageLine(
+                    number: issue.number, state: issue.state,
+                    skipped: "pull request (pass --include-pull-requests to triage it)")
             }
             var line = triager.decide(issue)
             guard line.error == nil else {

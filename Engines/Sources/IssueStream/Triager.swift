@@ -17,22 +17,33 @@ public struct Triager {
         kindWords = TriageRules.kindOrder.compactMap { kind in
             guard let rule = rules.kinds[kind] else { return nil }
             let words = rule.words.map { $0.lowercased() }
-            return (kind, Set(words.filter { !$0.contains(" ") && $0.allSatisfy { $0.isLetter || $0.isNumber } }),
-                    words.filter { $0.contains(" ") || !$0.allSatisfy { $0.isLetter || $0.isNumber } }.map { Array($0.utf8) },
-                    Set(rule.labels.map { $0.lowercased() }))
+            return (
+                kind, Set(words.filter { !$0.contains(" ") && $0.allSatisfy { $0.isLetter || $0.isNumber } }),
+                words.filter { $0.contains(" ") || !$0.allSatisfy { $0.isLetter || $0.isNumber } }.map {
+                    Array($0.utf8)
+                },
+                Set(rule.labels.map { $0.lowercased() })
+            )
         }
         areaRules = rules.areas.keys.sorted().map { ($0, rules.areas[$0]!.map { Array($0.lowercased().utf8) }) }
-        priorityWords = rules.priorityWords.keys.sorted().map { (Array($0.lowercased().utf8), rules.priorityWords[$0]!) }
+        priorityWords = rules.priorityWords.keys.sorted().map {
+            (Array($0.lowercased().utf8), rules.priorityWords[$0]!)
+        }
     }
 
     /// The decision for one issue, or the reason it cannot be triaged.
     public mutating func decide(_ issue: GitHubIssue) -> TriageLine {
         let body = issue.body ?? ""
         if body.utf8.count > rules.maxBodyBytes {
-            return TriageLine(number: issue.number, state: issue.state, error: "body is \(body.utf8.count) bytes, over the \(rules.maxBodyBytes)-byte limit (rules: maxBodyBytes); not triaged")
+            return TriageLine(
+                number: issue.number, state: issue.state,
+                error:
+                    "body is \(body.utf8.count) bytes, over the \(rules.maxBodyBytes)-byte limit (rules: maxBodyBytes); not triaged"
+            )
         }
         let title = TextScan(issue.title)
-        let text = TextScan(body.utf8.count > 8192 ? String(decoding: Array(body.utf8.prefix(8192)), as: UTF8.self) : body)
+        let text = TextScan(
+            body.utf8.count > 8192 ? String(decoding: Array(body.utf8.prefix(8192)), as: UTF8.self) : body)
         let titleWords = title.wordSet()
         let bodyWords = text.wordSet()
         let labelNames = issue.labels.map { $0.name.lowercased() }
@@ -71,7 +82,9 @@ public struct Triager {
         var duplicates: [Int]?
         if issue.state == "open" {
             let signature = index.signature(issue.title + " " + body.prefix(2048))
-            duplicates = index.candidates(for: signature, threshold: rules.duplicateThreshold, limit: max(0, rules.maxDuplicateCandidates)).map(\.number)
+            duplicates = index.candidates(
+                for: signature, threshold: rules.duplicateThreshold, limit: max(0, rules.maxDuplicateCandidates)
+            ).map(\.number)
             index.insert(number: issue.number, signature: signature)
         }
         return TriageLine(

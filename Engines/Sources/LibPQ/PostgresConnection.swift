@@ -27,7 +27,8 @@ public final class PostgresConnection {
         try Self.checkSyntax(connectionString)
         guard let handle = PQconnectdb(connectionString) else {
             throw PostgresError(
-                target: Redaction.url(connectionString), message: "libpq could not allocate a connection", sqlState: nil,
+                target: Redaction.url(connectionString), message: "libpq could not allocate a connection",
+                sqlState: nil,
                 connectionString: connectionString)
         }
         let target = Self.describe(handle)
@@ -69,7 +70,9 @@ public final class PostgresConnection {
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
         guard let result else {
-            throw PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil, connectionString: connectionString)
+            throw PostgresError(
+                target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil,
+                connectionString: connectionString)
         }
         let owned = PostgresResult(owning: result)
         switch PQresultStatus(result) {
@@ -77,7 +80,9 @@ public final class PostgresConnection {
             return owned
         default:
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(result)), sqlState: state, connectionString: connectionString)
+            throw PostgresError(
+                target: target, message: Self.firstLine(PQresultErrorMessage(result)), sqlState: state,
+                connectionString: connectionString)
         }
     }
 
@@ -85,9 +90,13 @@ public final class PostgresConnection {
     func error(_ result: PostgresResult?) -> PostgresError {
         if let result, let raw = result.rawHandle {
             let state = PQresultErrorField(raw, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            return PostgresError(target: target, message: Self.firstLine(PQresultErrorMessage(raw)), sqlState: state, connectionString: connectionString)
+            return PostgresError(
+                target: target, message: Self.firstLine(PQresultErrorMessage(raw)), sqlState: state,
+                connectionString: connectionString)
         }
-        return PostgresError(target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil, connectionString: connectionString)
+        return PostgresError(
+            target: target, message: Self.firstLine(PQerrorMessage(handle)), sqlState: nil,
+            connectionString: connectionString)
     }
 
     /// The server's version number, e.g. 150018 for 15.18.
@@ -109,7 +118,9 @@ public final class PostgresConnection {
 }
 
 /// Calls `body` with C strings for `values`, valid only inside `body`.
-private func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> R) rethrows -> R {
+private func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> R) rethrows
+    -> R
+{
     var storage: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
     defer { for pointer in storage { free(pointer) } }
     return try storage.withUnsafeMutableBufferPointer { buffer in

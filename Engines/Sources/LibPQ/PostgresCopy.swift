@@ -103,7 +103,9 @@ public final class PostgresCopy {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         let sent = buffer.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count)) }
+            bytes.withMemoryRebound(to: CChar.self) {
+                PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count))
+            }
         }
         buffer.removeAll(keepingCapacity: true)
         guard sent == 1 else { throw connection.error(nil) }

@@ -43,16 +43,28 @@ public enum CSVDrawReader {
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws -> [DrawSeries] {
         var lines = LineIterator(bytes: bytes)
         guard let headerLine = lines.next() else {
-            throw LotoFeaturesError.csv(file: name, line: 1, column: nil, problem: "the file is empty; a header 'loto,unique_id,ds,y,num,co' is required")
+            throw LotoFeaturesError.csv(
+                file: name, line: 1, column: nil,
+                problem: "the file is empty; a header 'loto,unique_id,ds,y,num,co' is required")
         }
-        let header = fields(of: headerLine).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() }
+        let header = fields(of: headerLine).map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        }
         func index(of column: String) -> Int? { header.firstIndex(of: column) }
         for column in required where index(of: column) == nil {
             let found = Shown.text(Array(headerLine), limit: 60)
-            throw LotoFeaturesError.csv(file: name, line: 1, column: column, problem: "missing from the header (found: '\(found)'); the header needs loto,unique_id,ds,y and may have num,co")
+            throw LotoFeaturesError.csv(
+                file: name, line: 1, column: column,
+                problem:
+                    "missing from the header (found: '\(found)'); the header needs loto,unique_id,ds,y and may have num,co"
+            )
         }
-        let lotoAt = index(of: "loto")!, idAt = index(of: "unique_id")!, dsAt = index(of: "ds")!, yAt = index(of: "y")!
-        let numAt = index(of: "num"), coAt = index(of: "co")
+        let lotoAt = index(of: "loto")!
+        let idAt = index(of: "unique_id")!
+        let dsAt = index(of: "ds")!
+        let yAt = index(of: "y")!
+        let numAt = index(of: "num")
+        let coAt = index(of: "co")
         // Series by the hash of their key bytes (verified against the stored bytes), so a row
         // costs no String unless it starts a new series.
         var positions: [UInt64: [Int]] = [:]
@@ -67,12 +79,16 @@ public enum CSVDrawReader {
             if line.isEmpty { continue }
             FieldSplitter.split(line, into: &row)
             guard row.count >= header.count else {
-                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: header[row.count], problem: "missing: the row has \(row.count) fields, the header \(header.count)")
+                throw LotoFeaturesError.csv(
+                    file: name, line: lineNumber, column: header[row.count],
+                    problem: "missing: the row has \(row.count) fields, the header \(header.count)")
             }
             // More fields than the header names is a broken row (an unquoted comma, two rows
             // run together), as pandas says too: never read on with shifted columns.
             guard row.count == header.count else {
-                throw LotoFeaturesError.csv(file: name, line: lineNumber, column: nil, problem: "the row has \(row.count) fields, the header \(header.count)")
+                throw LotoFeaturesError.csv(
+                    file: name, line: lineNumber, column: nil,
+                    problem: "the row has \(row.count) fields, the header \(header.count)")
             }
             /// A field as a message shows it: one line, short, no control characters.
             func shown(_ at: Int) -> String { Shown.text(FieldParser.trim(bytes[row[at]])) }
@@ -80,16 +96,24 @@ public enum CSVDrawReader {
                 .csv(file: name, line: lineNumber, column: column, problem: problem)
             }
             /// `value` if it lies in `range`, else an error naming the file, line and column.
-            func checked(_ value: Double, _ range: ClosedRange<Double>, _ column: String, _ shownText: String) throws -> Double {
+            func checked(_ value: Double, _ range: ClosedRange<Double>, _ column: String, _ shownText: String) throws
+                -> Double
+            {
                 do {
-                    return try CheckedNumber.checked(value, in: range, source: "\(name):\(lineNumber), column '\(column)'")
+                    return try CheckedNumber.checked(
+                        value, in: range, source: "\(name):\(lineNumber), column '\(column)'")
                 } catch {
                     throw fail(column, "'\(shownText)' is out of range: expected \(error.expected)")
                 }
             }
-            let lotoRange = row[lotoAt], idRange = row[idAt]
-            guard !lotoRange.isEmpty, !idRange.isEmpty else { throw fail(lotoRange.isEmpty ? "loto" : "unique_id", "is empty") }
-            guard let day = FieldParser.day(bytes[row[dsAt]]) else { throw fail("ds", "'\(shown(dsAt))' is not a date; write YYYY-MM-DD") }
+            let lotoRange = row[lotoAt]
+            let idRange = row[idAt]
+            guard !lotoRange.isEmpty, !idRange.isEmpty else {
+                throw fail(lotoRange.isEmpty ? "loto" : "unique_id", "is empty")
+            }
+            guard let day = FieldParser.day(bytes[row[dsAt]]) else {
+                throw fail("ds", "'\(shown(dsAt))' is not a date; write YYYY-MM-DD")
+            }
             let y: Double
             if let value = FieldParser.number(bytes[row[yAt]]) {
                 y = try checked(value, yRange, "y", shown(yAt))
@@ -105,19 +129,29 @@ public enum CSVDrawReader {
                 guard let value = FieldParser.integer(bytes[row[numAt]]) else {
                     // More digits than any Int: out of range rather than "not a number".
                     if FieldParser.isBeyondDouble(bytes[row[numAt]]) {
-                        throw fail("num", "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)")
+                        throw fail(
+                            "num",
+                            "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)"
+                        )
                     }
                     throw fail("num", "'\(shown(numAt))' is not a whole number")
                 }
                 guard numRange.contains(value) else {
-                    throw fail("num", "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)")
+                    throw fail(
+                        "num",
+                        "'\(shown(numAt))' is out of range: expected a whole number from \(numRange.lowerBound) to \(numRange.upperBound)"
+                    )
                 }
                 num = value
             }
             var co: Double?
             if let coAt, !row[coAt].isEmpty {
                 guard let value = FieldParser.number(bytes[row[coAt]]) else {
-                    throw fail("co", FieldParser.isBeyondDouble(bytes[row[coAt]]) ? "'\(shown(coAt))' is out of range: expected \(expectation(coRange))" : "'\(shown(coAt))' is not a number")
+                    throw fail(
+                        "co",
+                        FieldParser.isBeyondDouble(bytes[row[coAt]])
+                            ? "'\(shown(coAt))' is out of range: expected \(expectation(coRange))"
+                            : "'\(shown(coAt))' is not a number")
                 }
                 co = try checked(value, coRange, "co", shown(coAt))
             }
@@ -136,18 +170,26 @@ public enum CSVDrawReader {
             }
             if position >= 0 {
                 let last = series[position].days.last!
-                let loto = Shown.text(Array(series[position].loto.utf8)), uniqueId = Shown.text(Array(series[position].uniqueId.utf8))
+                let loto = Shown.text(Array(series[position].loto.utf8))
+                let uniqueId = Shown.text(Array(series[position].uniqueId.utf8))
                 if day == last {
                     throw fail("ds", "duplicate key (\(loto), \(uniqueId), \(day)): each series has one row per day")
                 }
                 if day < last {
-                    throw fail("ds", "rows of \(loto)/\(uniqueId) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds")
+                    throw fail(
+                        "ds",
+                        "rows of \(loto)/\(uniqueId) are not sorted: \(day) comes after \(last); sort the file by loto, unique_id, ds"
+                    )
                 }
             } else {
                 // Keys are stored and compared as text: bytes that are not UTF-8 would all
                 // read as U+FFFD and two different keys would become one.
-                guard let loto = String(validating: bytes[lotoRange], as: UTF8.self) else { throw fail("loto", "'\(shown(lotoAt))' is not UTF-8 text") }
-                guard let uniqueId = String(validating: bytes[idRange], as: UTF8.self) else { throw fail("unique_id", "'\(shown(idAt))' is not UTF-8 text") }
+                guard let loto = String(validating: bytes[lotoRange], as: UTF8.self) else {
+                    throw fail("loto", "'\(shown(lotoAt))' is not UTF-8 text")
+                }
+                guard let uniqueId = String(validating: bytes[idRange], as: UTF8.self) else {
+                    throw fail("unique_id", "'\(shown(idAt))' is not UTF-8 text")
+                }
                 position = series.count
                 positions[hash, default: []].append(position)
                 keyBytes.append(Array(bytes[lotoRange]) + [0] + Array(bytes[idRange]))

@@ -21,7 +21,9 @@ enum FieldSplitter {
     }
 
     private static func trimQuotes(_ line: UnsafeBufferPointer<UInt8>.SubSequence, _ range: Range<Int>) -> Range<Int> {
-        if range.count >= 2, line[range.lowerBound] == UInt8(ascii: "\""), line[range.upperBound - 1] == UInt8(ascii: "\"") {
+        if range.count >= 2, line[range.lowerBound] == UInt8(ascii: "\""),
+            line[range.upperBound - 1] == UInt8(ascii: "\"")
+        {
             return (range.lowerBound + 1)..<(range.upperBound - 1)
         }
         return range
@@ -38,10 +40,11 @@ enum FieldParser {
         guard trimmed.count == 10 else { return CivilDay(iso: Substring(String(decoding: trimmed, as: UTF8.self))) }
         let base = trimmed.startIndex
         guard trimmed[base + 4] == UInt8(ascii: "-"), trimmed[base + 7] == UInt8(ascii: "-"),
-              let year = integer(trimmed[base..<(base + 4)]), let month = integer(trimmed[(base + 5)..<(base + 7)]),
-              let dom = integer(trimmed[(base + 8)..<(base + 10)]),
-              trimmed[base] != UInt8(ascii: "-"), trimmed[base] != UInt8(ascii: "+"),
-              trimmed[base + 5] != UInt8(ascii: "-"), trimmed[base + 8] != UInt8(ascii: "-") else { return nil }
+            let year = integer(trimmed[base..<(base + 4)]), let month = integer(trimmed[(base + 5)..<(base + 7)]),
+            let dom = integer(trimmed[(base + 8)..<(base + 10)]),
+            trimmed[base] != UInt8(ascii: "-"), trimmed[base] != UInt8(ascii: "+"),
+            trimmed[base + 5] != UInt8(ascii: "-"), trimmed[base + 8] != UInt8(ascii: "-")
+        else { return nil }
         return CivilDay(year: year, month: month, day: dom)
     }
 
@@ -90,7 +93,8 @@ enum FieldParser {
     }
 
     static func trim(_ field: Bytes) -> Bytes {
-        var low = field.startIndex, high = field.endIndex
+        var low = field.startIndex
+        var high = field.endIndex
         while low < high, field[low] == UInt8(ascii: " ") || field[low] == UInt8(ascii: "\t") { low += 1 }
         while high > low, field[high - 1] == UInt8(ascii: " ") || field[high - 1] == UInt8(ascii: "\t") { high -= 1 }
         return field[low..<high]

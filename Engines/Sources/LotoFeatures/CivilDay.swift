@@ -8,7 +8,9 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The day of a year, month (1–12) and day of month; nil when the day does not exist.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= CivilDay.daysInMonth(year: year, month: month) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= CivilDay.daysInMonth(year: year, month: month) else {
+            return nil
+        }
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -16,7 +16,9 @@ public struct DrawSeries: Sendable, Equatable {
     /// Carry-over amounts (`co`); nil where the source had none.
     public var co: [Double?]
 
-    public init(loto: String, uniqueId: String, days: [CivilDay] = [], y: [Double] = [], num: [Int?] = [], co: [Double?] = []) {
+    public init(
+        loto: String, uniqueId: String, days: [CivilDay] = [], y: [Double] = [], num: [Int?] = [], co: [Double?] = []
+    ) {
         self.loto = loto
         self.uniqueId = uniqueId
         self.days = days

@@ -38,7 +38,8 @@ public enum PostgresDrawReader {
 
     public static func read(connectionString: String, table: String) throws -> [DrawSeries] {
         guard InputIdentifier.isValid(table) else {
-            throw LotoFeaturesError.usage("--input-table '\(table)' is not a plain table name; use e.g. --input-table draws")
+            throw LotoFeaturesError.usage(
+                "--input-table '\(table)' is not a plain table name; use e.g. --input-table draws")
         }
         let connection: PostgresConnection
         do {
@@ -54,9 +55,15 @@ public enum PostgresDrawReader {
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = coalesce($1, current_schema()) AND table_name = $2",
                 [parts.count == 2 ? parts[0] : nil, parts.last!])
             let names = Set((0..<columns.rowCount).compactMap { columns.value(row: $0, column: 0) })
-            if names.isEmpty { throw LotoFeaturesError.source(target: where_, problem: "no such table (or no columns); load the draws first or pass --input-table") }
+            if names.isEmpty {
+                throw LotoFeaturesError.source(
+                    target: where_, problem: "no such table (or no columns); load the draws first or pass --input-table"
+                )
+            }
             for column in CSVDrawReader.required where !names.contains(column) {
-                throw LotoFeaturesError.source(target: where_, problem: "column '\(column)' is missing; the table needs loto, unique_id, ds, y (num, co optional)")
+                throw LotoFeaturesError.source(
+                    target: where_,
+                    problem: "column '\(column)' is missing; the table needs loto, unique_id, ds, y (num, co optional)")
             }
             // The identifier was checked above and is quoted here; values are never spliced.
             let quoted = parts.map { "\"\($0)\"" }.joined(separator: ".")
@@ -64,7 +71,9 @@ public enum PostgresDrawReader {
             let co = names.contains("co") ? "co::text" : "NULL"
             try connection.execute("BEGIN")
             defer { _ = try? connection.execute("ROLLBACK") }
-            try connection.execute("DECLARE draws_cursor NO SCROLL CURSOR FOR SELECT loto::text, unique_id::text, ds::date::text, y::text, \(num), \(co) FROM \(quoted) ORDER BY loto, unique_id, ds")
+            try connection.execute(
+                "DECLARE draws_cursor NO SCROLL CURSOR FOR SELECT loto::text, unique_id::text, ds::date::text, y::text, \(num), \(co) FROM \(quoted) ORDER BY loto, unique_id, ds"
+            )
             var series: [DrawSeries] = []
             var rowNumber = 0
             while true {
@@ -72,7 +81,8 @@ public enum PostgresDrawReader {
                 if rows.rowCount == 0 { break }
                 for row in 0..<rows.rowCount {
                     rowNumber += 1
-                    let loto = rows.value(row: row, column: 0) ?? "", uniqueId = rows.value(row: row, column: 1) ?? ""
+                    let loto = rows.value(row: row, column: 0) ?? ""
+                    let uniqueId = rows.value(row: row, column: 1) ?? ""
                     let dsText = rows.value(row: row, column: 2) ?? ""
                     func fail(_ column: String, _ problem: String) -> LotoFeaturesError {
                         let row = [loto, uniqueId, dsText].map { Shown.text(Array($0.utf8)) }.joined(separator: ", ")
@@ -80,14 +90,19 @@ public enum PostgresDrawReader {
                     }
                     /// `text` as a number in `range` for `column`, refused otherwise.
                     func number(_ text: String, _ column: String, _ range: ClosedRange<Double>) throws -> Double {
-                        guard let value = Double(text) else { throw fail(column, "'\(Shown.text(Array(text.utf8)))' is not a number") }
+                        guard let value = Double(text) else {
+                            throw fail(column, "'\(Shown.text(Array(text.utf8)))' is not a number")
+                        }
                         do {
                             return try CheckedNumber.checked(value, in: range, source: column)
                         } catch {
-                            throw fail(column, "'\(Shown.text(Array(text.utf8)))' is out of range: expected \(error.expected)")
+                            throw fail(
+                                column, "'\(Shown.text(Array(text.utf8)))' is out of range: expected \(error.expected)")
                         }
                     }
-                    guard !loto.isEmpty, !uniqueId.isEmpty else { throw fail(loto.isEmpty ? "loto" : "unique_id", "is empty or NULL") }
+                    guard !loto.isEmpty, !uniqueId.isEmpty else {
+                        throw fail(loto.isEmpty ? "loto" : "unique_id", "is empty or NULL")
+                    }
                     guard let day = CivilDay(iso: Substring(dsText)) else { throw fail("ds", "is NULL or not a date") }
                     var y = Double.nan
                     if let text = rows.value(row: row, column: 3), text != "NaN" {
@@ -97,10 +112,15 @@ public enum PostgresDrawReader {
                         do {
                             return try CheckedNumber.integer(text, in: CSVDrawReader.numRange, source: "num")
                         } catch {
-                            throw fail("num", "'\(Shown.text(Array(text.utf8)))' is not a whole number from \(CSVDrawReader.numRange.lowerBound) to \(CSVDrawReader.numRange.upperBound)")
+                            throw fail(
+                                "num",
+                                "'\(Shown.text(Array(text.utf8)))' is not a whole number from \(CSVDrawReader.numRange.lowerBound) to \(CSVDrawReader.numRange.upperBound)"
+                            )
                         }
                     }
-                    let co = try rows.value(row: row, column: 5).map { text -> Double in try number(text, "co", CSVDrawReader.coRange) }
+                    let co = try rows.value(row: row, column: 5).map { text -> Double in
+                        try number(text, "co", CSVDrawReader.coRange)
+                    }
                     if series.last?.loto != loto || series.last?.uniqueId != uniqueId {
                         series.append(DrawSeries(loto: loto, uniqueId: uniqueId))
                     } else if series[series.count - 1].days.last == day {
@@ -109,7 +129,9 @@ public enum PostgresDrawReader {
                     series[series.count - 1].append(day: day, y: y, num: num, co: co)
                 }
             }
-            guard !series.isEmpty else { throw LotoFeaturesError.source(target: where_, problem: "the table has no rows") }
+            guard !series.isEmpty else {
+                throw LotoFeaturesError.source(target: where_, problem: "the table has no rows")
+            }
             // The server's text order may differ from Swift's byte order: sort by our key.
             return series.sorted { $0.key < $1.key }
         } catch let error as PostgresError {

@@ -37,8 +37,13 @@ public struct FeatureBlock: Sendable {
     public func check(for table: FeatureTable, target: String) throws {
         let days = table.keyColumns.count == 3 ? rowCount : 0
         guard columnCount == table.valueColumns.count, values.count % max(columnCount, 1) == 0,
-              self.days.count == days, texts.count == table.textColumns.count else {
-            throw LotoFeaturesError.store(target: target, problem: "a block of \(key) for \(table.name) has \(self.days.count) days for \(rowCount) rows of \(columnCount) columns; the batch was rolled back")
+            self.days.count == days, texts.count == table.textColumns.count
+        else {
+            throw LotoFeaturesError.store(
+                target: target,
+                problem:
+                    "a block of \(key) for \(table.name) has \(self.days.count) days for \(rowCount) rows of \(columnCount) columns; the batch was rolled back"
+            )
         }
     }
 }

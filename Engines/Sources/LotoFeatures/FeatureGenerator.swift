@@ -52,7 +52,10 @@ public struct FeatureGenerator: Sendable {
     /// Only the 58 lag and rolling columns of features_hist (the benchmark's set); the others NULL.
     public var coreHistOnly: Bool
 
-    public init(tables: [FeatureTable] = FeatureTable.allCases, workers: Int = 2, governor: MemoryGovernor? = nil, fixedBatch: Int = 16, coreHistOnly: Bool = false) {
+    public init(
+        tables: [FeatureTable] = FeatureTable.allCases, workers: Int = 2, governor: MemoryGovernor? = nil,
+        fixedBatch: Int = 16, coreHistOnly: Bool = false
+    ) {
         self.tables = tables.sorted()
         self.workers = max(workers, 1)
         self.governor = governor
@@ -67,7 +70,10 @@ public struct FeatureGenerator: Sendable {
     ///
     /// Throws ``LotoFeaturesError/interrupted(_:)`` when the governor asked the run to stop:
     /// every batch before it is committed, and the message says how many series are kept.
-    public func run(_ series: [DrawSeries], into store: any FeatureStore, resume: Bool = false, progress: (GenerateProgress) -> Void = { _ in }) async throws -> GenerateSummary {
+    public func run(
+        _ series: [DrawSeries], into store: any FeatureStore, resume: Bool = false,
+        progress: (GenerateProgress) -> Void = { _ in }
+    ) async throws -> GenerateSummary {
         try store.prepare(tables)
         var summary = GenerateSummary(series: 0, batches: 0, rowsComputed: 0, rowsChanged: 0)
         var todo = series
@@ -80,9 +86,13 @@ public struct FeatureGenerator: Sendable {
         // Registered before admission, so pressure already at throttle when the job is admitted
         // counts as its first rise there.
         let cacheRelease = CacheReleaseRequest()
-        let registration = governor?.registerCache("loto-features store cache (\(store.target))") { cacheRelease.request() }
+        let registration = governor?.registerCache("loto-features store cache (\(store.target))") {
+            cacheRelease.request()
+        }
         defer { if let registration { governor?.unregisterCache(registration) } }
-        let job = try governor?.admit(job: "loto-features", batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: Self.batchCeiling, increase: 4))
+        let job = try governor?.admit(
+            job: "loto-features",
+            batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: Self.batchCeiling, increase: 4))
         defer { job?.finish() }
         guard !todo.isEmpty else { return summary }
 
@@ -105,14 +115,17 @@ public struct FeatureGenerator: Sendable {
             summary.series = end
             committed += 1
             cacheRelease.record(store.cacheBytes)
-            progress(GenerateProgress(seriesDone: skipped + end, seriesTotal: series.count, rowsChanged: summary.rowsChanged))
+            progress(
+                GenerateProgress(seriesDone: skipped + end, seriesTotal: series.count, rowsChanged: summary.rowsChanged)
+            )
         }
         func stopIfAsked(after end: Int) throws {
             // A safe point: everything up to `end` is committed, and this run kept at least one batch.
             guard job?.shouldStop == true, committed > 0, end < todo.count else { return }
             let already = skipped > 0 ? ", \(skipped) complete before it" : ""
             throw LotoFeaturesError.interrupted(
-                "stopped by the memory governor after \(committed) batch\(committed == 1 ? "" : "es"): \(skipped + end) of \(series.count) series kept in \(store.target) (\(end) written by this run\(already)); rerun with --resume to complete the rest")
+                "stopped by the memory governor after \(committed) batch\(committed == 1 ? "" : "es"): \(skipped + end) of \(series.count) series kept in \(store.target) (\(end) written by this run\(already)); rerun with --resume to complete the rest"
+            )
         }
 
         var (size, light) = plan()
@@ -152,7 +165,8 @@ public struct FeatureGenerator: Sendable {
         var complete = Set(series.map(\.key))
         for table in tables {
             let stored = try store.storedSeries(table)
-            for one in series where complete.contains(one.key) && stored[one.key]?.isComplete(for: one, in: table) != true {
+            for one in series
+            where complete.contains(one.key) && stored[one.key]?.isComplete(for: one, in: table) != true {
                 complete.remove(one.key)
             }
         }
@@ -169,7 +183,8 @@ public struct FeatureGenerator: Sendable {
     /// and returns an empty batch.
     func compute(_ batch: [DrawSeries], workers: Int) async -> FeatureBatch {
         guard !batch.isEmpty else { return FeatureBatch() }
-        let tables = self.tables, coreOnly = coreHistOnly
+        let tables = self.tables
+        let coreOnly = coreHistOnly
         var results = [[FeatureTable: FeatureBlock]?](repeating: nil, count: batch.count)
         await withTaskGroup(of: (Int, [FeatureTable: FeatureBlock]).self) { group in
             var nextIndex = 0
@@ -192,7 +207,9 @@ public struct FeatureGenerator: Sendable {
     }
 
     /// Every requested table of one series.
-    public static func features(of series: DrawSeries, tables: [FeatureTable], coreHistOnly: Bool = false) -> [FeatureTable: FeatureBlock] {
+    public static func features(of series: DrawSeries, tables: [FeatureTable], coreHistOnly: Bool = false)
+        -> [FeatureTable: FeatureBlock]
+    {
         var blocks: [FeatureTable: FeatureBlock] = [:]
         for table in tables {
             switch table {

@@ -33,12 +33,17 @@ public enum FeatureTable: String, CaseIterable, Sendable, Comparable {
         var tables: [FeatureTable] = []
         for part in text.split(separator: ",") {
             let name = part.trimmingCharacters(in: .whitespaces)
-            guard let table = FeatureTable(rawValue: name) ?? FeatureTable.allCases.first(where: { $0.name == name }) else {
-                throw LotoFeaturesError.usage("--tables: unknown table '\(name)'; use a comma-separated subset of hist,futr,stat, e.g. --tables hist,stat")
+            guard let table = FeatureTable(rawValue: name) ?? FeatureTable.allCases.first(where: { $0.name == name })
+            else {
+                throw LotoFeaturesError.usage(
+                    "--tables: unknown table '\(name)'; use a comma-separated subset of hist,futr,stat, e.g. --tables hist,stat"
+                )
             }
             if !tables.contains(table) { tables.append(table) }
         }
-        guard !tables.isEmpty else { throw LotoFeaturesError.usage("--tables is empty; use e.g. --tables hist,futr,stat") }
+        guard !tables.isEmpty else {
+            throw LotoFeaturesError.usage("--tables is empty; use e.g. --tables hist,futr,stat")
+        }
         return tables.sorted()
     }
 }

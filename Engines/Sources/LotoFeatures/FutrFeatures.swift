@@ -37,8 +37,10 @@ public enum FutrFeatures {
             let dayOfYear = day.dayOfYear
             let daysInYear = CivilDay.isLeap(year) ? 366.0 : 365.0
             var cells: [Double] = [
-                Double(year), Double((month - 1) / 3 + 1), Double(month), Double(day.isoWeek), Double(dom), Double(weekday),
-                Double(dayOfYear), weekday >= 5 ? 1 : 0, dom == 1 ? 1 : 0, dom == CivilDay.daysInMonth(year: year, month: month) ? 1 : 0,
+                Double(year), Double((month - 1) / 3 + 1), Double(month), Double(day.isoWeek), Double(dom),
+                Double(weekday),
+                Double(dayOfYear), weekday >= 5 ? 1 : 0, dom == 1 ? 1 : 0,
+                dom == CivilDay.daysInMonth(year: year, month: month) ? 1 : 0,
                 sin(2 * .pi * Double(weekday) / 7), cos(2 * .pi * Double(weekday) / 7),
                 sin(2 * .pi * Double(month - 1) / 12), cos(2 * .pi * Double(month - 1) / 12),
                 sin(2 * .pi * Double(dayOfYear - 1) / daysInYear), cos(2 * .pi * Double(dayOfYear - 1) / daysInYear),

@@ -44,27 +44,27 @@ public enum JapaneseHolidays {
             return first.adding(days: (7 - first.weekday) % 7 + 7 * (nth - 1))
         }
         var days = [day(1, 1), day(2, 11), day(4, 29), day(5, 3), day(5, 5), day(11, 3), day(11, 23)]
-        days.append(year < 2000 ? day(1, 15) : monday(1, 2))  // Coming of Age Day
-        if year <= 2018 { days.append(day(12, 23)) }  // the Emperor's Birthday (Heisei)
-        if year >= 2020 { days.append(day(2, 23)) }  // the Emperor's Birthday (Reiwa); none in 2019
+        days.append(year < 2000 ? day(1, 15) : monday(1, 2)) // Coming of Age Day
+        if year <= 2018 { days.append(day(12, 23)) } // the Emperor's Birthday (Heisei)
+        if year >= 2020 { days.append(day(2, 23)) } // the Emperor's Birthday (Reiwa); none in 2019
         days.append(day(3, vernalEquinox(year)))
         days.append(day(9, autumnalEquinox(year)))
-        if year >= 2007 { days.append(day(5, 4)) }  // Greenery Day moved to 4 May
-        switch year {  // Marine Day
+        if year >= 2007 { days.append(day(5, 4)) } // Greenery Day moved to 4 May
+        switch year { // Marine Day
         case 1996...2002: days.append(day(7, 20))
         case 2020: days.append(day(7, 23))
         case 2021: days.append(day(7, 22))
         case 2003...: days.append(monday(7, 3))
         default: break
         }
-        switch year {  // Mountain Day
+        switch year { // Mountain Day
         case 2020: days.append(day(8, 10))
         case 2021: days.append(day(8, 8))
         case 2016...: days.append(day(8, 11))
         default: break
         }
-        days.append(year <= 2002 ? day(9, 15) : monday(9, 3))  // Respect for the Aged Day
-        switch year {  // Health and Sports Day, Sports Day from 2020
+        days.append(year <= 2002 ? day(9, 15) : monday(9, 3)) // Respect for the Aged Day
+        switch year { // Health and Sports Day, Sports Day from 2020
         case ...1999: days.append(day(10, 10))
         case 2020: days.append(day(7, 24))
         case 2021: days.append(day(7, 23))
@@ -72,9 +72,9 @@ public enum JapaneseHolidays {
         }
         // One-off holidays by special acts.
         switch year {
-        case 1990: days.append(day(11, 12))  // enthronement ceremony (Heisei)
-        case 1993: days.append(day(6, 9))  // the Crown Prince's wedding
-        case 2019: days += [day(5, 1), day(10, 22)]  // accession; enthronement ceremony (Reiwa)
+        case 1990: days.append(day(11, 12)) // enthronement ceremony (Heisei)
+        case 1993: days.append(day(6, 9)) // the Crown Prince's wedding
+        case 2019: days += [day(5, 1), day(10, 22)] // accession; enthronement ceremony (Reiwa)
         default: break
         }
         return days.sorted()
@@ -96,7 +96,8 @@ public enum JapaneseHolidays {
         // (before 2007 also not a Sunday nor a substitute holiday).
         for holiday in national {
             let between = holiday.adding(days: 1)
-            guard between.year == year, !isNational.contains(between), isNational.contains(between.adding(days: 1)) else { continue }
+            guard between.year == year, !isNational.contains(between), isNational.contains(between.adding(days: 1))
+            else { continue }
             if year < 2007, between.weekday == 6 || result.contains(between) { continue }
             result.insert(between)
         }
@@ -114,7 +115,8 @@ public enum JapaneseHolidays {
     }
 
     private static func firstIndex(notBefore day: CivilDay) -> Int {
-        var low = 0, high = all.count
+        var low = 0
+        var high = all.count
         while low < high {
             let mid = (low + high) / 2
             if all[mid] < day { low = mid + 1 } else { high = mid }

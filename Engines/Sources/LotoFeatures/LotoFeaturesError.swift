@@ -17,17 +17,17 @@ public enum LotoFeaturesError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .csv(file, line, column, problem):
+        case .csv(let file, let line, let column, let problem):
             return "\(file):\(line)\(column.map { ", column '\($0)'" } ?? ""): \(problem)"
-        case let .file(path, problem):
+        case .file(let path, let problem):
             return "\(path): \(problem)"
-        case let .output(path, problem):
+        case .output(let path, let problem):
             return "\(path): \(problem)"
-        case let .store(target, problem):
+        case .store(let target, let problem):
             return "store \(target): \(problem)"
-        case let .source(target, problem):
+        case .source(let target, let problem):
             return "source \(target): \(problem)"
-        case let .usage(message), let .interrupted(message):
+        case .usage(let message), .interrupted(let message):
             return message
         }
     }

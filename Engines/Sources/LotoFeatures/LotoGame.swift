@@ -21,22 +21,28 @@ public struct LotoGame: Sendable, Equatable {
     /// The six games, by name.
     public static let all: [LotoGame] = [
         // Loto 6: 6 of 1–43, Monday and Thursday.
-        LotoGame(name: "loto6", count: 6, range: { _ in 1...43 }, distinctSorted: true, weekdays: [0, 3],
-                 firstDay: CivilDay(year: 2011, month: 4, day: 4)!, carriesOver: true),
+        LotoGame(
+            name: "loto6", count: 6, range: { _ in 1...43 }, distinctSorted: true, weekdays: [0, 3],
+            firstDay: CivilDay(year: 2011, month: 4, day: 4)!, carriesOver: true),
         // Loto 7: 7 of 1–37, Friday.
-        LotoGame(name: "loto7", count: 7, range: { _ in 1...37 }, distinctSorted: true, weekdays: [4],
-                 firstDay: CivilDay(year: 2013, month: 4, day: 5)!, carriesOver: true),
+        LotoGame(
+            name: "loto7", count: 7, range: { _ in 1...37 }, distinctSorted: true, weekdays: [4],
+            firstDay: CivilDay(year: 2013, month: 4, day: 5)!, carriesOver: true),
         // Mini Loto: 5 of 1–31, Tuesday.
-        LotoGame(name: "miniloto", count: 5, range: { _ in 1...31 }, distinctSorted: true, weekdays: [1],
-                 firstDay: CivilDay(year: 1999, month: 4, day: 13)!, carriesOver: false),
+        LotoGame(
+            name: "miniloto", count: 5, range: { _ in 1...31 }, distinctSorted: true, weekdays: [1],
+            firstDay: CivilDay(year: 1999, month: 4, day: 13)!, carriesOver: false),
         // Bingo 5: 8 numbers, one from each column of five (1–5, 6–10, …, 36–40), Wednesday.
-        LotoGame(name: "bingo5", count: 8, range: { position in (5 * position - 4)...(5 * position) }, distinctSorted: false,
-                 weekdays: [2], firstDay: CivilDay(year: 2017, month: 4, day: 5)!, carriesOver: true),
+        LotoGame(
+            name: "bingo5", count: 8, range: { position in (5 * position - 4)...(5 * position) }, distinctSorted: false,
+            weekdays: [2], firstDay: CivilDay(year: 2017, month: 4, day: 5)!, carriesOver: true),
         // Numbers 3 and 4: digits 0–9, Monday to Friday.
-        LotoGame(name: "numbers3", count: 3, range: { _ in 0...9 }, distinctSorted: false, weekdays: [0, 1, 2, 3, 4],
-                 firstDay: CivilDay(year: 1994, month: 10, day: 7)!, carriesOver: false),
-        LotoGame(name: "numbers4", count: 4, range: { _ in 0...9 }, distinctSorted: false, weekdays: [0, 1, 2, 3, 4],
-                 firstDay: CivilDay(year: 1994, month: 10, day: 7)!, carriesOver: false),
+        LotoGame(
+            name: "numbers3", count: 3, range: { _ in 0...9 }, distinctSorted: false, weekdays: [0, 1, 2, 3, 4],
+            firstDay: CivilDay(year: 1994, month: 10, day: 7)!, carriesOver: false),
+        LotoGame(
+            name: "numbers4", count: 4, range: { _ in 0...9 }, distinctSorted: false, weekdays: [0, 1, 2, 3, 4],
+            firstDay: CivilDay(year: 1994, month: 10, day: 7)!, carriesOver: false),
     ]
 
     /// The game called `name`, or nil.

@@ -24,19 +24,28 @@ public final class PostgresFeatureStore: FeatureStore {
     public func prepare(_ tables: [FeatureTable]) throws {
         try guarded {
             for table in tables {
-                let types = table.keyColumns.map { "\($0) \($0 == "ds" ? "date" : "text") NOT NULL" }
+                let types =
+                    table.keyColumns.map { "\($0) \($0 == "ds" ? "date" : "text") NOT NULL" }
                     + table.valueColumns.map { "\($0) double precision" } + table.textColumns.map { "\($0) text" }
-                try connection.execute("CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))))")
-                try connection.execute("CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"))")
+                try connection.execute(
+                    "CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))))"
+                )
+                try connection.execute(
+                    "CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"))"
+                )
                 let found = try connection.execute(
                     "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
                     [table.name])
                 let names = (0..<found.rowCount).map { found.value(row: $0, column: 0) ?? "" }
                 guard names == table.allColumns else {
-                    throw LotoFeaturesError.store(target: target, problem: "table \(table.name) exists with other columns; drop it or use another database")
+                    throw LotoFeaturesError.store(
+                        target: target,
+                        problem: "table \(table.name) exists with other columns; drop it or use another database")
                 }
                 // A session's staging table, emptied at every commit.
-                try connection.execute("CREATE TEMPORARY TABLE IF NOT EXISTS staging_\(table.name) (LIKE \(table.name)) ON COMMIT DELETE ROWS")
+                try connection.execute(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS staging_\(table.name) (LIKE \(table.name)) ON COMMIT DELETE ROWS"
+                )
             }
         }
     }
@@ -107,7 +116,9 @@ public final class PostgresFeatureStore: FeatureStore {
 
     /// Rows in a table (for tests and the summary).
     public func rowCount(_ table: FeatureTable) throws -> Int {
-        try guarded { Int(try connection.execute("SELECT count(*) FROM \(table.name)").value(row: 0, column: 0) ?? "0") ?? 0 }
+        try guarded {
+            Int(try connection.execute("SELECT count(*) FROM \(table.name)").value(row: 0, column: 0) ?? "0") ?? 0
+        }
     }
 
     /// Rows and last day per series, from the key columns only; the day comes back as days
@@ -115,12 +126,18 @@ public final class PostgresFeatureStore: FeatureStore {
     public func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries] {
         let hasDay = table.keyColumns.contains("ds")
         return try guarded {
-            let result = try connection.execute("SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds) - DATE '1970-01-01'" : "") FROM \(table.name) GROUP BY loto, unique_id")
+            let result = try connection.execute(
+                "SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds) - DATE '1970-01-01'" : "") FROM \(table.name) GROUP BY loto, unique_id"
+            )
             var stored: [SeriesKey: StoredSeries] = [:]
             for row in 0..<result.rowCount {
-                let key = SeriesKey(loto: result.value(row: row, column: 0) ?? "", uniqueId: result.value(row: row, column: 1) ?? "")
-                let lastDay = hasDay ? result.value(row: row, column: 3).flatMap(Int.init).map(CivilDay.init(daysSinceEpoch:)) : nil
-                stored[key] = StoredSeries(rows: result.value(row: row, column: 2).flatMap(Int.init) ?? 0, lastDay: lastDay)
+                let key = SeriesKey(
+                    loto: result.value(row: row, column: 0) ?? "", uniqueId: result.value(row: row, column: 1) ?? "")
+                let lastDay =
+                    hasDay
+                    ? result.value(row: row, column: 3).flatMap(Int.init).map(CivilDay.init(daysSinceEpoch:)) : nil
+                stored[key] = StoredSeries(
+                    rows: result.value(row: row, column: 2).flatMap(Int.init) ?? 0, lastDay: lastDay)
             }
             return stored
         }
@@ -130,7 +147,9 @@ public final class PostgresFeatureStore: FeatureStore {
         do {
             return try body()
         } catch let error as PostgresError {
-            throw LotoFeaturesError.store(target: "postgresql://\(error.target)", problem: error.message + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? ""))
+            throw LotoFeaturesError.store(
+                target: "postgresql://\(error.target)",
+                problem: error.message + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? ""))
         }
     }
 }

@@ -12,7 +12,9 @@ public enum PostgresSchema {
     }
 
     private static func run(_ verb: String, _ name: String, _ connectionString: String, suffix: String = "") throws {
-        guard InputIdentifier.isValid(name), !name.contains(".") else { throw LotoFeaturesError.usage("'\(name)' is not a plain schema name") }
+        guard InputIdentifier.isValid(name), !name.contains(".") else {
+            throw LotoFeaturesError.usage("'\(name)' is not a plain schema name")
+        }
         do {
             let connection = try PostgresConnection(connectionString: connectionString)
             try connection.execute("SET client_min_messages = warning")

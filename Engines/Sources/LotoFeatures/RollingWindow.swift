@@ -57,7 +57,8 @@ struct RollingWindow {
     }
 
     private func firstIndex(notBelow value: Double) -> Int {
-        var low = 0, high = sorted.count
+        var low = 0
+        var high = sorted.count
         while low < high {
             let mid = (low + high) / 2
             if sorted[mid] < value { low = mid + 1 } else { high = mid }
@@ -68,14 +69,17 @@ struct RollingWindow {
     /// Every statistic of a full window.
     func statistics() -> WindowStatistics {
         let n = Double(sorted.count)
-        let low = sorted[0], high = sorted[sorted.count - 1]
-        var mean: Double, std: Double
+        let low = sorted[0]
+        let high = sorted[sorted.count - 1]
+        var mean: Double
+        var std: Double
         if low == high {
             // All equal: exactly that value and no spread, as pandas' same-value rule gives.
             mean = low
             std = 0
         } else {
-            let s = sum.value, q = squares.value
+            let s = sum.value
+            let q = squares.value
             mean = shift + s / n
             let variance = max((q - s * s / n) / (n - 1), 0)
             std = sorted.count > 1 ? variance.squareRoot() : .nan

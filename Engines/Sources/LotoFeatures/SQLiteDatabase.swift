@@ -94,7 +94,8 @@ public final class SQLiteStatement {
     /// Binds UTF-8 bytes as TEXT; SQLite copies them.
     public func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return bind("", at: index) }
-        sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), csqlite_transient())
+        sqlite3_bind_text(
+            handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), csqlite_transient())
     }
 
     /// Binds UTF-8 bytes as TEXT without copying them (`SQLITE_STATIC`): they must stay valid

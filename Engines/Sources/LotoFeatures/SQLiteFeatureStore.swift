@@ -19,7 +19,9 @@ public final class SQLiteFeatureStore: FeatureStore {
         // its page size (the pragma is then a no-op).
         // WAL keeps readers working during a run; NORMAL sync is durable at each commit in WAL.
         // A 32 MiB page cache keeps the key and index pages of a large load resident.
-        try database.execute("PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.cacheKiB)")
+        try database.execute(
+            "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.cacheKiB)"
+        )
     }
 
     /// Creates missing tables as rowid tables whose key is a PRIMARY KEY (a unique index), plus
@@ -29,8 +31,11 @@ public final class SQLiteFeatureStore: FeatureStore {
     /// earlier `WITHOUT ROWID` tables keep them and work unchanged (same columns, same key).
     public func prepare(_ tables: [FeatureTable]) throws {
         for table in tables {
-            let types = table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" } + table.textColumns.map { "\($0) TEXT" }
-            try database.execute("""
+            let types =
+                table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" }
+                + table.textColumns.map { "\($0) TEXT" }
+            try database.execute(
+                """
                 CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))));
                 CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
                 """)
@@ -47,7 +52,9 @@ public final class SQLiteFeatureStore: FeatureStore {
         while try statement.step() { found.append(statement.text(0) ?? "") }
         guard found == table.allColumns else {
             let missing = table.allColumns.filter { !found.contains($0) }
-            throw database.failure("table \(table.name) exists with other columns (\(missing.count) missing, e.g. \(missing.first ?? found.first ?? "?")); drop it or use another --store file")
+            throw database.failure(
+                "table \(table.name) exists with other columns (\(missing.count) missing, e.g. \(missing.first ?? found.first ?? "?")); drop it or use another --store file"
+            )
         }
     }
 
@@ -66,7 +73,9 @@ public final class SQLiteFeatureStore: FeatureStore {
         do {
             var changed = 0
             for table in batch.blocks.keys.sorted() {
-                guard let statement = upserts[table] else { throw database.failure("table \(table.name) was not prepared") }
+                guard let statement = upserts[table] else {
+                    throw database.failure("table \(table.name) was not prepared")
+                }
                 changed += try write(batch.blocks[table]!, of: table, with: statement)
             }
             try database.execute("COMMIT")
@@ -96,14 +105,18 @@ public final class SQLiteFeatureStore: FeatureStore {
         for (index, block) in blocks.enumerated() {
             let loto = Int32(lotos.firstIndex(of: block.key.loto)!)
             for row in 0..<block.rowCount {
-                rows.append(RowRef(loto: loto, day: days ? block.days[row].daysSinceEpoch : 0, block: Int32(index), row: Int32(row)))
+                rows.append(
+                    RowRef(
+                        loto: loto, day: days ? block.days[row].daysSinceEpoch : 0, block: Int32(index), row: Int32(row)
+                    ))
             }
         }
         if days { rows.sort { ($0.loto, $0.day, $0.block) < ($1.loto, $1.day, $1.block) } }
         return rows
     }
 
-    private func write(_ blocks: [FeatureBlock], of table: FeatureTable, with statement: SQLiteStatement) throws -> Int {
+    private func write(_ blocks: [FeatureBlock], of table: FeatureTable, with statement: SQLiteStatement) throws -> Int
+    {
         for block in blocks { try block.check(for: table, target: target) }
         let hasDay = table.keyColumns.count == 3
         let keyCount = Int32(table.keyColumns.count)
@@ -126,7 +139,8 @@ public final class SQLiteFeatureStore: FeatureStore {
         var dayText = DayText()
         try keyBytes.withUnsafeBytes { keys in
             for ref in Self.indexOrder(blocks, days: hasDay) {
-                let block = blocks[Int(ref.block)], row = Int(ref.row)
+                let block = blocks[Int(ref.block)]
+                let row = Int(ref.row)
                 let span = keySpans[Int(ref.block)]
                 statement.bindTextNoCopy(UnsafeRawBufferPointer(rebasing: keys[span.loto]), at: 1)
                 statement.bindTextNoCopy(UnsafeRawBufferPointer(rebasing: keys[span.uniqueId]), at: 2)
@@ -157,7 +171,8 @@ public final class SQLiteFeatureStore: FeatureStore {
     /// `YYYY-MM-DD`, so their maximum is the last day).
     public func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries] {
         let hasDay = table.keyColumns.contains("ds")
-        let statement = try database.prepare("SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds)" : "") FROM \(table.name) GROUP BY loto, unique_id")
+        let statement = try database.prepare(
+            "SELECT loto, unique_id, count(*)\(hasDay ? ", max(ds)" : "") FROM \(table.name) GROUP BY loto, unique_id")
         var stored: [SeriesKey: StoredSeries] = [:]
         while try statement.step() {
             let key = SeriesKey(loto: statement.text(0) ?? "", uniqueId: statement.text(1) ?? "")
@@ -169,8 +184,11 @@ public final class SQLiteFeatureStore: FeatureStore {
 
     /// Bytes in SQLite's page cache for this connection.
     public var cacheBytes: Int {
-        var current: Int32 = 0, highest: Int32 = 0
-        guard sqlite3_db_status(database.handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else { return 0 }
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        guard sqlite3_db_status(database.handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else {
+            return 0
+        }
         return Int(current)
     }
 
@@ -206,9 +224,16 @@ private struct DayText {
         guard (0...9999).contains(y) else { return statement.bind(day.description, at: index) }
         withUnsafeMutableBytes(of: &bytes) { raw in
             func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value) }
-            raw[0] = digit(y / 1000); raw[1] = digit(y / 100 % 10); raw[2] = digit(y / 10 % 10); raw[3] = digit(y % 10)
-            raw[4] = UInt8(ascii: "-"); raw[5] = digit(m / 10); raw[6] = digit(m % 10)
-            raw[7] = UInt8(ascii: "-"); raw[8] = digit(d / 10); raw[9] = digit(d % 10)
+            raw[0] = digit(y / 1000)
+            raw[1] = digit(y / 100 % 10)
+            raw[2] = digit(y / 10 % 10)
+            raw[3] = digit(y % 10)
+            raw[4] = UInt8(ascii: "-")
+            raw[5] = digit(m / 10)
+            raw[6] = digit(m % 10)
+            raw[7] = UInt8(ascii: "-")
+            raw[8] = digit(d / 10)
+            raw[9] = digit(d % 10)
             statement.bindText(UnsafeRawBufferPointer(rebasing: raw[0..<10]), at: index)
         }
     }

@@ -19,7 +19,9 @@ public enum SampleDraws {
     /// One series per position (`N1` … `Nk`) of `draws` draws each.
     public static func series(game: LotoGame, draws: Int, seed: UInt64) -> [DrawSeries] {
         // The game's name is mixed in so two games with one seed do not share numbers.
-        var generator = SeededGenerator(seed: seed ^ game.name.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })
+        var generator = SeededGenerator(
+            seed: seed
+                ^ game.name.utf8.reduce(UInt64(1_469_598_103_934_665_603)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
         let days = game.drawDays(draws)
         var result = (1...game.count).map { DrawSeries(loto: game.name, uniqueId: "N\($0)") }
         for index in result.indices {
@@ -38,7 +40,9 @@ public enum SampleDraws {
             }
             if game.carriesOver {
                 // A jackpot is won about one draw in four; otherwise part of the pool carries over.
-                carryOver = Int.random(in: 0..<4, using: &generator) == 0 ? 0 : carryOver + Double(Int.random(in: 1...200, using: &generator)) * 1_000_000
+                carryOver =
+                    Int.random(in: 0..<4, using: &generator) == 0
+                    ? 0 : carryOver + Double(Int.random(in: 1...200, using: &generator)) * 1_000_000
             }
             for position in 0..<game.count {
                 result[position].append(day: day, y: Double(numbers[position]), num: index + 1, co: carryOver)
@@ -54,7 +58,8 @@ public enum SampleDraws {
         for row in 0..<length {
             for one in series {
                 let y = one.y[row]
-                text += "\(one.loto),\(one.uniqueId),\(one.days[row]),\(y.isNaN ? "" : String(Int(y))),\(one.num[row].map(String.init) ?? ""),\(one.co[row].map { String(Int($0)) } ?? "")\n"
+                text +=
+                    "\(one.loto),\(one.uniqueId),\(one.days[row]),\(y.isNaN ? "" : String(Int(y))),\(one.num[row].map(String.init) ?? ""),\(one.co[row].map { String(Int($0)) } ?? "")\n"
             }
         }
         return text

@@ -38,7 +38,9 @@ public enum StatFeatures {
         guard !values.isEmpty else { return [0] + [Double](repeating: .nan, count: globalColumns.count - 1) }
         let sorted = values.sorted()
         let mean = values.reduce(0, +) / n
-        var m2 = 0.0, m3 = 0.0, m4 = 0.0
+        var m2 = 0.0
+        var m3 = 0.0
+        var m4 = 0.0
         for value in values {
             let d = value - mean
             let d2 = d * d
@@ -48,7 +50,8 @@ public enum StatFeatures {
         }
         let std = values.count > 1 ? (m2 / (n - 1)).squareRoot() : .nan
         let constant = sorted.first == sorted.last
-        var skew = Double.nan, kurt = Double.nan
+        var skew = Double.nan
+        var kurt = Double.nan
         if values.count >= 3, !constant {
             skew = (n * (n - 1).squareRoot() / (n - 2)) * (m3 / (m2 * m2.squareRoot()))
         }
@@ -57,18 +60,23 @@ public enum StatFeatures {
             let denominator = (n - 2) * (n - 3) * m2 * m2
             kurt = numerator / denominator - 3 * (n - 1) * (n - 1) / ((n - 2) * (n - 3))
         }
-        return [n, constant ? sorted[0] : mean, constant && values.count > 1 ? 0 : std, sorted.first!, sorted.last!,
-                quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75), skew, kurt]
+        return [
+            n, constant ? sorted[0] : mean, constant && values.count > 1 ? 0 : std, sorted.first!, sorted.last!,
+            quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75), skew, kurt,
+        ]
     }
 
     static func meta(_ series: DrawSeries, present: [Double]) -> [Double] {
         let rows = Double(series.count)
-        let span = series.count > 0 ? Double(series.days.last!.daysSinceEpoch - series.days.first!.daysSinceEpoch) : .nan
+        let span =
+            series.count > 0 ? Double(series.days.last!.daysSinceEpoch - series.days.first!.daysSinceEpoch) : .nan
         let gap = series.count > 1 ? span / (rows - 1) : .nan
         // The mode: the most frequent value, the smallest on a tie (deterministic).
-        var mode = Double.nan, unique = 0.0
+        var mode = Double.nan
+        var unique = 0.0
         let sorted = present.sorted()
-        var index = 0, best = 0
+        var index = 0
+        var best = 0
         while index < sorted.count {
             var end = index
             while end < sorted.count, sorted[end] == sorted[index] { end += 1 }

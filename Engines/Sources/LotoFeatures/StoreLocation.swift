@@ -24,8 +24,8 @@ public enum StoreLocation: Sendable, Equatable {
     /// replaced by `***`.
     public var shown: String {
         switch self {
-        case let .sqlite(path): return "sqlite:\(path)"
-        case let .postgres(url): return Redaction.url(url)
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url): return Redaction.url(url)
         }
     }
 
@@ -37,8 +37,8 @@ public enum StoreLocation: Sendable, Equatable {
     public var problem: String? {
         let path: String
         switch self {
-        case let .postgres(url): return DrawSource.connectionProblem(url)
-        case let .sqlite(sqlitePath): path = sqlitePath
+        case .postgres(let url): return DrawSource.connectionProblem(url)
+        case .sqlite(let sqlitePath): path = sqlitePath
         }
         var status = stat()
         if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
@@ -54,11 +54,13 @@ public enum StoreLocation: Sendable, Equatable {
     public func open() throws -> any FeatureStore {
         if let problem { throw LotoFeaturesError.store(target: shown, problem: problem) }
         switch self {
-        case let .sqlite(path):
+        case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
             return try SQLiteFeatureStore(path: path)
-        case let .postgres(url):
+        case .postgres(let url):
             return try PostgresFeatureStore(connectionString: url)
         }
     }

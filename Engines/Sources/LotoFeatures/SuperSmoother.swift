@@ -47,7 +47,9 @@ public struct SuperSmoother: Sendable, Equatable {
         // 1. Cross-validated primary smooths.
         var primary: [[Double]] = []
         for span in primarySpans {
-            guard let fit = LocalLinearSmoother(span: span, count: n).smooth(y, at: t, leaveOneOut: true) else { return nil }
+            guard let fit = LocalLinearSmoother(span: span, count: n).smooth(y, at: t, leaveOneOut: true) else {
+                return nil
+            }
             primary.append(fit)
         }
         // 2. Their absolute residuals, smoothed with the middle span.
@@ -69,14 +71,16 @@ public struct SuperSmoother: Sendable, Equatable {
         }
         // 4. Those spans smoothed, then 5. the primary smooths interpolated at them.
         guard let spans = middle.smooth(best, at: t, leaveOneOut: false) else { return nil }
-        let low = primarySpans[0], high = primarySpans[primarySpans.count - 1]
+        let low = primarySpans[0]
+        let high = primarySpans[primarySpans.count - 1]
         var raw = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let span = Swift.min(Swift.max(spans[i], low), high)
             // numpy's searchsorted(side: right) − 1, kept inside the table.
             var k = 0
             while k + 2 < primarySpans.count, primarySpans[k + 1] <= span { k += 1 }
-            let below = primary[k][i], above = primary[k + 1][i]
+            let below = primary[k][i]
+            let above = primary[k + 1][i]
             raw[i] = below + (span - primarySpans[k]) * (above - below) / (primarySpans[k + 1] - primarySpans[k])
         }
         // 6. The final smooth with a constant span.
@@ -119,7 +123,8 @@ struct LocalLinearSmoother {
                 ty.withUnsafeBufferPointer { typ in
                     tt.withUnsafeBufferPointer { ttp in
                         for i in 0..<n {
-                            let start = Swift.max(0, i - width / 2), end = Swift.min(n, i - width / 2 + width)
+                            let start = Swift.max(0, i - width / 2)
+                            let end = Swift.min(n, i - width / 2 + width)
                             let count = end - start
                             // The weight sum is a sum of ones: exact in any order.
                             var w = Double(count)

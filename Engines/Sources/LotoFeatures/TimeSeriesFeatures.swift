@@ -36,8 +36,10 @@ import Foundation
 public enum TimeSeriesFeatures {
     /// Columns, in order.
     public static let columns = [
-        "stat_ts_x_acf1", "stat_ts_x_acf10", "stat_ts_diff1_acf1", "stat_ts_diff1_acf10", "stat_ts_diff2_acf1", "stat_ts_diff2_acf10",
-        "stat_ts_lumpiness", "stat_ts_stability", "stat_ts_crossing_points", "stat_ts_flat_spots", "stat_ts_entropy", "stat_ts_hurst",
+        "stat_ts_x_acf1", "stat_ts_x_acf10", "stat_ts_diff1_acf1", "stat_ts_diff1_acf10", "stat_ts_diff2_acf1",
+        "stat_ts_diff2_acf10",
+        "stat_ts_lumpiness", "stat_ts_stability", "stat_ts_crossing_points", "stat_ts_flat_spots", "stat_ts_entropy",
+        "stat_ts_hurst",
         "stat_ts_trend", "stat_ts_spike", "stat_ts_linearity", "stat_ts_curvature", "stat_ts_e_acf1", "stat_ts_e_acf10",
     ]
 
@@ -116,10 +118,12 @@ public enum TimeSeriesFeatures {
 
     /// The longest run in one of pandas' `cut(x, bins=10)` intervals.
     static func flatSpots(_ x: [Double]) -> Double {
-        let low = x.min()!, high = x.max()!
+        let low = x.min()!
+        let high = x.max()!
         var edges: [Double]
         if low == high {
-            let low2 = low - (low != 0 ? 0.001 * abs(low) : 0.001), high2 = high + (high != 0 ? 0.001 * abs(high) : 0.001)
+            let low2 = low - (low != 0 ? 0.001 * abs(low) : 0.001)
+            let high2 = high + (high != 0 ? 0.001 * abs(high) : 0.001)
             edges = (0...10).map { low2 + (high2 - low2) * Double($0) / 10 }
         } else {
             edges = (0...10).map { low + (high - low) * Double($0) / 10 }
@@ -131,7 +135,9 @@ public enum TimeSeriesFeatures {
             while index < 10, value > edges[index] { index += 1 }
             return index
         }
-        var longest = 0, run = 0, previous = -1
+        var longest = 0
+        var run = 0
+        var previous = -1
         for value in x {
             let current = bin(value)
             run = current == previous ? run + 1 : 1
@@ -153,7 +159,8 @@ public enum TimeSeriesFeatures {
         let cosines = (0..<n).map { cos(2 * Double.pi * Double($0) / Double(n)) }
         let sines = (0..<n).map { sin(2 * Double.pi * Double($0) / Double(n)) }
         for k in 0..<bins {
-            var re = 0.0, im = 0.0
+            var re = 0.0
+            var im = 0.0
             var angle = 0
             for t in 0..<n {
                 re += d[t] * cosines[angle]
@@ -185,14 +192,16 @@ public enum TimeSeriesFeatures {
             running += x[t]
             cumulative[t] = running
         }
-        var logT: [Double] = [], logRS: [Double] = []
+        var logT: [Double] = []
+        var logRS: [Double] = []
         for i in 1..<n {
             let t = Double(i + 1)
             let mean = cumulative[i] / t
             var squares = 0.0
             for j in 0...i { squares += (x[j] - mean) * (x[j] - mean) }
             let s = (squares / t).squareRoot()
-            var low = Double.infinity, high = -Double.infinity
+            var low = Double.infinity
+            var high = -Double.infinity
             for j in 0...i {
                 let deviation = cumulative[j] - Double(j + 1) * mean
                 low = min(low, deviation)
@@ -203,8 +212,10 @@ public enum TimeSeriesFeatures {
             logT.append(log(t))
         }
         guard logRS.allSatisfy(\.isFinite) else { return .nan }
-        let meanX = logT.reduce(0, +) / Double(logT.count), meanY = logRS.reduce(0, +) / Double(logRS.count)
-        var sxy = 0.0, sxx = 0.0
+        let meanX = logT.reduce(0, +) / Double(logT.count)
+        let meanY = logRS.reduce(0, +) / Double(logRS.count)
+        var sxy = 0.0
+        var sxx = 0.0
         for (a, b) in zip(logT, logRS) {
             sxy += (a - meanX) * (b - meanY)
             sxx += (a - meanX) * (a - meanX)
@@ -219,7 +230,8 @@ public enum TimeSeriesFeatures {
         let t = (1...n).map(Double.init)
         guard let trend = SuperSmoother().smooth(x, at: t) else { return [Double](repeating: .nan, count: 6) }
         let remainder = zip(x, trend).map { $0 - $1 }
-        let varX = variance(x[...]), varR = variance(remainder[...])
+        let varX = variance(x[...])
+        let varR = variance(remainder[...])
         // tsfeatures' second guard, var(deseasonalised)/var(x) < 1e-10, cannot fire with m = 1:
         // the deseasonalised series is x itself.
         let strength = varX < Double.ulpOfOne ? 0 : max(0, min(1, 1 - varR / varX))
@@ -230,7 +242,8 @@ public enum TimeSeriesFeatures {
         // orthogonal to the constant, so each is the dot product with the centred trend.
         let (linear, quadratic) = orthonormalPolynomial(n)
         let meanT = trend.reduce(0, +) / Double(n)
-        var linearity = 0.0, curvature = 0.0
+        var linearity = 0.0
+        var curvature = 0.0
         for i in 0..<n {
             linearity += linear[i] * (trend[i] - meanT)
             curvature -= quadratic[i] * (trend[i] - meanT)
@@ -244,7 +257,9 @@ public enum TimeSeriesFeatures {
     /// `poly`, with LAPACK's signs (each reflector maps its column to −sign(pivot)·norm).
     static func orthonormalPolynomial(_ n: Int) -> (linear: [Double], quadratic: [Double]) {
         precondition(n >= 3, "three columns need three points")
-        var columns = [[Double](repeating: 1, count: n), (1...n).map(Double.init), (1...n).map { Double($0) * Double($0) }]
+        var columns = [
+            [Double](repeating: 1, count: n), (1...n).map(Double.init), (1...n).map { Double($0) * Double($0) },
+        ]
         var reflectors: [(v: [Double], tau: Double)] = []
         for k in 0..<3 {
             let alpha = columns[k][k]

@@ -44,10 +44,14 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
             (cgroupRoot + "/memory/memory.limit_in_bytes", .cgroupV1),
         ]
         for (path, source) in candidates where FileManager.default.fileExists(atPath: path) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw BudgetError.unreadable(path, "cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw BudgetError.unreadable(path, "cannot be read")
+            }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if text == "max" { continue }
-            guard let limit = Int(text), limit > 0 else { throw BudgetError.unreadable(path, "holds '\(text.prefix(40))', not a byte count") }
+            guard let limit = Int(text), limit > 0 else {
+                throw BudgetError.unreadable(path, "holds '\(text.prefix(40))', not a byte count")
+            }
             // cgroup v1 writes a huge number (about 2^63) for "no limit".
             if limit >= physicalMemory { continue }
             return MemoryBudget(bytes: limit, source: source)
@@ -72,7 +76,8 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
             case .largerThanMachine(let bytes, let machine):
                 return "memory budget \(bytes) bytes is larger than this machine's \(machine) bytes; give at most that"
             case .belowStartingUsage(let bytes, let start, let neededMiB):
-                return "memory budget \(ByteCount.format(bytes)) is below what this process already uses (\(ByteCount.format(start)) before any work); give at least \(neededMiB) MiB"
+                return
+                    "memory budget \(ByteCount.format(bytes)) is below what this process already uses (\(ByteCount.format(start)) before any work); give at least \(neededMiB) MiB"
             case .unreadable(let path, let reason):
                 return "cgroup file '\(path)' \(reason); fix the container's memory limit or give a budget explicitly"
             }

@@ -23,7 +23,8 @@ public struct AdmissionError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let percent = String(format: "%.1f", 100 * Double(usageBytes) / Double(max(budgetBytes, 1)))
-        return "job '\(job)' refused: memory is at \(percent) % of the \(ByteCount.format(budgetBytes)) budget (\(ByteCount.format(usageBytes)) in use, level \(level)); wait for running jobs to finish or raise the budget"
+        return
+            "job '\(job)' refused: memory is at \(percent) % of the \(ByteCount.format(budgetBytes)) budget (\(ByteCount.format(usageBytes)) in use, level \(level)); wait for running jobs to finish or raise the budget"
     }
 }
 
@@ -144,18 +145,21 @@ public final class MemoryGovernor: Sendable {
     /// A command-line tool that keeps standard error to its own lines passes a logger with
     /// `SwiftLogNoOpLogHandler`: the report's `actions` hold every change and action anyway.
     public static func forThisProcess(
-        budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil, onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
+        budgetBytes: Int? = nil, thresholds: PressureThresholds? = nil,
+        onAlert: (@Sendable (MemoryAlert) -> Void)? = nil,
         metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger = Logger(label: "soakgate.memory-governor")
     ) throws -> MemoryGovernor {
         let source = try ProcessUsageSource()
         let governor = MemoryGovernor(
-            budget: try MemoryBudget.resolve(configured: budgetBytes), thresholds: try thresholds ?? PressureThresholds(),
+            budget: try MemoryBudget.resolve(configured: budgetBytes),
+            thresholds: try thresholds ?? PressureThresholds(),
             usage: source, purge: { source.purge() }, onAlert: onAlert, logger: logger, metrics: metrics)
         let start = governor.startBytes
         if Double(start) >= governor.thresholds.refuse * Double(governor.budget.bytes) {
             // Room for the process as it is, below the warning level, plus 16 MiB of work.
             let needed = Int((Double(start) / governor.thresholds.warn).rounded(.up)) + (16 << 20)
-            throw MemoryBudget.BudgetError.belowStartingUsage(governor.budget.bytes, start, (needed + (1 << 20) - 1) >> 20)
+            throw MemoryBudget.BudgetError.belowStartingUsage(
+                governor.budget.bytes, start, (needed + (1 << 20) - 1) >> 20)
         }
         return governor
     }
@@ -212,7 +216,9 @@ public final class MemoryGovernor: Sendable {
             if level != state.level {
                 alert = MemoryAlert(
                     level: level, previous: state.level, usageBytes: bytes, budgetBytes: budget.bytes,
-                    message: "memory \(level > state.level ? "rose" : "fell") to \(level) (\(ByteCount.format(bytes)) of \(ByteCount.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)")
+                    message:
+                        "memory \(level > state.level ? "rose" : "fell") to \(level) (\(ByteCount.format(bytes)) of \(ByteCount.format(budget.bytes)), \(String(format: "%.1f", 100 * Double(bytes) / Double(budget.bytes))) %)"
+                )
                 state.record("\(level): \(alert!.message)")
                 // Caches go when pressure first reaches throttle (once until it is normal
                 // again), and again at emergency.
@@ -228,13 +234,16 @@ public final class MemoryGovernor: Sendable {
             // was already there; the request stays when pressure falls.
             if level == .emergency {
                 var stopped: [String] = []
-                for key in state.jobs.keys.sorted() where !state.jobs[key]!.finished && !state.jobs[key]!.stopRequested {
+                for key in state.jobs.keys.sorted() where !state.jobs[key]!.finished && !state.jobs[key]!.stopRequested
+                {
                     state.jobs[key]!.stopRequested = true
                     stopped.append(state.jobs[key]!.name)
                 }
                 newlyStopped = stopped.count
                 if !stopped.isEmpty || alert != nil {
-                    state.record("emergency: asked \(stopped.isEmpty ? "no running job" : stopped.joined(separator: ", ")) to stop at the next safe point")
+                    state.record(
+                        "emergency: asked \(stopped.isEmpty ? "no running job" : stopped.joined(separator: ", ")) to stop at the next safe point"
+                    )
                 }
             }
         }
@@ -242,16 +251,22 @@ public final class MemoryGovernor: Sendable {
             var freed: [String] = []
             for cache in cachesToDrop { freed.append("\(cache.name) (\(ByteCount.format(cache.drop())))") }
             purge()
-            let action = "\(alert.level): dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
+            let action =
+                "\(alert.level): dropped caches \(freed.isEmpty ? "(none registered)" : freed.joined(separator: ", ")); purged the allocator's arenas"
             state.withLock { $0.record(action) }
             if alert.level == .emergency { logger.critical("\(action)") } else { logger.warning("\(action)") }
             Counter(label: "memory_governor_cache_drops_total", factory: metrics).increment()
         }
-        if newlyStopped > 0 { Counter(label: "memory_governor_stop_requests_total", factory: metrics).increment(by: newlyStopped) }
+        if newlyStopped > 0 {
+            Counter(label: "memory_governor_stop_requests_total", factory: metrics).increment(by: newlyStopped)
+        }
         usageGauge.record(bytes)
         levelGauge.record(level.rawValue)
         if let alert {
-            Counter(label: "memory_governor_alerts_total", dimensions: [("level", alert.level.description)], factory: metrics).increment()
+            Counter(
+                label: "memory_governor_alerts_total", dimensions: [("level", alert.level.description)],
+                factory: metrics
+            ).increment()
             switch alert.level {
             case .emergency: logger.critical("\(alert.message)")
             case _ where alert.level > alert.previous: logger.warning("\(alert.message)")
@@ -339,15 +354,21 @@ public final class MemoryGovernor: Sendable {
             GovernorReport(
                 budgetBytes: budget.bytes, budgetSource: budget.source, thresholds: thresholds, level: state.level,
                 startBytes: state.startBytes, peakBytes: state.peakUsage,
-                secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: state.secondsAtLevel[$0.rawValue]) },
+                secondsAtLevel: PressureLevel.allCases.map {
+                    LevelTime(level: $0, seconds: state.secondsAtLevel[$0.rawValue])
+                },
                 actions: state.actions, actionsDropped: state.actionsDropped,
                 jobs: (state.finishedJobs + state.jobs.keys.sorted().map { state.jobs[$0]! }).map { job in
                     GovernorReport.Job(
                         name: job.name, finished: job.finished, stopRequested: job.stopRequested, batches: job.batches,
-                        firstBatchSize: job.batch.initial, smallestBatchSize: job.smallestBatch, lastBatchSize: job.batch.current,
+                        firstBatchSize: job.batch.initial, smallestBatchSize: job.smallestBatch,
+                        lastBatchSize: job.batch.current,
                         lightModeReads: job.lightReads, peakOwnBytes: job.peakOwnBytes, grownBytes: job.grownBytes,
-                        peakBytes: job.peakUsage, averageBytes: job.samples > 0 ? job.usageTotal / Double(job.samples) : 0,
-                        secondsAtLevel: PressureLevel.allCases.map { LevelTime(level: $0, seconds: job.secondsAtLevel[$0.rawValue]) })
+                        peakBytes: job.peakUsage,
+                        averageBytes: job.samples > 0 ? job.usageTotal / Double(job.samples) : 0,
+                        secondsAtLevel: PressureLevel.allCases.map {
+                            LevelTime(level: $0, seconds: job.secondsAtLevel[$0.rawValue])
+                        })
                 })
         }
     }

@@ -51,28 +51,35 @@ struct AST2GraphCommand: AsyncParsableCommand {
     @Argument(help: "Swift files or directories to read.")
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "The output: a file (jsonl, graphml), a directory (neo4j-csv) or a table prefix (postgres: tables PREFIX_files, PREFIX_nodes, PREFIX_edges).",
-        valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "The output: a file (jsonl, graphml), a directory (neo4j-csv) or a table prefix (postgres: tables PREFIX_files, PREFIX_nodes, PREFIX_edges).",
+            valueName: "FILE"))
     var out: String
 
-    @Option(help: ArgumentHelp("jsonl, graphml, neo4j-csv, or a postgres://user@host:port/db URL.", valueName: "FORMAT"))
+    @Option(
+        help: ArgumentHelp("jsonl, graphml, neo4j-csv, or a postgres://user@host:port/db URL.", valueName: "FORMAT"))
     var format: OutputFormat = .jsonl
 
     @Option(
-        help: "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound); default 2).",
+        help:
+            "Files parsed at the same time (\(FlagRange.workers.lowerBound) to \(FlagRange.workers.upperBound); default 2).",
         transform: OptionValue.integer("--workers", in: FlagRange.workers))
     var workers: Int = 2
 
     @Option(
-        help: "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound); default 32; the memory governor may lower it).",
+        help:
+            "Files per batch (graphs held in memory at once; a checkpoint after each; \(FlagRange.batchSize.lowerBound) to \(FlagRange.batchSize.upperBound); default 32; the memory governor may lower it).",
         transform: OptionValue.integer("--batch-size", in: FlagRange.batchSize))
     var batchSize: Int = 32
 
     @Option(help: ArgumentHelp("Write totals, failed files and timings as JSON to this file.", valueName: "FILE.json"))
     var summary: String?
 
-    @Flag(help: "Continue an interrupted or stopped run from its checkpoint (OUT.checkpoint.json; with postgres, table PREFIX_loading_checkpoint) instead of starting again.")
+    @Flag(
+        help:
+            "Continue an interrupted or stopped run from its checkpoint (OUT.checkpoint.json; with postgres, table PREFIX_loading_checkpoint) instead of starting again."
+    )
     var resume = false
 
     @Flag(help: "Leave token nodes (the leaves) out of the graph.")
@@ -85,7 +92,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
     var collapseCollections = false
 
     @Option(
-        help: "Files larger than this many bytes fail instead of being parsed (1 to \(FlagRange.maxFileBytes.upperBound)).",
+        help:
+            "Files larger than this many bytes fail instead of being parsed (1 to \(FlagRange.maxFileBytes.upperBound)).",
         transform: OptionValue.integer("--max-file-bytes", in: FlagRange.maxFileBytes, unit: "bytes"))
     var maxFileBytes: Int = 16 << 20
 
@@ -96,19 +104,27 @@ struct AST2GraphCommand: AsyncParsableCommand {
         transform: OptionValue.integer("--memory-budget", in: FlagRange.memoryBudgetMiB, unit: "MiB"))
     var memoryBudget: Int?
 
-    @Option(help: ArgumentHelp(
-        "Write the memory governor's JSON report (budget, start and peak usage, time per pressure level, batch sizes, light-mode reads, actions taken) to this file when the run ends, also when it fails or is stopped (default: none).",
-        valueName: "FILE.json"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the memory governor's JSON report (budget, start and peak usage, time per pressure level, batch sizes, light-mode reads, actions taken) to this file when the run ends, also when it fails or is stopped (default: none).",
+            valueName: "FILE.json"))
     var governorReport: String?
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one Swift file or directory, e.g. `ast2graph Sources --out graph.jsonl`") }
+        if paths.isEmpty {
+            throw ValidationError(
+                "give at least one Swift file or directory, e.g. `ast2graph Sources --out graph.jsonl`")
+        }
         if out.isEmpty { throw ValidationError("--out is empty; name the output file, directory or table prefix") }
         if summary?.isEmpty == true { throw ValidationError("--summary is empty; name a file or leave the flag out") }
-        if governorReport?.isEmpty == true { throw ValidationError("--governor-report is empty; name a file or leave the flag out") }
+        if governorReport?.isEmpty == true {
+            throw ValidationError("--governor-report is empty; name a file or leave the flag out")
+        }
         if case .postgres = format {
             if PostgresExporter.validPrefix(out) == false {
-                throw ValidationError("with a postgres format, --out is a table prefix: lowercase letters, digits and _, starting with a letter (e.g. --out ast)")
+                throw ValidationError(
+                    "with a postgres format, --out is a table prefix: lowercase letters, digits and _, starting with a letter (e.g. --out ast)"
+                )
             }
         }
     }
@@ -134,7 +150,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
         let checkpointPath: String? = if case .postgres = format { nil } else { out + ".checkpoint.json" }
         try OutputPaths.check(
-            out: format.partialFileCount == 1 ? out : nil, summary: summary, checkpoint: checkpointPath, governorReport: governorReport,
+            out: format.partialFileCount == 1 ? out : nil, summary: summary, checkpoint: checkpointPath,
+            governorReport: governorReport,
             inputs: files)
         let runKey = Checkpoint.runKey(files: files, settings: "\(format) \(options)")
         let fileCheckpoint = try resumeCheckpoint(at: checkpointPath, runKey: runKey, fileCount: files.count)
@@ -143,7 +160,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
         let result: BatchResult
         do {
             result = try await runBudgeted(
-                files: files, options: options, checkpointPath: checkpointPath, runKey: runKey, fileCheckpoint: fileCheckpoint,
+                files: files, options: options, checkpointPath: checkpointPath, runKey: runKey,
+                fileCheckpoint: fileCheckpoint,
                 governor: governor)
         } catch {
             try? writeGovernorReport(governor)
@@ -156,12 +174,14 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
         StandardError.printLine(
             "ast2graph: \(result.processedFiles) of \(result.files) files, \(result.nodes) nodes, \(result.edges) edges → \(destination) "
-                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))")
+                + "(\(String(format: "%.2f", result.seconds)) s, peak \(result.peakMemoryBytes >> 20) MiB\(result.resumedFiles > 0 ? ", resumed after \(result.resumedFiles) files" : ""))"
+        )
     }
 
     /// Opens the sink, runs the batches under `governor` and writes the summary.
     private func runBudgeted(
-        files: [String], options: GraphBuildOptions, checkpointPath: String?, runKey: String, fileCheckpoint: Checkpoint?,
+        files: [String], options: GraphBuildOptions, checkpointPath: String?, runKey: String,
+        fileCheckpoint: Checkpoint?,
         governor: MemoryGovernor?
     ) async throws -> BatchResult {
         let sink: any GraphSink
@@ -174,7 +194,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
         let checkpoint = try fileCheckpoint ?? databaseCheckpoint(of: sink, runKey: runKey, fileCount: files.count)
         let processor = BatchProcessor(
-            configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options), governor: governor)
+            configuration: BatchConfiguration(workers: workers, batchSize: batchSize, options: options),
+            governor: governor)
         // Only on a terminal: elsewhere standard error holds the run's outcome line alone.
         let bar = ProgressBar(unit: "files", plainLines: .none)
         var progress: (@Sendable (BatchProgress) -> Void)?
@@ -189,7 +210,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
         let result: BatchResult
         let work = Task { [sink, progress] in
             try await processor.run(
-                files: files, into: sink, checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: runKey, progress: progress)
+                files: files, into: sink, checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: runKey,
+                progress: progress)
         }
         // Ctrl-C cancels the run at the next file; the checkpoint of the last whole batch stays.
         let interrupt = InterruptSignal { work.cancel() }
@@ -197,7 +219,9 @@ struct AST2GraphCommand: AsyncParsableCommand {
             result = try await work.value
         } catch is CancellationError {
             bar.finish()
-            throw CommandFailure.runFailed("interrupted; progress up to the last whole batch is kept in \(keptWhere); run the same command with --resume")
+            throw CommandFailure.runFailed(
+                "interrupted; progress up to the last whole batch is kept in \(keptWhere); run the same command with --resume"
+            )
         } catch BatchError.noFileGaveAGraph(let failedRun) {
             bar.finish()
             try writeSummary(failedRun)
@@ -223,8 +247,10 @@ struct AST2GraphCommand: AsyncParsableCommand {
     /// Where a stopped or interrupted run's finished batches are, for its last line.
     private var keptWhere: String {
         switch format {
-        case .postgres: "tables \(out)_*_loading with their checkpoint in \(out)_loading_checkpoint (tables \(out)_files, _nodes, _edges are unchanged)"
-        case .neo4jCSV: "\(out)/nodes.csv.partial and \(out)/relationships.csv.partial with their checkpoint \(out).checkpoint.json"
+        case .postgres:
+            "tables \(out)_*_loading with their checkpoint in \(out)_loading_checkpoint (tables \(out)_files, _nodes, _edges are unchanged)"
+        case .neo4jCSV:
+            "\(out)/nodes.csv.partial and \(out)/relationships.csv.partial with their checkpoint \(out).checkpoint.json"
         case .jsonl, .graphml: "\(out).partial with its checkpoint \(out).checkpoint.json"
         }
     }
@@ -238,7 +264,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
         }
         // A database URL shows `***` for its password: the user types it back in.
         let hidden = StandardError.argumentsHoldCredentials
-        return "stopped by the memory governor (\(pressure)): the first \(doneFiles) of \(totalFiles) files are kept in \(keptWhere); "
+        return
+            "stopped by the memory governor (\(pressure)): the first \(doneFiles) of \(totalFiles) files are kept in \(keptWhere); "
             + "to complete the run, type: \(ShellCommand.line(resuming: CommandLine.arguments))"
             + (hidden ? " (with your database URL where *** hides its credentials)" : "")
     }
@@ -265,7 +292,9 @@ struct AST2GraphCommand: AsyncParsableCommand {
             return nil
         }
         if checkpoint.runKey != runKey || checkpoint.version != 1 {
-            throw CommandFailure.usage("checkpoint \(checkpointPath) belongs to another run (other inputs or options); run without --resume to start again")
+            throw CommandFailure.usage(
+                "checkpoint \(checkpointPath) belongs to another run (other inputs or options); run without --resume to start again"
+            )
         }
         do {
             try checkpoint.validate(fileCount: fileCount, outputCount: partialFiles, path: checkpointPath)
@@ -280,12 +309,14 @@ struct AST2GraphCommand: AsyncParsableCommand {
     private func databaseCheckpoint(of sink: any GraphSink, runKey: String, fileCount: Int) throws -> Checkpoint? {
         guard resume, let exporter = sink as? PostgresExporter else { return nil }
         guard let checkpoint = exporter.resumedCheckpoint else {
-            StandardError.printLine("note: no committed checkpoint in table \(exporter.checkpointTable); starting from the beginning")
+            StandardError.printLine(
+                "note: no committed checkpoint in table \(exporter.checkpointTable); starting from the beginning")
             return nil
         }
         if checkpoint.runKey != runKey || checkpoint.version != 1 {
             throw CommandFailure.usage(
-                "checkpoint in table \(exporter.checkpointTable) belongs to another run (other inputs or options); run without --resume to start again")
+                "checkpoint in table \(exporter.checkpointTable) belongs to another run (other inputs or options); run without --resume to start again"
+            )
         }
         do {
             try checkpoint.validate(fileCount: fileCount, outputCount: 0, path: "table " + exporter.checkpointTable)
@@ -339,8 +370,12 @@ struct AST2GraphCommand: AsyncParsableCommand {
     }
 
     private func printFailures(_ result: BatchResult) {
-        for failure in result.failures.prefix(20) { StandardError.printLine("failed: \(failure.path): \(failure.reason)") }
-        if result.failures.count > 20 { StandardError.printLine("… and \(result.failures.count - 20) more failed files (see --summary)") }
+        for failure in result.failures.prefix(20) {
+            StandardError.printLine("failed: \(failure.path): \(failure.reason)")
+        }
+        if result.failures.count > 20 {
+            StandardError.printLine("… and \(result.failures.count - 20) more failed files (see --summary)")
+        }
     }
 
     private func makeSink(resumeLengths: [Int]?) throws -> any GraphSink {

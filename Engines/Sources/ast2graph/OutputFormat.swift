@@ -12,7 +12,8 @@ enum OutputFormat: Equatable, CustomStringConvertible, ExpressibleByArgument {
         case "jsonl": self = .jsonl
         case "graphml": self = .graphml
         case "neo4j-csv": self = .neo4jCSV
-        case _ where argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://"): self = .postgres(url: argument)
+        case _ where argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://"):
+            self = .postgres(url: argument)
         default: return nil
         }
     }

@@ -14,11 +14,15 @@ enum OutputPaths {
     /// Refuses a summary or checkpoint path that is a directory, and an output or summary that
     /// is one of the inputs (or each other): a run must never overwrite its own sources.
     /// `out` is nil when the output is not a single file (neo4j-csv, postgres).
-    static func check(out: String?, summary: String?, checkpoint: String?, governorReport: String? = nil, inputs: [String]) throws {
+    static func check(
+        out: String?, summary: String?, checkpoint: String?, governorReport: String? = nil, inputs: [String]
+    ) throws {
         for (flag, path) in [("--summary", summary), ("checkpoint", checkpoint)] {
             guard let path else { continue }
             if path.isEmpty { throw CommandFailure.usage("\(flag) is empty; name a file") }
-            if isDirectory(path) { throw CommandFailure.usage("cannot write \(path): it is a directory; name a file inside it instead") }
+            if isDirectory(path) {
+                throw CommandFailure.usage("cannot write \(path): it is a directory; name a file inside it instead")
+            }
         }
         if let governorReport { try checkReportFile(governorReport, flag: "--governor-report") }
         var inputIdentities = Set<FileIdentity>()
@@ -28,7 +32,8 @@ enum OutputPaths {
         for (flag, path) in [("--out", out), ("--summary", summary), ("--governor-report", governorReport)] {
             guard let path, let identity = FileIdentity(path) else { continue }
             if inputIdentities.contains(identity) {
-                throw CommandFailure.usage("\(flag) \(path) is one of the input files; name another file so the source is not overwritten")
+                throw CommandFailure.usage(
+                    "\(flag) \(path) is one of the input files; name another file so the source is not overwritten")
             }
             if flag != "--out", identity == outputIdentity {
                 throw CommandFailure.usage("\(flag) \(path) is the same file as --out; name another file")
@@ -38,13 +43,17 @@ enum OutputPaths {
             }
         }
         for (flag, path) in [("--summary", summary), ("--governor-report", governorReport)] {
-            if let out, let path, out == path { throw CommandFailure.usage("\(flag) \(path) is the same file as --out; name another file") }
+            if let out, let path, out == path {
+                throw CommandFailure.usage("\(flag) \(path) is the same file as --out; name another file")
+            }
         }
         if let summary, let governorReport, summary == governorReport {
-            throw CommandFailure.usage("--governor-report \(governorReport) is the same file as --summary; name another file")
+            throw CommandFailure.usage(
+                "--governor-report \(governorReport) is the same file as --summary; name another file")
         }
         if let checkpoint, let governorReport, checkpoint == governorReport {
-            throw CommandFailure.usage("--governor-report \(governorReport) is the run's checkpoint file; name another file")
+            throw CommandFailure.usage(
+                "--governor-report \(governorReport) is the run's checkpoint file; name another file")
         }
     }
 
@@ -56,10 +65,14 @@ enum OutputPaths {
         if lstat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
             case S_IFREG, S_IFLNK: break
-            case S_IFDIR: throw CommandFailure.usage("\(flag) \(path): it is a directory; name a file inside it instead")
-            case S_IFIFO: throw CommandFailure.usage("\(flag) \(path): it is a FIFO, not a regular file; name a file instead")
-            case S_IFSOCK: throw CommandFailure.usage("\(flag) \(path): it is a socket, not a regular file; name a file instead")
-            default: throw CommandFailure.usage("\(flag) \(path): it is a device, not a regular file; name a file instead")
+            case S_IFDIR:
+                throw CommandFailure.usage("\(flag) \(path): it is a directory; name a file inside it instead")
+            case S_IFIFO:
+                throw CommandFailure.usage("\(flag) \(path): it is a FIFO, not a regular file; name a file instead")
+            case S_IFSOCK:
+                throw CommandFailure.usage("\(flag) \(path): it is a socket, not a regular file; name a file instead")
+            default:
+                throw CommandFailure.usage("\(flag) \(path): it is a device, not a regular file; name a file instead")
             }
         }
         let parent: String
@@ -70,7 +83,8 @@ enum OutputPaths {
         }
         var parentStatus = stat()
         guard stat(parent, &parentStatus) == 0 else {
-            throw CommandFailure.usage("\(flag) \(path): its directory \(parent) does not exist; create it or name a file elsewhere")
+            throw CommandFailure.usage(
+                "\(flag) \(path): its directory \(parent) does not exist; create it or name a file elsewhere")
         }
         guard (parentStatus.st_mode & S_IFMT) == S_IFDIR else {
             throw CommandFailure.usage("\(flag) \(path): \(parent) is not a directory; name a file elsewhere")

@@ -33,10 +33,14 @@ struct DemoCommand: AsyncParsableCommand {
     var memory: MemoryOptions
 
     func validate() throws {
-        do { try CheckedNumber.checked(issues, in: 1...1_000_000, source: "--issues") } catch { throw ValidationError(error.description) }
+        do { try CheckedNumber.checked(issues, in: 1...1_000_000, source: "--issues") } catch {
+            throw ValidationError(error.description)
+        }
         if let out { try OutputPath.check(out) }
         if resume && out == nil {
-            throw ValidationError("--resume needs --out FILE, the file a stopped demo left (lines sent to standard output cannot be continued)")
+            throw ValidationError(
+                "--resume needs --out FILE, the file a stopped demo left (lines sent to standard output cannot be continued)"
+            )
         }
     }
 
@@ -50,17 +54,24 @@ struct DemoCommand: AsyncParsableCommand {
     private func runTwice(_ governed: TriageSession.Governed) async throws -> Int32 {
         let token = "demo-token"
         let clock = VirtualClock()
-        let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-            repositories: [SeededRepository(owner: "demo", name: "widgets", issueCount: issues)],
-            tokens: [token], hourlyLimit: 5000, requestLogLimit: 1000, now: { clock.now() }))
-        CommandOutput.note("local GitHub-compatible server at \(server.baseURL) with demo/widgets (\(issues) issues and pull requests)")
+        let server = try await GitHubTestServer.start(
+            GitHubServerConfiguration(
+                repositories: [SeededRepository(owner: "demo", name: "widgets", issueCount: issues)],
+                tokens: [token], hourlyLimit: 5000, requestLogLimit: 1000, now: { clock.now() }))
+        CommandOutput.note(
+            "local GitHub-compatible server at \(server.baseURL) with demo/widgets (\(issues) issues and pull requests)"
+        )
         var code: Int32 = 0
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-demo-\(ProcessInfo.processInfo.processIdentifier).jsonl").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "issue-stream-demo-\(ProcessInfo.processInfo.processIdentifier).jsonl"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         do {
             for run in [1, 2] {
-                CommandOutput.note("run \(run): triage --apply\(run == 2 ? " again (expect 0 labels and 0 comments added)" : "")")
-                let configuration = GitHubClientConfiguration(apiURL: server.baseURL, token: token, tokenSource: "the demo")
+                CommandOutput.note(
+                    "run \(run): triage --apply\(run == 2 ? " again (expect 0 labels and 0 comments added)" : "")")
+                let configuration = GitHubClientConfiguration(
+                    apiURL: server.baseURL, token: token, tokenSource: "the demo")
                 // The second run only shows that nothing is added again and keeps nothing: a stop
                 // there could never be completed by a rerun, so it goes light but does not stop.
                 let options = TriageOptions(
@@ -68,8 +79,10 @@ struct DemoCommand: AsyncParsableCommand {
                     reapplyKept: true, stopsForMemory: run == 1)
                 do {
                     code = try await TriageSession.run(
-                        configuration: configuration, options: options, cacheDirectory: nil, cacheTTL: 0, metricsListen: nil, clock: clock,
-                        governed: governed, resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
+                        configuration: configuration, options: options, cacheDirectory: nil, cacheTTL: 0,
+                        metricsListen: nil, clock: clock,
+                        governed: governed,
+                        resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
                 } catch let refused as CommandFailure where run == 2 && refused.exitCode == EngineExitCode.usage {
                     // The first run's lines are written: a refusal now is no bad flag (exit 2).
                     CommandOutput.error("run 2 not started, run 1's lines are complete: \(refused.description)")

@@ -29,7 +29,10 @@ struct MemoryOptions: ParsableArguments {
 
     func validate() throws {
         if let memoryBudget {
-            do { try CheckedNumber.checked(memoryBudget, in: 16...Self.machineMiB, source: "--memory-budget", unit: "MiB") } catch {
+            do {
+                try CheckedNumber.checked(
+                    memoryBudget, in: 16...Self.machineMiB, source: "--memory-budget", unit: "MiB")
+            } catch {
                 throw ValidationError(error.description)
             }
         }
@@ -43,7 +46,9 @@ struct MemoryOptions: ParsableArguments {
     func makeGovernor(metrics: any MetricsFactory) throws -> MemoryGovernor {
         do {
             // In range (validate), so the shift cannot overflow.
-            return try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget.map { $0 << 20 }, metrics: metrics, logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
+            return try MemoryGovernor.forThisProcess(
+                budgetBytes: memoryBudget.map { $0 << 20 }, metrics: metrics,
+                logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
         } catch {
             throw CommandFailure.usage("--memory-budget \(memoryBudget.map { "\($0)" } ?? "not given"): \(error)")
         }

@@ -23,7 +23,9 @@ struct TriageCommand: AsyncParsableCommand {
             The token is sent only to the scheme, host and port of --api-url.
             """)
 
-    @Option(help: "API base URL: https://api.github.com, a GitHub Enterprise https:// URL, or http:// to a loopback address.")
+    @Option(
+        help:
+            "API base URL: https://api.github.com, a GitHub Enterprise https:// URL, or http:// to a loopback address.")
     var apiURL: String
 
     @Option(help: "The repository, as OWNER/NAME.")
@@ -44,7 +46,10 @@ struct TriageCommand: AsyncParsableCommand {
     @Option(help: "Write the JSON lines here (written whole, then renamed into place); default: standard output.")
     var out: String?
 
-    @Flag(help: "Continue the lines a stopped run left in OUT.stopped or --out (needs --out); without either file, start from the beginning.")
+    @Flag(
+        help:
+            "Continue the lines a stopped run left in OUT.stopped or --out (needs --out); without either file, start from the beginning."
+    )
     var resume = false
 
     @Option(help: "Keep responses (ETags) in files under this directory, so a rerun costs 304s, not budget.")
@@ -62,8 +67,11 @@ struct TriageCommand: AsyncParsableCommand {
     // Parsed here; whether a host that is not loopback may serve is judged in validate(), where
     // --metrics-publicly is known.
     @Option(
-        help: "Serve Prometheus metrics at http://HOST:PORT/metrics during the run; HOST a loopback address, e.g. 127.0.0.1:9464.",
-        transform: OptionValue.parser { text in try ListenAddress(text, flag: "--metrics-listen", publicly: true, publicFlag: "--metrics-publicly") })
+        help:
+            "Serve Prometheus metrics at http://HOST:PORT/metrics during the run; HOST a loopback address, e.g. 127.0.0.1:9464.",
+        transform: OptionValue.parser { text in
+            try ListenAddress(text, flag: "--metrics-listen", publicly: true, publicFlag: "--metrics-publicly")
+        })
     var metricsListen: ListenAddress?
 
     @Flag(help: "Let --metrics-listen bind an address that is not loopback (every interface with 0.0.0.0).")
@@ -90,7 +98,10 @@ struct TriageCommand: AsyncParsableCommand {
     @Option(help: "Largest response body read, in bytes.")
     var maxBodyBytes = 64 << 20
 
-    @Option(help: "Longest wait the server may ask for (retry-after, a rate-limit reset), in seconds; a longer one stops the run.")
+    @Option(
+        help:
+            "Longest wait the server may ask for (retry-after, a rate-limit reset), in seconds; a longer one stops the run."
+    )
     var maxWait: Double = 3660
 
     @OptionGroup(title: "Memory")
@@ -107,12 +118,16 @@ struct TriageCommand: AsyncParsableCommand {
         do {
             typealias Limits = GitHubClientConfiguration
             try CheckedNumber.checked(connections, in: Limits.connectionsRange, source: "--connections")
-            try CheckedNumber.checked(connectTimeout, in: Limits.timeoutRange, source: "--connect-timeout", unit: "seconds")
+            try CheckedNumber.checked(
+                connectTimeout, in: Limits.timeoutRange, source: "--connect-timeout", unit: "seconds")
             try CheckedNumber.checked(readTimeout, in: Limits.timeoutRange, source: "--read-timeout", unit: "seconds")
-            try CheckedNumber.checked(requestTimeout, in: Limits.timeoutRange, source: "--request-timeout", unit: "seconds")
+            try CheckedNumber.checked(
+                requestTimeout, in: Limits.timeoutRange, source: "--request-timeout", unit: "seconds")
             try CheckedNumber.checked(retries, in: Limits.retriesRange, source: "--retries")
-            try CheckedNumber.checked(requestsPerMinute, in: Limits.requestsPerMinuteRange, source: "--requests-per-minute")
-            try CheckedNumber.checked(maxBodyBytes, in: Limits.bodyBytesRange, source: "--max-body-bytes", unit: "bytes")
+            try CheckedNumber.checked(
+                requestsPerMinute, in: Limits.requestsPerMinuteRange, source: "--requests-per-minute")
+            try CheckedNumber.checked(
+                maxBodyBytes, in: Limits.bodyBytesRange, source: "--max-body-bytes", unit: "bytes")
             try CheckedNumber.checked(maxWait, in: Limits.waitRange, source: "--max-wait", unit: "seconds")
             try CheckedNumber.checked(cacheTTL, in: 0...31_536_000, source: "--cache-ttl", unit: "seconds")
         } catch {
@@ -120,14 +135,18 @@ struct TriageCommand: AsyncParsableCommand {
         }
         if let metricsListen, !metricsPublicly, !NetworkAddress.isLoopback(metricsListen.host) {
             throw ValidationError(
-                "--metrics-listen '\(metricsListen.authority)' would serve on a non-loopback interface; add --metrics-publicly to allow that, or try --metrics-listen 127.0.0.1:9464")
+                "--metrics-listen '\(metricsListen.authority)' would serve on a non-loopback interface; add --metrics-publicly to allow that, or try --metrics-listen 127.0.0.1:9464"
+            )
         }
         if tokenEnv.isEmpty || tokenEnv.contains("=") || tokenEnv.contains("\0") {
-            throw ValidationError("--token-env '\(tokenEnv)' is not an environment variable name; try --token-env GITHUB_TOKEN")
+            throw ValidationError(
+                "--token-env '\(tokenEnv)' is not an environment variable name; try --token-env GITHUB_TOKEN")
         }
         if let out { try OutputPath.check(out) }
         if resume && out == nil {
-            throw ValidationError("--resume needs --out FILE, the file a stopped run left (lines sent to standard output cannot be continued)")
+            throw ValidationError(
+                "--resume needs --out FILE, the file a stopped run left (lines sent to standard output cannot be continued)"
+            )
         }
     }
 
@@ -140,17 +159,22 @@ struct TriageCommand: AsyncParsableCommand {
         }
         // The governor before anything is created: a budget it refuses touches nothing.
         let governed = try TriageSession.Governed(memory: memory, metricsListen: metricsListen)
-        if token == nil { CommandOutput.note("no token in $\(tokenEnv): anonymous requests (GitHub allows 60 an hour)") }
+        if token == nil {
+            CommandOutput.note("no token in $\(tokenEnv): anonymous requests (GitHub allows 60 an hour)")
+        }
         let configuration = GitHubClientConfiguration(
             apiURL: apiURL, token: token, tokenSource: tokenSource, maxConnections: connections,
-            connectTimeout: connectTimeout, readTimeout: readTimeout, requestTimeout: requestTimeout, maxRetries: retries,
+            connectTimeout: connectTimeout, readTimeout: readTimeout, requestTimeout: requestTimeout,
+            maxRetries: retries,
             maxBodyBytes: maxBodyBytes, requestsPerMinute: requestsPerMinute, maxWait: maxWait)
         let options = TriageOptions(
-            repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules, outputPath: out, resume: resume)
+            repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules,
+            outputPath: out, resume: resume)
         let code = try await governed.reporting {
             try await TriageSession.run(
                 configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,
-                metricsListen: metricsListen, metricsPublicly: metricsPublicly, clock: SystemClock(), governed: governed,
+                metricsListen: metricsListen, metricsPublicly: metricsPublicly, clock: SystemClock(),
+                governed: governed,
                 resumeCommand: ResumeCommand.current(adding: out == nil ? ["--out", "FILE"] : []))
         }
         if code != 0 { throw ExitCode(code) }
@@ -173,7 +197,9 @@ struct TriageCommand: AsyncParsableCommand {
             }
             return (token, source)
         }
-        guard let value = ProcessInfo.processInfo.environment[tokenEnv], !value.isEmpty else { return (nil, "$\(tokenEnv)") }
+        guard let value = ProcessInfo.processInfo.environment[tokenEnv], !value.isEmpty else {
+            return (nil, "$\(tokenEnv)")
+        }
         CommandOutput.hide(value)
         if let problem = GitHubClientConfiguration.tokenProblem(value) {
             throw CommandFailure.usage("the token in $\(tokenEnv) \(problem) (the token is not shown)")

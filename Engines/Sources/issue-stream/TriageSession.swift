@@ -1,8 +1,8 @@
 import EngineCommandLine
 import Foundation
 import IssueStream
-import Metrics
 import MemoryGovernor
+import Metrics
 import Prometheus
 import SoakGateBasics
 import Synchronization
@@ -23,7 +23,8 @@ enum TriageSession {
             let registry = metricsListen.map { _ in PrometheusCollectorRegistry() }
             self.registry = registry
             self.memory = memory
-            governor = try memory.makeGovernor(metrics: registry.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory)
+            governor = try memory.makeGovernor(
+                metrics: registry.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory)
         }
 
         /// Runs `body` and writes the report however the run ends (finished, stopped, failed); a
@@ -50,7 +51,9 @@ enum TriageSession {
     ) async throws -> Int32 {
         if let token = configuration.token { CommandOutput.hide(token) }
         let cache = try ResponseCache(directory: cacheDirectory.map { URL(fileURLWithPath: $0) }, ttl: cacheTTL)
-        let metrics = governed.registry.map { IssueStreamMetrics(factory: PrometheusMetricsFactory(registry: $0)) } ?? IssueStreamMetrics()
+        let metrics =
+            governed.registry.map { IssueStreamMetrics(factory: PrometheusMetricsFactory(registry: $0)) }
+            ?? IssueStreamMetrics()
         // The client first: it refuses a bad URL or setting before the endpoint starts serving.
         let client = try GitHubClient(configuration: configuration, clock: clock, cache: cache, metrics: metrics)
         var endpoint: MetricsEndpoint?
@@ -59,7 +62,9 @@ enum TriageSession {
                 let started = try await MetricsEndpoint.start(
                     registry: registry, host: metricsListen.host, port: metricsListen.port, publicly: metricsPublicly)
                 endpoint = started
-                CommandOutput.note("metrics at http://\(ListenAddress(host: metricsListen.host, port: started.port).authority)/metrics")
+                CommandOutput.note(
+                    "metrics at http://\(ListenAddress(host: metricsListen.host, port: started.port).authority)/metrics"
+                )
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -76,7 +81,8 @@ enum TriageSession {
             summary = try await TriageRun.run(client: client, options: options, governor: governor) { progress in
                 bar.update(
                     done: progress.pages, total: nil,
-                    detail: "\(progress.items) items" + (progress.rateLimitRemaining.map { ", rate limit left \($0)" } ?? ""))
+                    detail: "\(progress.items) items"
+                        + (progress.rateLimitRemaining.map { ", rate limit left \($0)" } ?? ""))
             }
         } catch let error as AdmissionError {
             bar.finish()
@@ -86,7 +92,8 @@ enum TriageSession {
             // level, plus 16 MiB of work.
             let needed = Int((Double(error.usageBytes) / governor.thresholds.warn).rounded(.up)) + (16 << 20)
             throw CommandFailure.usage(
-                "--memory-budget \(governed.memory.memoryBudget.map { "\($0)" } ?? "not given"): \(error); give at least \((needed + (1 << 20) - 1) >> 20) MiB")
+                "--memory-budget \(governed.memory.memoryBudget.map { "\($0)" } ?? "not given"): \(error); give at least \((needed + (1 << 20) - 1) >> 20) MiB"
+            )
         } catch {
             bar.finish()
             try? await client.shutdown()
@@ -98,27 +105,48 @@ enum TriageSession {
         await endpoint?.stop()
         if let stopped = summary.stoppedBy {
             // One line: what stopped the run, where it got to, where its lines are, what to type.
-            CommandOutput.error("\(stopped.description) [\(whereItGot(summary, stoppedBy: stopped, options: options, resumeCommand: resumeCommand()))]")
+            CommandOutput.error(
+                "\(stopped.description) [\(whereItGot(summary, stoppedBy: stopped, options: options, resumeCommand: resumeCommand()))]"
+            )
             return 1
         }
-        var text = "\(options.repo): \(summary.pages) pages (\(summary.pagesNotModified) not modified), \(summary.triaged) triaged, "
+        var text =
+            "\(options.repo): \(summary.pages) pages (\(summary.pagesNotModified) not modified), \(summary.triaged) triaged, "
         text += "\(summary.skipped) pull requests skipped, \(summary.failed) not processed"
-        if options.apply { text += ", \(summary.labelsAdded) labels and \(summary.commentsAdded) comments added, \(summary.applyFailed) apply failures" }
-        if let resumed = summary.resumedFrom { text += "; resumed after the \(summary.linesKept) lines kept from \(resumed)" }
-        text += String(format: "; per-issue latency p50 %.1f ms, p95 %.1f ms", summary.latency.percentile(50) * 1000, summary.latency.percentile(95) * 1000)
+        if options.apply {
+            text +=
+                ", \(summary.labelsAdded) labels and \(summary.commentsAdded) comments added, \(summary.applyFailed) apply failures"
+        }
+        if let resumed = summary.resumedFrom {
+            text += "; resumed after the \(summary.linesKept) lines kept from \(resumed)"
+        }
+        text += String(
+            format: "; per-issue latency p50 %.1f ms, p95 %.1f ms", summary.latency.percentile(50) * 1000,
+            summary.latency.percentile(95) * 1000)
         CommandOutput.note(text)
-        if summary.failed > 0 { CommandOutput.note("\(summary.failed) items could not be processed; their lines in \(options.outputPath ?? "the output") say why") }
+        if summary.failed > 0 {
+            CommandOutput.note(
+                "\(summary.failed) items could not be processed; their lines in \(options.outputPath ?? "the output") say why"
+            )
+        }
         return 0
     }
 
     /// The bracketed part of a stop line: how far the run got, where its lines are, and the
     /// command that completes it.
-    static func whereItGot(_ summary: TriageSummary, stoppedBy: IssueStreamError, options: TriageOptions, resumeCommand: String) -> String {
-        var text = "after \(summary.pages) page\(summary.pages == 1 ? "" : "s"); \(summary.linesWritten) lines written by this run"
+    static func whereItGot(
+        _ summary: TriageSummary, stoppedBy: IssueStreamError, options: TriageOptions, resumeCommand: String
+    ) -> String {
+        var text =
+            "after \(summary.pages) page\(summary.pages == 1 ? "" : "s"); \(summary.linesWritten) lines written by this run"
         if summary.resumedFrom != nil { text += " after the \(summary.linesKept) kept" }
         // The governor's stop is completed by the same budget; any other is, once its cause is fixed.
         let complete: String
-        if case .memoryStop = stoppedBy { complete = "to complete it, type:" } else { complete = "once that is fixed, this completes it:" }
+        if case .memoryStop = stoppedBy {
+            complete = "to complete it, type:"
+        } else {
+            complete = "once that is fixed, this completes it:"
+        }
         guard let path = options.outputPath else {
             guard summary.linesWritten > 0 else { return text }
             return text + " are on standard output; save them in a file FILE, then \(complete) \(resumeCommand)"

@@ -30,7 +30,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "The draws: a CSV file, or a postgresql:// URL (with --input-table).")
     var input: String
 
-    @Option(help: "The table to read when --input is PostgreSQL; needs columns loto, unique_id, ds, y (num, co optional).")
+    @Option(
+        help: "The table to read when --input is PostgreSQL; needs columns loto, unique_id, ds, y (num, co optional).")
     var inputTable = "draws"
 
     @Option(
@@ -53,22 +54,30 @@ struct GenerateCommand: AsyncParsableCommand {
             valueName: "MiB"))
     var memoryBudget: Int?
 
-    @Option(help: ArgumentHelp(
-        "Write the memory governor's JSON report (budget, start and peak usage, batch sizes, light-mode reads, actions) to FILE when the run ends, also when it stops or fails. Never a directory or a symbolic link; the directory must exist.",
-        valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the memory governor's JSON report (budget, start and peak usage, batch sizes, light-mode reads, actions) to FILE when the run ends, also when it stops or fails. Never a directory or a symbolic link; the directory must exist.",
+            valueName: "FILE"))
     var governorReport: String?
 
-    @Flag(help: "Skip series the store already holds completely in every requested table (one row per draw day up to the series' last draw; the features_stat row), so a rerun after a stop does only the rest. Without it every series is upserted again.")
+    @Flag(
+        help:
+            "Skip series the store already holds completely in every requested table (one row per draw day up to the series' last draw; the features_stat row), so a rerun after a stop does only the rest. Without it every series is upserted again."
+    )
     var resume = false
 
     /// The most MiB a budget may name: the machine's memory (the governor refuses more), which
     /// also keeps the conversion to bytes far from overflowing.
-    static var budgetMibRange: ClosedRange<Int> { 16...max(16, Int(clamping: ProcessInfo.processInfo.physicalMemory >> 20)) }
+    static var budgetMibRange: ClosedRange<Int> {
+        16...max(16, Int(clamping: ProcessInfo.processInfo.physicalMemory >> 20))
+    }
 
     func validate() throws {
         do {
             try CheckedNumber.checked(workers, in: 1...256, source: "--workers")
-            if let memoryBudget { try CheckedNumber.checked(memoryBudget, in: Self.budgetMibRange, source: "--memory-budget", unit: "MiB") }
+            if let memoryBudget {
+                try CheckedNumber.checked(memoryBudget, in: Self.budgetMibRange, source: "--memory-budget", unit: "MiB")
+            }
         } catch {
             throw ValidationError("\(error)")
         }
@@ -76,9 +85,13 @@ struct GenerateCommand: AsyncParsableCommand {
             throw ValidationError("--governor-report \(governorReport): \(problem)")
         }
         if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
-        if let problem = DrawSource.problem(input) { throw ValidationError("--input \(Redaction.url(input)): \(problem)") }
+        if let problem = DrawSource.problem(input) {
+            throw ValidationError("--input \(Redaction.url(input)): \(problem)")
+        }
         guard InputIdentifier.isValid(inputTable) else {
-            throw ValidationError("--input-table must be a plain table name (letters, digits, _ and an optional schema.), e.g. --input-table draws")
+            throw ValidationError(
+                "--input-table must be a plain table name (letters, digits, _ and an optional schema.), e.g. --input-table draws"
+            )
         }
     }
 
@@ -89,7 +102,9 @@ struct GenerateCommand: AsyncParsableCommand {
         let governor: MemoryGovernor
         do {
             // In range (validate): at most the machine's memory in MiB, so the shift cannot overflow.
-            governor = try MemoryGovernor.forThisProcess(budgetBytes: memoryBudget.map { $0 << 20 }, logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
+            governor = try MemoryGovernor.forThisProcess(
+                budgetBytes: memoryBudget.map { $0 << 20 },
+                logger: Logger(label: "soakgate.memory-governor") { _ in SwiftLogNoOpLogHandler() })
         } catch let error as MemoryBudget.BudgetError {
             guard case .belowStartingUsage = error else { throw error }
             throw LotoFeaturesError.usage("--memory-budget \(memoryBudget.map { "\($0) MiB" } ?? ""): \(error)")
@@ -101,10 +116,14 @@ struct GenerateCommand: AsyncParsableCommand {
             let opened = try store.open()
             let generator = FeatureGenerator(tables: tables, workers: workers, governor: governor)
             let summary = try await generator.run(series, into: opened, resume: resume) { progress in
-                bar.update(done: progress.seriesDone, total: progress.seriesTotal, detail: "\(progress.rowsChanged) rows written")
+                bar.update(
+                    done: progress.seriesDone, total: progress.seriesTotal,
+                    detail: "\(progress.rowsChanged) rows written")
             }
             bar.finish()
-            let skipped = summary.seriesAlreadyComplete > 0 ? " (\(summary.seriesAlreadyComplete) more already complete, skipped)" : ""
+            let skipped =
+                summary.seriesAlreadyComplete > 0
+                ? " (\(summary.seriesAlreadyComplete) more already complete, skipped)" : ""
             StandardError.printLine(
                 "\(summary.series) series\(skipped), \(summary.rowsComputed) rows computed in \(summary.batches) batches; \(summary.rowsChanged) rows inserted or changed in \(opened.target)",
                 redactingArguments: false)
@@ -121,7 +140,11 @@ struct GenerateCommand: AsyncParsableCommand {
             do {
                 try governor.report().write(to: governorReport)
             } catch {
-                if failure == nil { throw LotoFeaturesError.output(path: governorReport, problem: "the run finished but its governor report could not be written: \(error)") }
+                if failure == nil {
+                    throw LotoFeaturesError.output(
+                        path: governorReport,
+                        problem: "the run finished but its governor report could not be written: \(error)")
+                }
             }
         }
         // The entry point prints the one line and picks the exit code.
@@ -134,7 +157,8 @@ extension StoreLocation {
     init(option text: String) throws {
         guard let location = StoreLocation(text) else {
             throw OptionRefusal(
-                "--store '\(Redaction.url(text))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite")
+                "--store '\(Redaction.url(text))' must be sqlite:PATH or postgresql://user@host/db, e.g. --store sqlite:reports/features.sqlite"
+            )
         }
         self = location
     }

@@ -20,7 +20,9 @@ struct SampleCommand: ParsableCommand {
     /// The most draws a sample holds: ten million draws of loto7 is about 3 GB of CSV.
     static let drawRange = 1...10_000_000
 
-    @Option(help: "The game: \(LotoGame.names.joined(separator: ", ")).", transform: OptionValue.parser(LotoGame.init(option:)))
+    @Option(
+        help: "The game: \(LotoGame.names.joined(separator: ", ")).",
+        transform: OptionValue.parser(LotoGame.init(option:)))
     var loto: LotoGame
 
     @Option(help: "Draws per series (each draw gives one row per number), 1 to 10000000.")
@@ -29,7 +31,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the generator; the same seed gives the same draws.")
     var seed: UInt64 = 1
 
-    @Option(help: "The CSV file to write (written whole, then renamed into place; never a directory or a symbolic link).")
+    @Option(
+        help: "The CSV file to write (written whole, then renamed into place; never a directory or a symbolic link).")
     var out: String
 
     func validate() throws {
@@ -48,7 +51,8 @@ struct SampleCommand: ParsableCommand {
         } catch {
             throw CommandFailure.usage(error.description)
         }
-        StandardError.printLine("wrote \(draws) draws × \(loto.count) numbers of \(loto.name) to \(out)", redactingArguments: false)
+        StandardError.printLine(
+            "wrote \(draws) draws × \(loto.count) numbers of \(loto.name) to \(out)", redactingArguments: false)
     }
 }
 

@@ -48,7 +48,9 @@ final class GraphBuilderTests: XCTestCase {
             }
         }
         for node in 1..<graph.nodeCount {
-            XCTAssertTrue(children[graph.parents[node]]?.contains(Int32(node)) ?? false, "node \(node) has no child edge from its parent")
+            XCTAssertTrue(
+                children[graph.parents[node]]?.contains(Int32(node)) ?? false,
+                "node \(node) has no child edge from its parent")
         }
         XCTAssertEqual(children.values.reduce(0) { $0 + $1.count }, graph.nodeCount - 1)
         XCTAssertEqual(nextEdges.count, children.values.reduce(0) { $0 + $1.count - 1 })
@@ -62,7 +64,10 @@ final class GraphBuilderTests: XCTestCase {
         let graph = try SampleSources.graph(sample)
         let bytes = Array(sample.utf8)
         let pointToken = try XCTUnwrap((0..<graph.nodeCount).first { graph.tokenText($0) == "Point" })
-        XCTAssertEqual(String(decoding: bytes[Int(graph.startOffsets[pointToken])..<Int(graph.endOffsets[pointToken])], as: UTF8.self), "Point")
+        XCTAssertEqual(
+            String(
+                decoding: bytes[Int(graph.startOffsets[pointToken])..<Int(graph.endOffsets[pointToken])], as: UTF8.self),
+            "Point")
         XCTAssertEqual(graph.startLines[pointToken], 2)
         XCTAssertEqual(graph.startColumns[pointToken], 8)
         XCTAssertEqual(graph.endColumns[pointToken], 13)
@@ -75,7 +80,8 @@ final class GraphBuilderTests: XCTestCase {
     func testDeclarationsAreNamedAndDeclaredByTheirEnclosingDeclaration() throws {
         let graph = try SampleSources.graph(sample)
         func named(_ name: String, _ kind: SyntaxKind) throws -> Int32 {
-            let k = try XCTUnwrap(graph.names.indices.first { graph.names[$0] == name && graph.kinds[Int(graph.namedNodes[$0])] == kind })
+            let k = try XCTUnwrap(
+                graph.names.indices.first { graph.names[$0] == name && graph.kinds[Int(graph.namedNodes[$0])] == kind })
             return graph.namedNodes[k]
         }
         let point = try named("Point", .structDecl)
@@ -91,30 +97,38 @@ final class GraphBuilderTests: XCTestCase {
 
     func testReferencesPreferTheNearestEnclosingDeclarationOfTheName() throws {
         let graph = try SampleSources.graph(sample)
-        let localX = try XCTUnwrap((0..<graph.namedNodes.count).first {
-            graph.names[$0] == "x" && graph.kinds[Int(graph.namedNodes[$0])] == .identifierPattern
-                && graph.startLines[Int(graph.namedNodes[$0])] == 5
-        }.map { graph.namedNodes[$0] })
-        let memberX = try XCTUnwrap((0..<graph.namedNodes.count).first {
-            graph.names[$0] == "x" && graph.startLines[Int(graph.namedNodes[$0])] == 3
-        }.map { graph.namedNodes[$0] })
+        let localX = try XCTUnwrap(
+            (0..<graph.namedNodes.count).first {
+                graph.names[$0] == "x" && graph.kinds[Int(graph.namedNodes[$0])] == .identifierPattern
+                    && graph.startLines[Int(graph.namedNodes[$0])] == 5
+            }.map { graph.namedNodes[$0] })
+        let memberX = try XCTUnwrap(
+            (0..<graph.namedNodes.count).first {
+                graph.names[$0] == "x" && graph.startLines[Int(graph.namedNodes[$0])] == 3
+            }.map { graph.namedNodes[$0] })
         // `return Point(x: x)` on line 6 uses the local `x` (declared in `moved`), not the member.
-        let use = try XCTUnwrap((0..<graph.nodeCount).first { graph.kinds[$0] == .declReferenceExpr && graph.startLines[$0] == 6 && graph.startColumns[$0] == 25 })
+        let use = try XCTUnwrap(
+            (0..<graph.nodeCount).first {
+                graph.kinds[$0] == .declReferenceExpr && graph.startLines[$0] == 6 && graph.startColumns[$0] == 25
+            })
         XCTAssertTrue(hasEdge(graph, .references, from: Int32(use), to: localX))
         XCTAssertFalse(hasEdge(graph, .references, from: Int32(use), to: memberX))
         // The type name `Point` in `-> Point` refers to the struct.
         let structNode = try XCTUnwrap(graph.kinds.firstIndex(of: .structDecl))
         let bytes = Array(sample.utf8)
-        let typeUse = try XCTUnwrap((0..<graph.nodeCount).first {
-            graph.kinds[$0] == .identifierType && graph.startLines[$0] == 4
-                && String(decoding: bytes[Int(graph.startOffsets[$0])..<Int(graph.endOffsets[$0])], as: UTF8.self) == "Point"
-        })
+        let typeUse = try XCTUnwrap(
+            (0..<graph.nodeCount).first {
+                graph.kinds[$0] == .identifierType && graph.startLines[$0] == 4
+                    && String(decoding: bytes[Int(graph.startOffsets[$0])..<Int(graph.endOffsets[$0])], as: UTF8.self)
+                        == "Point"
+            })
         XCTAssertTrue(hasEdge(graph, .references, from: Int32(typeUse), to: Int32(structNode)))
     }
 
     func testSkippingTokensAndCollapsingCollectionsKeepsTheTreeConnected() throws {
         let full = try SampleSources.graph(sample)
-        let slim = try SampleSources.graph(sample, options: GraphBuildOptions(includeTokens: false, collapseCollections: true))
+        let slim = try SampleSources.graph(
+            sample, options: GraphBuildOptions(includeTokens: false, collapseCollections: true))
         XCTAssertFalse(slim.kinds.contains(.token))
         XCTAssertFalse(slim.kinds.contains { $0.isSyntaxCollection })
         XCTAssertNil(slim.tokenText(0))
@@ -149,14 +163,20 @@ final class GraphBuilderTests: XCTestCase {
 
     func testALongRunOfSquareBracketsFailsBeforeTheParserSpendsMinutesOnIt() throws {
         let run = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
-        guard case .failure(.tooDeeplyNested(let detail)) = GraphBuilder().build(path: "d.swift", source: Array("let x = \(run)\n".utf8)) else {
+        guard
+            case .failure(.tooDeeplyNested(let detail)) = GraphBuilder().build(
+                path: "d.swift", source: Array("let x = \(run)\n".utf8))
+        else {
             return XCTFail("40 nested '[' gave a graph")
         }
         XCTAssertTrue(detail.hasPrefix("40 '[' nested directly in a row"), detail)
         // Ordinary nested types are fine; the same run in a string is refused too, since a guess
         // at where a literal ends can be fooled (the fuzzer's find in Tests/FuzzCorpus/swift-source).
         XCTAssertNoThrow(try SampleSources.graph("let t: [[String: [Int]]] = [[:]]\nlet s = \"[[[[\"\n"))
-        guard case .failure(.tooDeeplyNested) = GraphBuilder().build(path: "s.swift", source: Array("let s = \"\(run)\"\n".utf8)) else {
+        guard
+            case .failure(.tooDeeplyNested) = GraphBuilder().build(
+                path: "s.swift", source: Array("let s = \"\(run)\"\n".utf8))
+        else {
             return XCTFail("40 '[' in a string literal gave a graph")
         }
     }
@@ -166,6 +186,8 @@ final class GraphBuilderTests: XCTestCase {
     }
 
     private func hasEdge(_ graph: FileGraph, _ kind: EdgeKind, from: Int32, to: Int32) -> Bool {
-        (0..<graph.edgeCount).contains { graph.edgeKinds[$0] == kind && graph.edgeSources[$0] == from && graph.edgeTargets[$0] == to }
+        (0..<graph.edgeCount).contains {
+            graph.edgeKinds[$0] == kind && graph.edgeSources[$0] == from && graph.edgeTargets[$0] == to
+        }
     }
 }

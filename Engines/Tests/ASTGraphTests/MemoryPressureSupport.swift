@@ -17,11 +17,15 @@ enum MemoryPressureSupport {
             for type in 0..<40 {
                 lines.append("struct Type\(file)_\(type): Equatable {")
                 for field in 0..<8 {
-                    lines.append("    var field\(field): [Int] = [\(field), \(type), \(file), 42].map { $0 * \(field) + \(type) }")
+                    lines.append(
+                        "    var field\(field): [Int] = [\(field), \(type), \(file), 42].map { $0 * \(field) + \(type) }"
+                    )
                 }
-                lines.append("    func compute\(type)(_ x: Int, label: String = \"t\(type)\\twith \\\"quotes\\\"\") -> Int {")
+                lines.append(
+                    "    func compute\(type)(_ x: Int, label: String = \"t\(type)\\twith \\\"quotes\\\"\") -> Int {")
                 lines.append("        let y = x + field0.count * \(type)")
-                lines.append("        if y > \(type) { return y &* 3 } else { return compute\(type)(y + 1, label: label) }")
+                lines.append(
+                    "        if y > \(type) { return y &* 3 } else { return compute\(type)(y + 1, label: label) }")
                 lines.append("    }")
                 lines.append("}")
             }
@@ -47,9 +51,13 @@ enum MemoryPressureSupport {
             let kept = line.range(of: "the first "), let type = line.range(of: "; to complete the run, type: ")
         else { return nil }
         let counts = line[kept.upperBound...].split(separator: " ")
-        guard counts.count > 3, let done = Int(counts[0]), counts[1] == "of", let total = Int(counts[2]) else { return nil }
+        guard counts.count > 3, let done = Int(counts[0]), counts[1] == "of", let total = Int(counts[2]) else {
+            return nil
+        }
         var command = String(line[type.upperBound...])
-        if let note = command.range(of: " (with your database URL where *** hides its credentials)"), note.upperBound == command.endIndex {
+        if let note = command.range(of: " (with your database URL where *** hides its credentials)"),
+            note.upperBound == command.endIndex
+        {
             command.removeSubrange(note)
         }
         return StopLine(doneFiles: done, totalFiles: total, command: ShellWords.split(command))
@@ -60,12 +68,16 @@ enum MemoryPressureSupport {
     static func missingDegradation(_ report: GovernorReport) -> [String] {
         var missing: [String] = []
         let job = report.jobs.first { $0.name == "ast2graph" }
-        if !report.actions.contains(where: { $0.hasPrefix("throttle:") || $0.hasPrefix("refuse:") || $0.hasPrefix("emergency:") }) {
+        if !report.actions.contains(where: {
+            $0.hasPrefix("throttle:") || $0.hasPrefix("refuse:") || $0.hasPrefix("emergency:")
+        }) {
             missing.append("no level of throttle or above")
         }
         if let job {
             if !(job.smallestBatchSize < job.firstBatchSize || job.lightModeReads > 0) {
-                missing.append("no smaller batch (first \(job.firstBatchSize), smallest \(job.smallestBatchSize)) and no light batch")
+                missing.append(
+                    "no smaller batch (first \(job.firstBatchSize), smallest \(job.smallestBatchSize)) and no light batch"
+                )
             }
         } else {
             missing.append("no ast2graph job")
@@ -85,7 +97,8 @@ enum MemoryPressureSupport {
     /// difference of the row counts (equal counts and nothing missing one way make the
     /// multisets equal).
     static func differingRows(_ connection: PostgresConnection, _ left: String, _ right: String) throws -> Int {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT (SELECT count(*) FROM (SELECT * FROM \(left) EXCEPT ALL SELECT * FROM \(right)) a)
                  + abs((SELECT count(*) FROM (SELECT * FROM \(left)) l) - (SELECT count(*) FROM (SELECT * FROM \(right)) r))
             """)
@@ -98,7 +111,9 @@ enum MemoryPressureSupport {
 
     /// Drops every table a load under `prefix` makes.
     static func dropTables(_ connection: PostgresConnection, prefix: String) throws {
-        for table in ["files", "nodes", "edges", "files_loading", "nodes_loading", "edges_loading", "loading_checkpoint"] {
+        for table in [
+            "files", "nodes", "edges", "files_loading", "nodes_loading", "edges_loading", "loading_checkpoint",
+        ] {
             try connection.execute("DROP TABLE IF EXISTS \(prefix)_\(table)")
         }
     }

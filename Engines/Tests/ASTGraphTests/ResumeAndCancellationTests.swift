@@ -21,7 +21,7 @@ final class ResumeAndCancellationTests: XCTestCase {
         func write(_ graph: FileGraph) throws {
             try inner.write(graph)
             if left == 0 {
-                _ = try inner.checkpoint()  // the extra file's bytes reach the disk
+                _ = try inner.checkpoint() // the extra file's bytes reach the disk
                 throw Interrupted()
             }
             left -= 1
@@ -31,7 +31,8 @@ final class ResumeAndCancellationTests: XCTestCase {
     }
 
     private func manyFiles() throws -> [String] {
-        let root = try SampleSources.write(self, extra: (0..<9).map { ("Copies/File\($0).swift", "struct Copy\($0) { let value = \($0) }\n") })
+        let root = try SampleSources.write(
+            self, extra: (0..<9).map { ("Copies/File\($0).swift", "struct Copy\($0) { let value = \($0) }\n") })
         return try SourceInputs.discover([root])
     }
 
@@ -43,20 +44,32 @@ final class ResumeAndCancellationTests: XCTestCase {
         _ = try await processor.run(files: files, into: Neo4jCSVExporter(directory: out + "/whole-neo4j"))
 
         for (name, make) in [
-            ("g.jsonl", { (lengths: [Int]?) throws -> any GraphSink in try JSONLinesExporter(path: out + "/g.jsonl", resumeLengths: lengths) }),
-            ("neo4j", { (lengths: [Int]?) throws -> any GraphSink in try Neo4jCSVExporter(directory: out + "/neo4j", resumeLengths: lengths) }),
+            (
+                "g.jsonl",
+                { (lengths: [Int]?) throws -> any GraphSink in
+                    try JSONLinesExporter(path: out + "/g.jsonl", resumeLengths: lengths)
+                }
+            ),
+            (
+                "neo4j",
+                { (lengths: [Int]?) throws -> any GraphSink in
+                    try Neo4jCSVExporter(directory: out + "/neo4j", resumeLengths: lengths)
+                }
+            ),
         ] {
             let checkpointPath = out + "/\(name).checkpoint.json"
             do {
                 _ = try await processor.run(
-                    files: files, into: InterruptingSink(try make(nil), after: 7), checkpointPath: checkpointPath, runKey: "k")
+                    files: files, into: InterruptingSink(try make(nil), after: 7), checkpointPath: checkpointPath,
+                    runKey: "k")
                 XCTFail("the run was not interrupted")
             } catch is Interrupted {}
             let checkpoint = try XCTUnwrap(try Checkpoint.load(from: checkpointPath))
             XCTAssertEqual(checkpoint.doneFiles, 6, "the checkpoint is at the last whole batch")
             XCTAssertEqual(checkpoint.runKey, "k")
             let result = try await processor.run(
-                files: files, into: try make(checkpoint.outputLengths), checkpointPath: checkpointPath, resumeFrom: checkpoint, runKey: "k")
+                files: files, into: try make(checkpoint.outputLengths), checkpointPath: checkpointPath,
+                resumeFrom: checkpoint, runKey: "k")
             XCTAssertEqual(result.resumedFiles, 6)
             XCTAssertEqual(result.files, files.count)
             XCTAssertEqual(result.processedFiles, files.count)
@@ -72,7 +85,9 @@ final class ResumeAndCancellationTests: XCTestCase {
     func testTheStreamYieldsOneOutcomePerFileInInputOrder() async throws {
         let files = try manyFiles()
         var paths: [String] = []
-        for try await outcome in BatchProcessor(configuration: BatchConfiguration(workers: 3, batchSize: 4)).graphs(of: files.reversed()) {
+        for try await outcome in BatchProcessor(configuration: BatchConfiguration(workers: 3, batchSize: 4)).graphs(
+            of: files.reversed())
+        {
             paths.append(outcome.path)
         }
         XCTAssertEqual(paths, files)
@@ -82,7 +97,9 @@ final class ResumeAndCancellationTests: XCTestCase {
         let files = try manyFiles()
         let seen = Mutex(0)
         let consumer = Task {
-            for try await _ in FileGraphStream(files: files, configuration: BatchConfiguration(workers: 1, batchSize: 1)) {
+            for try await _ in FileGraphStream(
+                files: files, configuration: BatchConfiguration(workers: 1, batchSize: 1))
+            {
                 seen.withLock { $0 += 1 }
                 try await Task.sleep(for: .seconds(60))
             }
@@ -108,7 +125,8 @@ final class ResumeAndCancellationTests: XCTestCase {
     func testTheGovernorsEmergencyStopsTheRunAtABatchBoundaryWithACheckpoint() async throws {
         let files = try manyFiles()
         let usage = DialledUsage()
-        let governor = MemoryGovernor(budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: usage)
+        let governor = MemoryGovernor(
+            budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: usage)
         let out = try SampleSources.temporaryDirectory(self) + "/g.jsonl"
         final class RaisingSink: GraphSink {
             let usage: DialledUsage
@@ -123,7 +141,8 @@ final class ResumeAndCancellationTests: XCTestCase {
         }
         let processor = BatchProcessor(configuration: BatchConfiguration(workers: 2, batchSize: 2), governor: governor)
         do {
-            _ = try await processor.run(files: files, into: RaisingSink(usage), checkpointPath: out + ".checkpoint.json")
+            _ = try await processor.run(
+                files: files, into: RaisingSink(usage), checkpointPath: out + ".checkpoint.json")
             XCTFail("the run did not stop")
         } catch let error as BatchError {
             XCTAssertEqual(error, .stoppedByMemoryGovernor(doneFiles: 2))
@@ -139,7 +158,8 @@ final class ResumeAndCancellationTests: XCTestCase {
         try earlier.write(to: URL(fileURLWithPath: out + "/g.jsonl"))
         do {
             _ = try await BatchProcessor(configuration: BatchConfiguration()).run(
-                files: [out + "/bad.swift"], into: JSONLinesExporter(path: out + "/g.jsonl"), checkpointPath: out + "/g.jsonl.checkpoint.json")
+                files: [out + "/bad.swift"], into: JSONLinesExporter(path: out + "/g.jsonl"),
+                checkpointPath: out + "/g.jsonl.checkpoint.json")
             XCTFail("a run with no graph succeeded")
         } catch BatchError.noFileGaveAGraph(let result) {
             XCTAssertEqual(result.failures.map(\.path), [out + "/bad.swift"])
@@ -149,9 +169,11 @@ final class ResumeAndCancellationTests: XCTestCase {
     }
 
     func testACheckpointWhoseCountsDoNotFitTheRunIsRefused() throws {
-        let good = Checkpoint(runKey: "k", doneFiles: 2, processedFiles: 1, nodes: 10, edges: 9, failures: [
-            FileFailure(path: "x.swift", reason: .notUTF8("NUL"), attempts: 1),
-        ], seconds: 1.5, outputLengths: [100])
+        let good = Checkpoint(
+            runKey: "k", doneFiles: 2, processedFiles: 1, nodes: 10, edges: 9,
+            failures: [
+                FileFailure(path: "x.swift", reason: .notUTF8("NUL"), attempts: 1)
+            ], seconds: 1.5, outputLengths: [100])
         XCTAssertNoThrow(try good.validate(fileCount: 3, outputCount: 1, path: "c.json"))
         var bad = good
         bad.doneFiles = 4
@@ -170,7 +192,9 @@ final class ResumeAndCancellationTests: XCTestCase {
         let victim = out + "/victim"
         try Data("keep\n".utf8).write(to: URL(fileURLWithPath: victim))
         try FileManager.default.createSymbolicLink(atPath: out + "/c.json", withDestinationPath: victim)
-        let checkpoint = Checkpoint(runKey: "k", doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0, outputLengths: [0])
+        let checkpoint = Checkpoint(
+            runKey: "k", doneFiles: 0, processedFiles: 0, nodes: 0, edges: 0, failures: [], seconds: 0,
+            outputLengths: [0])
         try checkpoint.save(to: out + "/c.json")
         XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep\n")
         XCTAssertEqual(try Checkpoint.load(from: out + "/c.json"), checkpoint)

@@ -5,7 +5,9 @@ import XCTest
 /// Small Swift sources written to a temporary directory, removed after the test.
 enum SampleSources {
     static let files: [(String, String)] = [
-        ("Geometry/Point.swift", """
+        (
+            "Geometry/Point.swift",
+            """
             import Foundation
 
             /// A point.
@@ -14,8 +16,11 @@ enum SampleSources {
                 var y: Int
                 func moved(by dx: Int) -> Point { Point(x: x + dx, y: y) }
             }
-            """),
-        ("Geometry/Shapes/Circle.swift", """
+            """
+        ),
+        (
+            "Geometry/Shapes/Circle.swift",
+            """
             import Foundation
             import Darwin.C
 
@@ -32,8 +37,11 @@ enum SampleSources {
                     return Circle(centre: centre, radius: radius)
                 }
             }
-            """),
-        ("main.swift", """
+            """
+        ),
+        (
+            "main.swift",
+            """
             let circle = Circle(centre: Point(x: 1, y: 2), radius: 3)
             print("area: \\(circle.area)\\t\\"quoted\\" <&>", circle.scaled(2).area)
             let text = \"\"\"
@@ -41,7 +49,8 @@ enum SampleSources {
                 line, "with" commas
                 \"\"\"
             enum Colour { case red, green }
-            """),
+            """
+        ),
         ("Broken.swift", "func broken( {\n  let = \n"),
     ]
 
@@ -50,21 +59,25 @@ enum SampleSources {
         let root = try temporaryDirectory(test)
         for (name, text) in files + extra {
             let url = URL(fileURLWithPath: root).appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         return root
     }
 
     static func temporaryDirectory(_ test: XCTestCase) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ast2graph-test-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ast2graph-test-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
         return path
     }
 
     /// The graph of `source`, or the failure thrown.
-    static func graph(_ source: String, path: String = "t.swift", options: GraphBuildOptions = GraphBuildOptions()) throws -> FileGraph {
+    static func graph(_ source: String, path: String = "t.swift", options: GraphBuildOptions = GraphBuildOptions())
+        throws -> FileGraph
+    {
         try GraphBuilder(options: options).build(path: path, source: Array(source.utf8)).get()
     }
 }

@@ -4,13 +4,16 @@ import XCTest
 
 final class SourceInputsTests: XCTestCase {
     func testDirectoriesGiveSortedSwiftFilesWithoutHiddenOrSymlinkedDirectories() throws {
-        let root = try SampleSources.write(self, extra: [(".git/Hidden.swift", "let a = 1"), ("notes.txt", "x"), ("Z.swift", "let z = 1")])
+        let root = try SampleSources.write(
+            self, extra: [(".git/Hidden.swift", "let a = 1"), ("notes.txt", "x"), ("Z.swift", "let z = 1")])
         try FileManager.default.createSymbolicLink(atPath: root + "/Back", withDestinationPath: root)
         let files = try SourceInputs.discover([root + "/main.swift", root])
         XCTAssertEqual(files, files.sorted())
-        XCTAssertEqual(files.map { String($0.dropFirst(root.count + 1)) }, [
-            "Broken.swift", "Geometry/Point.swift", "Geometry/Shapes/Circle.swift", "Z.swift", "main.swift",
-        ])
+        XCTAssertEqual(
+            files.map { String($0.dropFirst(root.count + 1)) },
+            [
+                "Broken.swift", "Geometry/Point.swift", "Geometry/Shapes/Circle.swift", "Z.swift", "main.swift",
+            ])
     }
 
     func testANamedFileIsTakenWhateverItsExtension() throws {

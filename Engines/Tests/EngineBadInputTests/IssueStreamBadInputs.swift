@@ -9,13 +9,16 @@ final class IssueStreamBadInputTests: XCTestCase {
     func testEveryBadInputGetsOneLineAndTheRightExit() throws {
         let foreign = try ScriptedServer { _, _ in .reply(200, [], "[]") }
         let foreignPort = foreign.port
-        let github = try ScriptedServer { request, server in misbehave(request, server: server, foreignPort: foreignPort) }
+        let github = try ScriptedServer { request, server in
+            misbehave(request, server: server, foreignPort: foreignPort)
+        }
         defer {
             github.stop()
             foreign.stop()
         }
         try BadInput.runAll(flagCases() + fileCases() + serverCases(github: github, foreign: foreign), in: self)
-        XCTAssertEqual(foreign.requests.count, 0, "a link to another origin was followed: \(foreign.requests.map(\.target))")
+        XCTAssertEqual(
+            foreign.requests.count, 0, "a link to another origin was followed: \(foreign.requests.map(\.target))")
         let carried = github.requests.filter { $0.headers["authorization"] != nil }
         XCTAssertFalse(carried.isEmpty, "the API's own origin gets the token")
         XCTAssertTrue(carried.allSatisfy { $0.headers["authorization"] == "Bearer \(BadInput.token)" })
@@ -27,18 +30,22 @@ final class IssueStreamBadInputTests: XCTestCase {
         let foreign = try ScriptedServer { _, _ in .reply(200, [], "[]") }
         let foreignPort = foreign.port
         let github = try ScriptedServer { _, _ in
-            .reply(200, [("link", "<http://127.0.0.1:\(foreignPort)/repos/o/r/issues?page=2>; rel=\"next\"")], issues(1...3))
+            .reply(
+                200, [("link", "<http://127.0.0.1:\(foreignPort)/repos/o/r/issues?page=2>; rel=\"next\"")],
+                issues(1...3))
         }
         defer {
             github.stop()
             foreign.stop()
         }
         let outcome = try Command.run(
-            "issue-stream", ["triage", "--api-url", "http://127.0.0.1:\(github.port)", "--repo", "o/r", "--retries", "0"],
+            "issue-stream",
+            ["triage", "--api-url", "http://127.0.0.1:\(github.port)", "--repo", "o/r", "--retries", "0"],
             environment: ["GITHUB_TOKEN": BadInput.token])
         XCTAssertEqual(outcome.status, 1, outcome.standardError)
         XCTAssertTrue(outcome.standardError.contains("127.0.0.1:\(foreign.port)"), outcome.standardError)
-        XCTAssertEqual(outcome.standardOutput.split(separator: "\n").count, 4, "page 1's three lines and the run_error line")
+        XCTAssertEqual(
+            outcome.standardOutput.split(separator: "\n").count, 4, "page 1's three lines and the run_error line")
         XCTAssertEqual(foreign.requests.count, 0)
         XCTAssertEqual(github.requests.map { $0.headers["authorization"] }, ["Bearer \(BadInput.token)"])
     }
@@ -60,15 +67,21 @@ final class IssueStreamBadInputTests: XCTestCase {
             BadInput("issue-stream", triage(["--read-timeout", "inf"]), environment: t, names: "--read-timeout"),
             BadInput("issue-stream", triage(["--read-timeout", "0"]), environment: t, names: "--read-timeout"),
             BadInput("issue-stream", triage(["--read-timeout=-1"]), environment: t, names: "--read-timeout"),
-            BadInput("issue-stream", triage(["--connect-timeout", "1e300"]), environment: t, names: "--connect-timeout"),
-            BadInput("issue-stream", triage(["--request-timeout", "0.0000001"]), environment: t, names: "--request-timeout"),
+            BadInput(
+                "issue-stream", triage(["--connect-timeout", "1e300"]), environment: t, names: "--connect-timeout"),
+            BadInput(
+                "issue-stream", triage(["--request-timeout", "0.0000001"]), environment: t, names: "--request-timeout"),
             BadInput("issue-stream", triage(["--connections", "0"]), environment: t, names: "--connections"),
-            BadInput("issue-stream", triage(["--connections", "99999999999999999999"]), environment: t, names: "--connections"),
+            BadInput(
+                "issue-stream", triage(["--connections", "99999999999999999999"]), environment: t,
+                names: "--connections"),
             BadInput("issue-stream", triage(["--connections", "100000"]), environment: t, names: "--connections"),
             BadInput("issue-stream", triage(["--retries=-1"]), environment: t, names: "--retries"),
             BadInput("issue-stream", triage(["--retries", "1000"]), environment: t, names: "--retries"),
             BadInput("issue-stream", triage(["--retries", "2.5"]), environment: t, names: "--retries"),
-            BadInput("issue-stream", triage(["--requests-per-minute", "99999999"]), environment: t, names: "--requests-per-minute"),
+            BadInput(
+                "issue-stream", triage(["--requests-per-minute", "99999999"]), environment: t,
+                names: "--requests-per-minute"),
             BadInput("issue-stream", triage(["--max-body-bytes", "0"]), environment: t, names: "--max-body-bytes"),
             BadInput("issue-stream", triage(["--max-body-bytes", "1e9"]), environment: t, names: "--max-body-bytes"),
             BadInput("issue-stream", triage(["--max-wait", "1e300"]), environment: t, names: "--max-wait"),
@@ -85,33 +98,54 @@ final class IssueStreamBadInputTests: XCTestCase {
             BadInput("issue-stream", triage([], repo: "o/"), environment: t, names: "--repo"),
             BadInput("issue-stream", triage([], repo: "o/r\nsecond line"), environment: t, names: "--repo"),
             // --api-url: no credentials in it, no plain http off loopback, parsed not matched.
-            BadInput("issue-stream", triage([], api: "http://user:\(BadInput.password)@127.0.0.1:9"), environment: t, names: "user or password"),
-            BadInput("issue-stream", triage([], api: "https://user:\(BadInput.password)@[::1/db"), environment: t, names: "--api-url"),
+            BadInput(
+                "issue-stream", triage([], api: "http://user:\(BadInput.password)@127.0.0.1:9"), environment: t,
+                names: "user or password"),
+            BadInput(
+                "issue-stream", triage([], api: "https://user:\(BadInput.password)@[::1/db"), environment: t,
+                names: "--api-url"),
             BadInput("issue-stream", triage([], api: "http://example.com"), environment: t, names: "use https://"),
-            BadInput("issue-stream", triage([], api: "http://127.evil.invalid:8080"), environment: t, names: "use https://"),
+            BadInput(
+                "issue-stream", triage([], api: "http://127.evil.invalid:8080"), environment: t, names: "use https://"),
             BadInput("issue-stream", triage([], api: "http://10.0.0.1"), environment: t, names: "use https://"),
             BadInput("issue-stream", triage([], api: "ftp://127.0.0.1/"), environment: t, names: "--api-url"),
             BadInput("issue-stream", triage([], api: "not a url"), environment: t, names: "--api-url"),
-            BadInput("issue-stream", triage([], api: "https://api.github.com?token=\(BadInput.token)"), environment: t, names: "query"),
+            BadInput(
+                "issue-stream", triage([], api: "https://api.github.com?token=\(BadInput.token)"), environment: t,
+                names: "query"),
             BadInput("issue-stream", triage([], api: ""), environment: t, names: "--api-url"),
             BadInput("issue-stream", triage(["--since", "yesterday"]), environment: t, names: "--since"),
             // --metrics-listen: loopback unless --metrics-publicly; an address, not a prefix.
-            BadInput("issue-stream", triage(["--metrics-listen", "0.0.0.0:0"]), environment: t, names: "--metrics-publicly"),
-            BadInput("issue-stream", triage(["--metrics-listen", "127.evil.invalid:9464"]), environment: t, names: "--metrics-listen"),
-            BadInput("issue-stream", triage(["--metrics-listen", "[::ffff:10.0.0.1]:0"]), environment: t, names: "--metrics-publicly"),
-            BadInput("issue-stream", triage(["--metrics-listen", "127.0.0.1:99999"]), environment: t, names: "--metrics-listen"),
-            BadInput("issue-stream", triage(["--metrics-listen", "::1:9464"]), environment: t, names: "--metrics-listen"),
-            BadInput("issue-stream", triage(["--metrics-listen", "localhost"]), environment: t, names: "--metrics-listen"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "0.0.0.0:0"]), environment: t, names: "--metrics-publicly"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "127.evil.invalid:9464"]), environment: t,
+                names: "--metrics-listen"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "[::ffff:10.0.0.1]:0"]), environment: t,
+                names: "--metrics-publicly"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "127.0.0.1:99999"]), environment: t,
+                names: "--metrics-listen"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "::1:9464"]), environment: t, names: "--metrics-listen"),
+            BadInput(
+                "issue-stream", triage(["--metrics-listen", "localhost"]), environment: t, names: "--metrics-listen"),
             // The token: a name that is no variable, a value no header can carry.
             BadInput("issue-stream", triage(["--token-env", ""]), environment: t, names: "--token-env"),
-            BadInput("issue-stream", triage([]), environment: ["GITHUB_TOKEN": BadInput.token + "\r\nX-Injected: 1"], names: "$GITHUB_TOKEN"),
+            BadInput(
+                "issue-stream", triage([]), environment: ["GITHUB_TOKEN": BadInput.token + "\r\nX-Injected: 1"],
+                names: "$GITHUB_TOKEN"),
             // --memory-budget: 16 MiB to the machine's memory, and not below what the process
             // already uses (the line then ends with the size to give).
             BadInput("issue-stream", triage(["--memory-budget", "0"]), environment: t, names: "--memory-budget"),
             BadInput("issue-stream", triage(["--memory-budget", "15"]), environment: t, names: "--memory-budget"),
             BadInput("issue-stream", triage(["--memory-budget=-64"]), environment: t, names: "--memory-budget"),
-            BadInput("issue-stream", triage(["--memory-budget", "99999999999"]), environment: t, names: "--memory-budget"),
-            BadInput("issue-stream", triage(["--memory-budget", "99999999999999999999"]), environment: t, names: "--memory-budget"),
+            BadInput(
+                "issue-stream", triage(["--memory-budget", "99999999999"]), environment: t, names: "--memory-budget"),
+            BadInput(
+                "issue-stream", triage(["--memory-budget", "99999999999999999999"]), environment: t,
+                names: "--memory-budget"),
             BadInput("issue-stream", triage(["--memory-budget", "1.5"]), environment: t, names: "--memory-budget"),
             BadInput("issue-stream", triage(["--memory-budget", "lots"]), environment: t, names: "--memory-budget"),
             BadInput("issue-stream", triage(["--memory-budget", "16"]), environment: t, names: "--memory-budget 16: "),
@@ -132,13 +166,16 @@ final class IssueStreamBadInputTests: XCTestCase {
     private func fileCases() -> [BadInput] {
         let t = token
         func rules(_ json: String, names: String, line: UInt = #line) -> BadInput {
-            BadInput("issue-stream", triage(["--rules", "{dir}/rules.json"]), environment: t, names: names, line: line) {
+            BadInput("issue-stream", triage(["--rules", "{dir}/rules.json"]), environment: t, names: names, line: line)
+            {
                 try Plant.file($0, "rules.json", json)
             }
         }
         return [
             // --out: an existing directory is refused and left whole (it used to be removed).
-            BadInput("issue-stream", triage(["--out", "{dir}/decisions"]), environment: t, names: "--out {dir}/decisions") {
+            BadInput(
+                "issue-stream", triage(["--out", "{dir}/decisions"]), environment: t, names: "--out {dir}/decisions"
+            ) {
                 try Plant.directory($0, "decisions")
                 try Plant.file($0, "decisions/keep.txt", "an earlier result")
             },
@@ -146,40 +183,75 @@ final class IssueStreamBadInputTests: XCTestCase {
                 try Plant.directory($0, "real")
                 try Plant.symlink($0, "link", to: $0 + "/real")
             },
-            BadInput("issue-stream", triage(["--out", "{dir}/pipe"]), environment: t, names: "FIFO") { try Plant.fifo($0, "pipe") },
-            BadInput("issue-stream", triage(["--out", "{dir}/missing/out.jsonl"]), environment: t, names: "does not exist"),
+            BadInput("issue-stream", triage(["--out", "{dir}/pipe"]), environment: t, names: "FIFO") {
+                try Plant.fifo($0, "pipe")
+            },
+            BadInput(
+                "issue-stream", triage(["--out", "{dir}/missing/out.jsonl"]), environment: t, names: "does not exist"),
             BadInput("issue-stream", triage(["--out", ""]), environment: t, names: "--out"),
-            BadInput("issue-stream", ["demo", "--out", "{dir}/decisions"], names: "--out {dir}/decisions") { try Plant.directory($0, "decisions") },
+            BadInput("issue-stream", ["demo", "--out", "{dir}/decisions"], names: "--out {dir}/decisions") {
+                try Plant.directory($0, "decisions")
+            },
             // --governor-report: a file to write, checked before any work like --out.
-            BadInput("issue-stream", triage(["--governor-report", "{dir}/report"]), environment: t, names: "--governor-report {dir}/report") {
+            BadInput(
+                "issue-stream", triage(["--governor-report", "{dir}/report"]), environment: t,
+                names: "--governor-report {dir}/report"
+            ) {
                 try Plant.directory($0, "report")
             },
-            BadInput("issue-stream", triage(["--governor-report", "{dir}/pipe"]), environment: t, names: "FIFO") { try Plant.fifo($0, "pipe") },
-            BadInput("issue-stream", triage(["--governor-report", "/dev/null"]), environment: t, names: "--governor-report /dev/null"),
-            BadInput("issue-stream", triage(["--governor-report", "{dir}/missing/report.json"]), environment: t, names: "does not exist"),
+            BadInput("issue-stream", triage(["--governor-report", "{dir}/pipe"]), environment: t, names: "FIFO") {
+                try Plant.fifo($0, "pipe")
+            },
+            BadInput(
+                "issue-stream", triage(["--governor-report", "/dev/null"]), environment: t,
+                names: "--governor-report /dev/null"),
+            BadInput(
+                "issue-stream", triage(["--governor-report", "{dir}/missing/report.json"]), environment: t,
+                names: "does not exist"),
             BadInput("issue-stream", triage(["--governor-report", ""]), environment: t, names: "--governor-report"),
-            BadInput("issue-stream", ["demo", "--governor-report", "{dir}/report"], names: "--governor-report {dir}/report") {
+            BadInput(
+                "issue-stream", ["demo", "--governor-report", "{dir}/report"], names: "--governor-report {dir}/report"
+            ) {
                 try Plant.directory($0, "report")
             },
             // --resume: only the file a stopped run leaves; anything else is left as it was.
-            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "--resume: {dir}/out.jsonl line 2") {
+            BadInput(
+                "issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t,
+                names: "--resume: {dir}/out.jsonl line 2"
+            ) {
                 try Plant.file($0, "out.jsonl", #"{"number":1,"state":"open"}"# + "\nnot json at all\n")
             },
-            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "follows a run_error line") {
-                try Plant.file($0, "out.jsonl", #"{"run_error":"stopped"}"# + "\n" + #"{"number":1,"state":"open"}"# + "\n")
+            BadInput(
+                "issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t,
+                names: "follows a run_error line"
+            ) {
+                try Plant.file(
+                    $0, "out.jsonl", #"{"run_error":"stopped"}"# + "\n" + #"{"number":1,"state":"open"}"# + "\n")
             },
-            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "--resume: {dir}/out.jsonl.stopped is a directory") {
+            BadInput(
+                "issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t,
+                names: "--resume: {dir}/out.jsonl.stopped is a directory"
+            ) {
                 try Plant.file($0, "out.jsonl", #"{"number":1,"state":"open"}"# + "\n")
                 try Plant.directory($0, "out.jsonl.stopped")
             },
-            BadInput("issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "FIFO", timeout: 20) {
+            BadInput(
+                "issue-stream", triage(["--resume", "--out", "{dir}/out.jsonl"]), environment: t, names: "FIFO",
+                timeout: 20
+            ) {
                 try Plant.fifo($0, "out.jsonl.stopped")
             },
             // --token-file: only a regular file, never echoed.
             BadInput("issue-stream", triage(["--token-file", "{dir}/missing"]), names: "--token-file"),
-            BadInput("issue-stream", triage(["--token-file", "{dir}/tokens"]), names: "directory") { try Plant.directory($0, "tokens") },
-            BadInput("issue-stream", triage(["--token-file", "{dir}/pipe"]), names: "FIFO", timeout: 20) { try Plant.fifo($0, "pipe") },
-            BadInput("issue-stream", triage(["--token-file", "{dir}/token"]), names: "is empty") { try Plant.file($0, "token", "\n") },
+            BadInput("issue-stream", triage(["--token-file", "{dir}/tokens"]), names: "directory") {
+                try Plant.directory($0, "tokens")
+            },
+            BadInput("issue-stream", triage(["--token-file", "{dir}/pipe"]), names: "FIFO", timeout: 20) {
+                try Plant.fifo($0, "pipe")
+            },
+            BadInput("issue-stream", triage(["--token-file", "{dir}/token"]), names: "is empty") {
+                try Plant.file($0, "token", "\n")
+            },
             BadInput("issue-stream", triage(["--token-file", "{dir}/token"]), names: "--token-file {dir}/token") {
                 try Plant.file($0, "token", BadInput.token + " " + BadInput.password + "\n")
             },
@@ -187,11 +259,18 @@ final class IssueStreamBadInputTests: XCTestCase {
             BadInput("issue-stream", triage(["--cache-dir", "{dir}/cache"]), environment: t, names: "--cache-dir") {
                 try Plant.file($0, "cache", "not a directory")
             },
-            BadInput("issue-stream", triage(["--cache-dir", "{dir}/cache"]), environment: t, names: "FIFO") { try Plant.fifo($0, "cache") },
+            BadInput("issue-stream", triage(["--cache-dir", "{dir}/cache"]), environment: t, names: "FIFO") {
+                try Plant.fifo($0, "cache")
+            },
             // --rules: a regular file holding a JSON object with every number in range.
-            BadInput("issue-stream", triage(["--rules", "{dir}/missing.json"]), environment: t, names: "{dir}/missing.json"),
-            BadInput("issue-stream", triage(["--rules", "{dir}/rules"]), environment: t, names: "directory") { try Plant.directory($0, "rules") },
-            BadInput("issue-stream", triage(["--rules", "{dir}/rules.json"]), environment: t, names: "FIFO", timeout: 20) {
+            BadInput(
+                "issue-stream", triage(["--rules", "{dir}/missing.json"]), environment: t, names: "{dir}/missing.json"),
+            BadInput("issue-stream", triage(["--rules", "{dir}/rules"]), environment: t, names: "directory") {
+                try Plant.directory($0, "rules")
+            },
+            BadInput(
+                "issue-stream", triage(["--rules", "{dir}/rules.json"]), environment: t, names: "FIFO", timeout: 20
+            ) {
                 try Plant.fifo($0, "rules.json")
             },
             rules("this is not json {", names: "not a JSON object"),
@@ -219,16 +298,21 @@ final class IssueStreamBadInputTests: XCTestCase {
         let t = token
         /// A run against one scenario of the misbehaving server, with short timeouts so a hang
         /// is a failure within seconds.
-        func run(_ scenario: String, _ extra: [String] = [], exit: Int32 = 1, names: String, oneLine: Bool = true,
-                 mayCreateFiles: Bool = false, line: UInt = #line, setup: @escaping @Sendable (String) throws -> Void = { _ in }) -> BadInput {
+        func run(
+            _ scenario: String, _ extra: [String] = [], exit: Int32 = 1, names: String, oneLine: Bool = true,
+            mayCreateFiles: Bool = false, line: UInt = #line,
+            setup: @escaping @Sendable (String) throws -> Void = { _ in }
+        ) -> BadInput {
             // Short patience unless the case sets its own, so a hang fails within seconds.
             var flags = extra
-            for (flag, value) in [("--retries", "0"), ("--read-timeout", "2"), ("--request-timeout", "8")] where !extra.contains(flag) {
+            for (flag, value) in [("--retries", "0"), ("--read-timeout", "2"), ("--request-timeout", "8")]
+            where !extra.contains(flag) {
                 flags += [flag, value]
             }
             return BadInput(
                 "issue-stream", triage(flags, repo: "o/\(scenario)", api: api),
-                environment: t, exit: exit, names: names, timeout: 20, mayCreateFiles: mayCreateFiles, oneLine: oneLine, line: line, setup: setup)
+                environment: t, exit: exit, names: names, timeout: 20, mayCreateFiles: mayCreateFiles, oneLine: oneLine,
+                line: line, setup: setup)
         }
         return [
             // Bodies that are not GitHub's list.
@@ -280,14 +364,20 @@ final class IssueStreamBadInputTests: XCTestCase {
             // --apply where the issue's comments page links to itself: an apply error, no hang.
             run("comments-loop", ["--apply"], exit: 0, names: "1 apply failures", oneLine: false),
             // A stopped run never replaces an earlier --out; a first one leaves its lines.
-            run("status-401", ["--out", "{dir}/out.jsonl"], names: "left as it was") { try Plant.file($0, "out.jsonl", "an earlier complete run\n") },
-            run("status-404", ["--out", "{dir}/out.jsonl"], names: "run_error line are in {dir}/out.jsonl", mayCreateFiles: true),
+            run("status-401", ["--out", "{dir}/out.jsonl"], names: "left as it was") {
+                try Plant.file($0, "out.jsonl", "an earlier complete run\n")
+            },
+            run(
+                "status-404", ["--out", "{dir}/out.jsonl"], names: "run_error line are in {dir}/out.jsonl",
+                mayCreateFiles: true),
         ]
     }
 }
 
 /// What the misbehaving server answers, by the repository's name in the request.
-private func misbehave(_ request: ScriptedServer.Request, server: ScriptedServer, foreignPort: Int) -> ScriptedServer.Answer {
+private func misbehave(_ request: ScriptedServer.Request, server: ScriptedServer, foreignPort: Int)
+    -> ScriptedServer.Answer
+{
     let base = "http://127.0.0.1:\(server.port)"
     let parts = request.path.split(separator: "/").map(String.init)
     guard parts.count >= 4, parts[0] == "repos" else { return .reply(404, [], #"{"message":"Not Found"}"#) }
@@ -305,15 +395,20 @@ private func misbehave(_ request: ScriptedServer.Request, server: ScriptedServer
     case "deep": return .reply(200, [], String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000))
     case "self-link": return .reply(200, next(base + request.target), issues(1...2))
     case "cycle": return .reply(200, next("\(listURL)?page=\(page == 3 ? 2 : page + 1)"), issues(page...page))
-    case "foreign-link": return .reply(200, next("http://127.0.0.1:\(foreignPort)/repos/o/r/issues?page=2"), issues(1...2))
-    case "https-link": return .reply(200, next("https://127.0.0.1:\(server.port)/repos/o/r/issues?page=2"), issues(1...2))
+    case "foreign-link":
+        return .reply(200, next("http://127.0.0.1:\(foreignPort)/repos/o/r/issues?page=2"), issues(1...2))
+    case "https-link":
+        return .reply(200, next("https://127.0.0.1:\(server.port)/repos/o/r/issues?page=2"), issues(1...2))
     case "file-link": return .reply(200, next("file:///etc/passwd"), issues(1...2))
     case "credentials-link":
-        return .reply(200, next("http://u:\(BadInput.password)@127.0.0.1:\(server.port)/repos/o/r/issues?page=2"), issues(1...2))
+        return .reply(
+            200, next("http://u:\(BadInput.password)@127.0.0.1:\(server.port)/repos/o/r/issues?page=2"), issues(1...2))
     case "garbage-link": return .reply(200, [("link", "<<< >>>; rel=\"next\"")], issues(1...2))
     case "empty-endless": return .reply(200, next("\(listURL)?page=\(page + 1)"), "[]")
     case "past-last":
-        return .reply(200, [("link", "<\(listURL)?page=\(page + 1)>; rel=\"next\", <\(listURL)?page=2>; rel=\"last\"")], issues(page...page))
+        return .reply(
+            200, [("link", "<\(listURL)?page=\(page + 1)>; rel=\"next\", <\(listURL)?page=2>; rel=\"last\"")],
+            issues(page...page))
     case "status-401": return .reply(401, [], #"{"message": "Bad credentials"}"#)
     case "status-403":
         // A server that echoes the token it was sent: it must be hidden wherever it is shown.
@@ -327,14 +422,27 @@ private func misbehave(_ request: ScriptedServer.Request, server: ScriptedServer
     case "retry-after-negative": return .reply(429, [("retry-after", "-5")], "{}")
     case "retry-after-nan": return .reply(429, [("retry-after", "nan")], "{}")
     case "retry-after-30": return .reply(429, [("retry-after", "30")], "{}")
-    case "reset-huge": return .reply(403, [headers, ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "1e300")], #"{"message": "API rate limit exceeded"}"#)
+    case "reset-huge":
+        return .reply(
+            403, [headers, ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "1e300")],
+            #"{"message": "API rate limit exceeded"}"#)
     case "reset-far":
         let reset = Int(Date().timeIntervalSince1970) + 1_000_000
-        return .reply(403, [headers, ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "\(reset)")], #"{"message": "API rate limit exceeded"}"#)
-    case "headers-reset-huge": return .reply(200, [headers, ("x-ratelimit-remaining", "4999"), ("x-ratelimit-reset", "1e300")], issues(1...2))
-    case "headers-remaining-negative": return .reply(200, [headers, ("x-ratelimit-remaining", "-1"), ("x-ratelimit-reset", "1800000000")], issues(1...2))
+        return .reply(
+            403, [headers, ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "\(reset)")],
+            #"{"message": "API rate limit exceeded"}"#)
+    case "headers-reset-huge":
+        return .reply(200, [headers, ("x-ratelimit-remaining", "4999"), ("x-ratelimit-reset", "1e300")], issues(1...2))
+    case "headers-remaining-negative":
+        return .reply(
+            200, [headers, ("x-ratelimit-remaining", "-1"), ("x-ratelimit-reset", "1800000000")], issues(1...2))
     case "headers-limit-huge":
-        return .reply(200, [("x-ratelimit-limit", "99999999999999999999"), ("x-ratelimit-remaining", "1"), ("x-ratelimit-reset", "1800000000")], issues(1...2))
+        return .reply(
+            200,
+            [
+                ("x-ratelimit-limit", "99999999999999999999"), ("x-ratelimit-remaining", "1"),
+                ("x-ratelimit-reset", "1800000000"),
+            ], issues(1...2))
     case "hang": return .hang
     case "stall": return .stall(200, issues(1...20))
     case "drip": return .drip(200, issues(1...20), secondsPerByte: 0.05)
@@ -342,17 +450,24 @@ private func misbehave(_ request: ScriptedServer.Request, server: ScriptedServer
     case "not-http": return .raw("HELLO THERE\r\n\r\n")
     case "comments-huge": return .reply(200, [], "[" + issue(1, comments: "9223372036854775807") + "," + issue(2) + "]")
     case "number-negative": return .reply(200, [], "[" + issue(-5) + "," + issue(2) + "]")
-    case "number-1e300": return .reply(200, [], "[" + issue(1) + "," + issue(2).replacingOccurrences(of: #""number": 2"#, with: #""number": 1e300"#) + "]")
+    case "number-1e300":
+        return .reply(
+            200, [],
+            "[" + issue(1) + "," + issue(2).replacingOccurrences(of: #""number": 2"#, with: #""number": 1e300"#) + "]")
     case "comments-loop":
         if request.method == "POST" { return .reply(200, [], "{}") }
-        if parts.count >= 6, parts[5] == "comments" { return .reply(200, next(base + request.target), #"[{"body": "a comment"}]"#) }
+        if parts.count >= 6, parts[5] == "comments" {
+            return .reply(200, next(base + request.target), #"[{"body": "a comment"}]"#)
+        }
         return .reply(200, [], "[" + issue(1, comments: "3") + "]")
     default: return .reply(404, [], #"{"message": "Not Found"}"#)
     }
 }
 
 /// A JSON list of issues numbered `numbers`.
-private func issues(_ numbers: ClosedRange<Int>) -> String { "[" + numbers.map { issue($0) }.joined(separator: ",") + "]" }
+private func issues(_ numbers: ClosedRange<Int>) -> String {
+    "[" + numbers.map { issue($0) }.joined(separator: ",") + "]"
+}
 
 private func issue(_ number: Int, comments: String = "0") -> String {
     #"{"number": \#(number), "title": "Crash when parsing", "body": "It fails.", "state": "open", "labels": [], "comments": \#(comments)}"#
@@ -374,7 +489,9 @@ final class ScriptedServer: @unchecked Sendable {
         var path: String { String(target.prefix { $0 != "?" }) }
         var query: [String: String] {
             var result: [String: String] = [:]
-            for item in URLComponents(string: "http://h" + target)?.queryItems ?? [] { result[item.name] = item.value ?? "" }
+            for item in URLComponents(string: "http://h" + target)?.queryItems ?? [] {
+                result[item.name] = item.value ?? ""
+            }
             return result
         }
     }
@@ -413,7 +530,9 @@ final class ScriptedServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 64) == 0 else {
             close(fd)
@@ -485,7 +604,8 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     private func head(_ status: Int, _ headers: [(String, String)], length: Int) -> String {
-        var text = "HTTP/1.1 \(status) Scripted\r\ncontent-type: application/json\r\ncontent-length: \(length)\r\nconnection: close\r\n"
+        var text =
+            "HTTP/1.1 \(status) Scripted\r\ncontent-type: application/json\r\ncontent-length: \(length)\r\nconnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         return text + "\r\n"
     }
@@ -495,7 +615,9 @@ final class ScriptedServer: @unchecked Sendable {
     private func sendBytes(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return false }
             offset += written
         }
@@ -523,7 +645,8 @@ final class ScriptedServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = buffer.count - end
         let length = Int(headers["content-length"] ?? "0") ?? 0

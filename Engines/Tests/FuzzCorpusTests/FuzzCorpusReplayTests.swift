@@ -61,7 +61,8 @@ final class FuzzCorpusReplayTests: XCTestCase {
 
 extension FuzzCorpusReplayTests {
     func testSoakSamplesCorpusIsReadAndAnalysedOrRefused() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soak-replay-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("soak-replay-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let manifest = try Data(contentsOf: Self.corpus.appendingPathComponent("soak-samples.manifest.json"))
@@ -71,7 +72,8 @@ extension FuzzCorpusReplayTests {
         for input in try inputs("soak-samples") {
             FileManager.default.createFile(atPath: directory.samplesPath, contents: input.bytes)
             if let contents = try? directory.read() {
-                _ = SoakAnalysis.report(contents, tool: LeakReport.Tool(name: "replay", version: "0"), state: "complete")
+                _ = SoakAnalysis.report(
+                    contents, tool: LeakReport.Tool(name: "replay", version: "0"), state: "complete")
                 analysed += 1
             }
         }
@@ -86,7 +88,9 @@ extension FuzzCorpusReplayTests {
             let newline = input.bytes.firstIndex(of: 0x0A) ?? input.bytes.endIndex
             let header = String(decoding: input.bytes[..<newline], as: UTF8.self)
             let body = newline < input.bytes.endIndex ? input.bytes[input.bytes.index(after: newline)...] : Data()
-            if let page = try? UntrustedPage.triage(body: Data(body), linkHeader: header.isEmpty ? nil : header), !page.decisions.isEmpty {
+            if let page = try? UntrustedPage.triage(body: Data(body), linkHeader: header.isEmpty ? nil : header),
+                !page.decisions.isEmpty
+            {
                 triaged += 1
             }
         }

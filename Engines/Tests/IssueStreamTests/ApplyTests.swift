@@ -38,12 +38,15 @@ final class ApplyTests: XCTestCase {
     }
 
     func testApplyToAMissingRepositoryFailsWith404() async throws {
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 3, pullRequestEvery: 0)]) {
+        let github = try await LocalGitHub.start([
+            SeededRepository(owner: "o", name: "r", issueCount: 3, pullRequestEvery: 0)
+        ]) {
             $0.maxRetries = 0
         }
         // Writes to a repository the server lacks fail with 404.
         let applier = IssueApplier(client: github.client, repo: "o/gone")
-        let issue = GitHubIssue(number: 1, title: "Crash", body: nil, state: "open", labels: [], comments: 0, pull_request: nil)
+        let issue = GitHubIssue(
+            number: 1, title: "Crash", body: nil, state: "open", labels: [], comments: 0, pull_request: nil)
         do {
             _ = try await applier.apply(issue, TriageLine(number: 1, kind: "bug", priority: 50, labels: ["kind/bug"]))
             XCTFail("writing to a missing repository must fail")

@@ -14,17 +14,22 @@ final class BadInputTests: XCTestCase {
 
     func testBadTokenStopsWith401AndNeverShowsTheToken() async throws {
         let secret = "ghp_secret_value_123"
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 5)], token: secret)
+        let github = try await LocalGitHub.start(
+            [SeededRepository(owner: "o", name: "r", issueCount: 5)], token: secret)
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r"))
         try await github.stop()
-        guard case .badCredentials? = summary.stoppedBy else { return XCTFail("expected 401, got \(String(describing: summary.stoppedBy))") }
+        guard case .badCredentials? = summary.stoppedBy else {
+            return XCTFail("expected 401, got \(String(describing: summary.stoppedBy))")
+        }
         XCTAssertFalse(summary.stoppedBy!.description.contains(secret))
         XCTAssertTrue(summary.stoppedBy!.description.contains("$TEST_TOKEN"))
         XCTAssertFalse(lines.contains { ($0.runError ?? "").contains(secret) })
     }
 
     func testElementsThatAreNotIssuesAreRecordedNotSkipped() async throws {
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 40, malformedIssues: [4, 17])])
+        let github = try await LocalGitHub.start([
+            SeededRepository(owner: "o", name: "r", issueCount: 40, malformedIssues: [4, 17])
+        ])
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r"))
         try await github.stop()
         XCTAssertEqual(summary.failed, 2)
@@ -40,11 +45,15 @@ final class BadInputTests: XCTestCase {
         let github = try await LocalGitHub.start([repository])
         let (summary, _) = try await github.triage(TriageOptions(repo: "o/r"))
         try await github.stop()
-        guard case .notGitHubJSON? = summary.stoppedBy else { return XCTFail("got \(String(describing: summary.stoppedBy))") }
+        guard case .notGitHubJSON? = summary.stoppedBy else {
+            return XCTFail("got \(String(describing: summary.stoppedBy))")
+        }
     }
 
     func testMultiMegabyteBodyIsRecordedAsNotProcessed() async throws {
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 30, hugeBodies: [12: 5 << 20])])
+        let github = try await LocalGitHub.start([
+            SeededRepository(owner: "o", name: "r", issueCount: 30, hugeBodies: [12: 5 << 20])
+        ])
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r"))
         try await github.stop()
         XCTAssertNil(summary.stoppedBy)
@@ -54,14 +63,18 @@ final class BadInputTests: XCTestCase {
 
     func testAServerThatNeverAnswersStopsAfterTheRetries() async throws {
         let github = try await LocalGitHub.start(
-            [SeededRepository(owner: "o", name: "r", issueCount: 30)], faults: FaultPlan(randomRate: 1, randomFaults: [.noAnswer]),
-            stallSeconds: 3) {
-                $0.readTimeout = 0.3
-                $0.maxRetries = 2
-            }
+            [SeededRepository(owner: "o", name: "r", issueCount: 30)],
+            faults: FaultPlan(randomRate: 1, randomFaults: [.noAnswer]),
+            stallSeconds: 3
+        ) {
+            $0.readTimeout = 0.3
+            $0.maxRetries = 2
+        }
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r"))
         try await github.stop()
-        guard case .unreachable(_, let attempts, _)? = summary.stoppedBy else { return XCTFail("got \(String(describing: summary.stoppedBy))") }
+        guard case .unreachable(_, let attempts, _)? = summary.stoppedBy else {
+            return XCTFail("got \(String(describing: summary.stoppedBy))")
+        }
         XCTAssertEqual(attempts, 3)
         XCTAssertNotNil(lines.last?.runError)
     }
@@ -77,7 +90,8 @@ final class BadInputTests: XCTestCase {
 
     func testRulesFileOverridesOnlyWhatItNames() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).json").path
-        try Data(#"{"highPriorityAt": 90, "areas": {"networking": ["socket"]}}"#.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(#"{"highPriorityAt": 90, "areas": {"networking": ["socket"]}}"#.utf8).write(
+            to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let rules = try TriageRules.load(path: path)
         XCTAssertEqual(rules.highPriorityAt, 90)

@@ -12,15 +12,18 @@ struct LocalGitHub {
     static let token = "test-token"
 
     static func start(
-        _ repositories: [SeededRepository], hourlyLimit: Int? = nil, secondary: SecondaryLimits? = nil, faults: FaultPlan = .none,
+        _ repositories: [SeededRepository], hourlyLimit: Int? = nil, secondary: SecondaryLimits? = nil,
+        faults: FaultPlan = .none,
         stallSeconds: Double = 30, token: String = token, cacheDirectory: Bool = false,
         adjust: (inout GitHubClientConfiguration) -> Void = { _ in }
     ) async throws -> LocalGitHub {
         let clock = VirtualClock()
-        let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-            repositories: repositories, tokens: [Self.token], hourlyLimit: hourlyLimit, secondaryLimits: secondary,
-            faults: faults, stallSeconds: stallSeconds, now: { clock.now() }))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("issue-stream-tests-\(UUID().uuidString)")
+        let server = try await GitHubTestServer.start(
+            GitHubServerConfiguration(
+                repositories: repositories, tokens: [Self.token], hourlyLimit: hourlyLimit, secondaryLimits: secondary,
+                faults: faults, stallSeconds: stallSeconds, now: { clock.now() }))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "issue-stream-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GitHubClientConfiguration(apiURL: server.baseURL, token: token, tokenSource: "$TEST_TOKEN")
         adjust(&configuration)
@@ -42,7 +45,9 @@ struct LocalGitHub {
         options.outputPath = path
         let summary = try await TriageRun.run(client: client ?? self.client, options: options)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let lines = try text.split(separator: "\n").map { try JSONDecoder().decode(TriageLine.self, from: Data($0.utf8)) }
+        let lines = try text.split(separator: "\n").map {
+            try JSONDecoder().decode(TriageLine.self, from: Data($0.utf8))
+        }
         return (summary, lines)
     }
 

@@ -22,7 +22,8 @@ final class MemoryPressureTests: XCTestCase {
     }
 
     func testBudgetFarBelowTheNeedDegradesStopsAndResumesToTheUnbudgetedLines() async throws {
-        let server = try await GitHubTestServer.start(GitHubServerConfiguration(repositories: [Self.bigRepository], tokens: [Self.token]))
+        let server = try await GitHubTestServer.start(
+            GitHubServerConfiguration(repositories: [Self.bigRepository], tokens: [Self.token]))
         do {
             try await budgetFarBelowTheNeed(server)
         } catch {
@@ -49,69 +50,93 @@ final class MemoryPressureTests: XCTestCase {
         let start = unbudgeted.startBytes
         let peak = unbudgeted.peakBytes
         guard peak - start >= 40 << 20 else {
-            XCTFail("the run needs too little to test a budget: start \(start >> 20) MiB, peak \(peak >> 20) MiB (peak − start must be ≥ 40 MiB)")
+            XCTFail(
+                "the run needs too little to test a budget: start \(start >> 20) MiB, peak \(peak >> 20) MiB (peak − start must be ≥ 40 MiB)"
+            )
             return
         }
         let budgetMiB = (start + (peak - start) / 3 + (1 << 20) - 1) >> 20
 
         // Budgeted: degrades, then either completes or stops with every finished line kept.
         let out = directory + "/b.jsonl"
-        let budgeted = common + [
-            "--out", out, "--memory-budget", "\(budgetMiB)", "--governor-report", directory + "/b.json",
-        ]
+        let budgeted =
+            common + [
+                "--out", out, "--memory-budget", "\(budgetMiB)", "--governor-report", directory + "/b.json",
+            ]
         var outcome = try Command.run("issue-stream", budgeted, environment: environment)
         let report = try GovernorReport.read(from: directory + "/b.json")
-        let figures = "start \(start >> 20) MiB, unbudgeted peak \(peak >> 20) MiB, budget \(budgetMiB) MiB, budgeted peak \(report.peakBytes >> 20) MiB"
-        let reachedThrottle = report.actions.contains { $0.hasPrefix("throttle:") || $0.hasPrefix("refuse:") || $0.hasPrefix("emergency:") }
+        let figures =
+            "start \(start >> 20) MiB, unbudgeted peak \(peak >> 20) MiB, budget \(budgetMiB) MiB, budgeted peak \(report.peakBytes >> 20) MiB"
+        let reachedThrottle = report.actions.contains {
+            $0.hasPrefix("throttle:") || $0.hasPrefix("refuse:") || $0.hasPrefix("emergency:")
+        }
         XCTAssertTrue(reachedThrottle, "\(figures); actions: \(report.actions)")
-        XCTAssertTrue(report.actions.contains { $0.contains("dropped caches issue-stream.responses") }, "\(figures); actions: \(report.actions)")
+        XCTAssertTrue(
+            report.actions.contains { $0.contains("dropped caches issue-stream.responses") },
+            "\(figures); actions: \(report.actions)")
         let job = try XCTUnwrap(report.jobs.first { $0.name == "issue-stream.triage" })
         XCTAssertTrue(job.smallestBatchSize < job.firstBatchSize || job.lightModeReads > 0, "\(figures); job: \(job)")
 
         var runs = 1
         var kept = 0
-        var batches: [String] = ["run 1: smallest batch \(job.smallestBatchSize) of \(job.firstBatchSize), \(job.lightModeReads) light reads"]
+        var batches: [String] = [
+            "run 1: smallest batch \(job.smallestBatchSize) of \(job.firstBatchSize), \(job.lightModeReads) light reads"
+        ]
         while outcome.status == 1 {
             let stopLine = try XCTUnwrap(
-                outcome.standardError.split(separator: "\n").first { $0.contains("stopped by the memory governor") }, outcome.standardError)
+                outcome.standardError.split(separator: "\n").first { $0.contains("stopped by the memory governor") },
+                outcome.standardError)
             let marker = "to complete it, type: "
-            let command = try XCTUnwrap(stopLine.range(of: marker).map { String(stopLine[$0.upperBound...].dropLast()) }, String(stopLine))
+            let command = try XCTUnwrap(
+                stopLine.range(of: marker).map { String(stopLine[$0.upperBound...].dropLast()) }, String(stopLine))
             XCTAssertTrue(stopLine.hasSuffix("]"), String(stopLine))
             let words = ShellWords.split(command)
             XCTAssertEqual(words.first, "issue-stream")
             XCTAssertTrue(words.contains("--resume"), command)
-            XCTAssertTrue(words.contains("--memory-budget") && words.contains("\(budgetMiB)"), "the same budget: \(command)")
+            XCTAssertTrue(
+                words.contains("--memory-budget") && words.contains("\(budgetMiB)"), "the same budget: \(command)")
             // Every finished line is kept, in order, and then the run_error line.
             let lines = try Data(contentsOf: URL(fileURLWithPath: out)).split(separator: 0x0A)
             let itemLines = lines.dropLast()
             XCTAssertTrue(String(decoding: lines.last ?? Data(), as: UTF8.self).contains(#""run_error""#))
-            XCTAssertEqual(Array(itemLines), Array(expectedLines.prefix(itemLines.count)), "the kept lines are the unbudgeted run's first \(itemLines.count)")
+            XCTAssertEqual(
+                Array(itemLines), Array(expectedLines.prefix(itemLines.count)),
+                "the kept lines are the unbudgeted run's first \(itemLines.count)")
             XCTAssertGreaterThan(itemLines.count, kept, "each run gets further (\(figures))")
             kept = itemLines.count
             guard runs < 20 else {
                 XCTFail("not complete after \(runs) runs: \(kept) of \(Self.issueCount) lines (\(figures))")
                 return
             }
-            if runs == 1 { print("memory pressure: the first budgeted run's standard error:\n\(outcome.standardError)") }
+            if runs == 1 {
+                print("memory pressure: the first budgeted run's standard error:\n\(outcome.standardError)")
+            }
             outcome = try Command.run("issue-stream", Array(words.dropFirst()), environment: environment)
             runs += 1
             if let rerun = try? GovernorReport.read(from: directory + "/b.json"), let job = rerun.jobs.first {
-                batches.append("run \(runs): smallest batch \(job.smallestBatchSize), \(job.lightModeReads) light reads, peak \(rerun.peakBytes >> 20) MiB")
+                batches.append(
+                    "run \(runs): smallest batch \(job.smallestBatchSize), \(job.lightModeReads) light reads, peak \(rerun.peakBytes >> 20) MiB"
+                )
             }
         }
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         let final = try Data(contentsOf: URL(fileURLWithPath: out))
-        XCTAssertTrue(final == expected, "the completed lines are byte for byte the unbudgeted run's (\(final.count) vs \(expected.count) bytes)")
+        XCTAssertTrue(
+            final == expected,
+            "the completed lines are byte for byte the unbudgeted run's (\(final.count) vs \(expected.count) bytes)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".stopped"))
         print("memory pressure: \(figures); \(runs) runs (\(runs - 1) resumes); " + batches.joined(separator: "; "))
     }
 
     func testBudgetBelowStartingUsageExitsTwoWithTheSizeToGiveAndTouchesNothing() throws {
         let directory = try Command.temporaryDirectory(self)
-        let outcome = try Command.run("issue-stream", [
-            "triage", "--api-url", "http://127.0.0.1:9", "--repo", "o/r", "--out", directory + "/out.jsonl",
-            "--cache-dir", directory + "/cache", "--governor-report", directory + "/report.json", "--memory-budget", "16",
-        ])
+        let outcome = try Command.run(
+            "issue-stream",
+            [
+                "triage", "--api-url", "http://127.0.0.1:9", "--repo", "o/r", "--out", directory + "/out.jsonl",
+                "--cache-dir", directory + "/cache", "--governor-report", directory + "/report.json", "--memory-budget",
+                "16",
+            ])
         XCTAssertEqual(outcome.status, 2, outcome.standardError)
         let lines = outcome.standardError.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, outcome.standardError)
@@ -124,29 +149,42 @@ final class MemoryPressureTests: XCTestCase {
     func testGovernorReportNamingADirectoryExitsTwoBeforeAnyWork() throws {
         let directory = try Command.temporaryDirectory(self)
         try FileManager.default.createDirectory(atPath: directory + "/report", withIntermediateDirectories: false)
-        let outcome = try Command.run("issue-stream", [
-            "triage", "--api-url", "http://127.0.0.1:9", "--repo", "o/r", "--out", directory + "/out.jsonl", "--governor-report", directory + "/report",
-        ])
+        let outcome = try Command.run(
+            "issue-stream",
+            [
+                "triage", "--api-url", "http://127.0.0.1:9", "--repo", "o/r", "--out", directory + "/out.jsonl",
+                "--governor-report", directory + "/report",
+            ])
         XCTAssertEqual(outcome.status, 2, outcome.standardError)
         XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1, outcome.standardError)
-        XCTAssertTrue(outcome.standardError.contains("--governor-report \(directory)/report is a directory"), outcome.standardError)
+        XCTAssertTrue(
+            outcome.standardError.contains("--governor-report \(directory)/report is a directory"),
+            outcome.standardError)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["report"])
     }
 
     func testGovernorGaugesAreServedAtSlashMetricsWhileTheRunGoesOn() async throws {
         // Every list request's body comes slowly, so the run lasts while /metrics is read.
-        let server = try await GitHubTestServer.start(GitHubServerConfiguration(
-            repositories: [SeededRepository(owner: "o", name: "r", issueCount: 400)], tokens: [Self.token],
-            faults: FaultPlan(randomRate: 1, randomFaults: [.slowBody(millisecondsPerChunk: 150)])))
+        let server = try await GitHubTestServer.start(
+            GitHubServerConfiguration(
+                repositories: [SeededRepository(owner: "o", name: "r", issueCount: 400)], tokens: [Self.token],
+                faults: FaultPlan(randomRate: 1, randomFaults: [.slowBody(millisecondsPerChunk: 150)])))
         let directory = try Command.temporaryDirectory(self)
-        let running = try RunningCommand("issue-stream", [
-            "triage", "--api-url", server.baseURL, "--repo", "o/r", "--token-env", "PRESSURE_TOKEN", "--out", directory + "/out.jsonl",
-            "--metrics-listen", "127.0.0.1:0", "--memory-budget", "4096", "--governor-report", directory + "/report.json",
-        ], environment: ["PRESSURE_TOKEN": Self.token])
+        let running = try RunningCommand(
+            "issue-stream",
+            [
+                "triage", "--api-url", server.baseURL, "--repo", "o/r", "--token-env", "PRESSURE_TOKEN", "--out",
+                directory + "/out.jsonl",
+                "--metrics-listen", "127.0.0.1:0", "--memory-budget", "4096", "--governor-report",
+                directory + "/report.json",
+            ], environment: ["PRESSURE_TOKEN": Self.token])
         var port: Int?
         _ = running.waitUntil(seconds: 30) {
             let text = running.standardErrorSoFar
-            guard let range = text.range(of: #"metrics at http://127\.0\.0\.1:[0-9]+/metrics"#, options: .regularExpression) else { return false }
+            guard
+                let range = text.range(
+                    of: #"metrics at http://127\.0\.0\.1:[0-9]+/metrics"#, options: .regularExpression)
+            else { return false }
             port = Int(text[range].split(separator: ":").last?.split(separator: "/").first ?? "")
             return true
         }
@@ -169,10 +207,13 @@ final class MemoryPressureTests: XCTestCase {
         let found = try XCTUnwrap(port, "no metrics address on standard error: \(outcome.standardError)")
         XCTAssertTrue(scrapedWhileRunning, "the run ended before /metrics on port \(found) was read")
         for name in ["memory_governor_level", "memory_governor_usage_bytes", "memory_governor_budget_bytes"] {
-            XCTAssertTrue(scraped.contains("\n\(name) ") || scraped.hasPrefix("\(name) "), "\(name) missing from /metrics: \(scraped)")
+            XCTAssertTrue(
+                scraped.contains("\n\(name) ") || scraped.hasPrefix("\(name) "),
+                "\(name) missing from /metrics: \(scraped)")
         }
         let budgetLine = scraped.split(separator: "\n").first { $0.hasPrefix("memory_governor_budget_bytes ") }
-        XCTAssertEqual(budgetLine.flatMap { Double($0.split(separator: " ").last ?? "") }, Double(4096 << 20), "the budget given")
+        XCTAssertEqual(
+            budgetLine.flatMap { Double($0.split(separator: " ").last ?? "") }, Double(4096 << 20), "the budget given")
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         let report = try GovernorReport.read(from: directory + "/report.json")
         XCTAssertEqual(report.budgetBytes, 4096 << 20)
@@ -192,13 +233,20 @@ final class MemoryPressureTests: XCTestCase {
 
         // Emergency from the third reading on: after admission and the first page's batch.
         let stopped = try await TriageRun.run(
-            client: github.client, options: TriageOptions(repo: "o/r", outputPath: out), governor: Self.governor(emergencyFromReading: 3))
-        guard case .memoryStop? = stopped.stoppedBy else { return XCTFail("not stopped by the governor: \(String(describing: stopped.stoppedBy))") }
-        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "an earlier result\n", "the earlier --out is left as it was")
+            client: github.client, options: TriageOptions(repo: "o/r", outputPath: out),
+            governor: Self.governor(emergencyFromReading: 3))
+        guard case .memoryStop? = stopped.stoppedBy else {
+            return XCTFail("not stopped by the governor: \(String(describing: stopped.stoppedBy))")
+        }
+        XCTAssertEqual(
+            try String(contentsOfFile: out, encoding: .utf8), "an earlier result\n",
+            "the earlier --out is left as it was")
         XCTAssertTrue(stopped.earlierOutputKept)
         XCTAssertEqual(stopped.linesFile, out + ".stopped")
         let partial = try Self.lines(out + ".stopped")
-        XCTAssertEqual(partial.dropLast(), unpressured.prefix(partial.count - 1), "the stopped run's lines, then its run_error line")
+        XCTAssertEqual(
+            partial.dropLast(), unpressured.prefix(partial.count - 1),
+            "the stopped run's lines, then its run_error line")
         XCTAssertEqual(partial.count - 1, stopped.linesWritten)
         XCTAssertGreaterThanOrEqual(stopped.linesWritten, 100, "at least one whole page")
         XCTAssertNotNil(partial.last?.runError)
@@ -214,7 +262,8 @@ final class MemoryPressureTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "an earlier result\n")
 
         // Resumed without pressure: complete, in --out, and the stopped file is gone.
-        let done = try await TriageRun.run(client: github.client, options: TriageOptions(repo: "o/r", outputPath: out, resume: true))
+        let done = try await TriageRun.run(
+            client: github.client, options: TriageOptions(repo: "o/r", outputPath: out, resume: true))
         XCTAssertNil(done.stoppedBy)
         XCTAssertEqual(done.linesKept, stopped.linesWritten + again.linesWritten)
         XCTAssertEqual(done.linesKept + done.linesWritten, 430)
@@ -236,10 +285,12 @@ final class MemoryPressureTests: XCTestCase {
         try await plain.shutdown()
         // Calm for admission and page 1, at the cap from page 2's batch on: stopped after page 2.
         let stopped = try await TriageRun.run(
-            client: github.client, options: TriageOptions(repo: "o/r", perPage: 10, outputPath: out), governor: Self.governor(emergencyFromReading: 6))
+            client: github.client, options: TriageOptions(repo: "o/r", perPage: 10, outputPath: out),
+            governor: Self.governor(emergencyFromReading: 6))
         XCTAssertEqual(stopped.linesWritten, 20, "\(String(describing: stopped.stoppedBy))")
         let fresh = try github.secondClient(cacheDirectory: true)
-        let done = try await TriageRun.run(client: fresh, options: TriageOptions(repo: "o/r", perPage: 10, outputPath: out, resume: true))
+        let done = try await TriageRun.run(
+            client: fresh, options: TriageOptions(repo: "o/r", perPage: 10, outputPath: out, resume: true))
         let lines = try Self.lines(out)
         try await fresh.shutdown()
         try await github.stop()
@@ -253,15 +304,19 @@ final class MemoryPressureTests: XCTestCase {
 
     func testResumeOfAnotherListStopsAndLeavesTheFileAsItWas() async throws {
         let github = try await LocalGitHub.start([
-            SeededRepository(owner: "o", name: "r", issueCount: 150), SeededRepository(owner: "o", name: "other", issueCount: 150, seed: 7),
+            SeededRepository(owner: "o", name: "r", issueCount: 150),
+            SeededRepository(owner: "o", name: "other", issueCount: 150, seed: 7),
         ])
         let out = github.directory.appendingPathComponent("out.jsonl").path
         let kept = #"{"kind":"bug","labels":["kind:bug"],"number":5,"priority":10,"state":"open"}"# + "\n"
         try Data(kept.utf8).write(to: URL(fileURLWithPath: out))
-        let summary = try await TriageRun.run(client: github.client, options: TriageOptions(repo: "o/r", outputPath: out, resume: true))
+        let summary = try await TriageRun.run(
+            client: github.client, options: TriageOptions(repo: "o/r", outputPath: out, resume: true))
         let after = try String(contentsOfFile: out, encoding: .utf8)
         try await github.stop()
-        guard case .resumeMismatch(_, let line, _)? = summary.stoppedBy else { return XCTFail("\(String(describing: summary.stoppedBy))") }
+        guard case .resumeMismatch(_, let line, _)? = summary.stoppedBy else {
+            return XCTFail("\(String(describing: summary.stoppedBy))")
+        }
         XCTAssertEqual(line, 1)
         XCTAssertEqual(after, kept, "left as it was")
     }
@@ -271,11 +326,14 @@ final class MemoryPressureTests: XCTestCase {
         let out = github.directory.appendingPathComponent("out.jsonl").path
         // Throttle (90 % of the budget) throughout: light, smaller batches, never a stop.
         let governor = MemoryGovernor(
-            budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: ScriptedUsage { _ in 920 })
+            budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(),
+            usage: ScriptedUsage { _ in 920 })
         let cache = try ResponseCache()
         let client = try GitHubClient(
-            configuration: GitHubClientConfiguration(apiURL: github.server.baseURL, token: LocalGitHub.token), clock: github.clock, cache: cache)
-        let summary = try await TriageRun.run(client: client, options: TriageOptions(repo: "o/r", outputPath: out), governor: governor)
+            configuration: GitHubClientConfiguration(apiURL: github.server.baseURL, token: LocalGitHub.token),
+            clock: github.clock, cache: cache)
+        let summary = try await TriageRun.run(
+            client: client, options: TriageOptions(repo: "o/r", outputPath: out), governor: governor)
         let memoryAfter = cache.memoryBytes
         let report = governor.report()
         let lines = try Self.lines(out)
@@ -300,7 +358,9 @@ final class MemoryPressureTests: XCTestCase {
     }
 
     static func lines(_ path: String) throws -> [TriageLine] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(TriageLine.self, from: Data($0.utf8)) }
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(TriageLine.self, from: Data($0.utf8))
+        }
     }
 }
 

@@ -5,11 +5,13 @@ import XCTest
 
 final class MetricsTests: XCTestCase {
     func testRunCountsRequestsNotModifiedAndIssuesAndServesThemAtSlashMetrics() async throws {
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 120, pullRequestEvery: 0)], hourlyLimit: 5000)
+        let github = try await LocalGitHub.start(
+            [SeededRepository(owner: "o", name: "r", issueCount: 120, pullRequestEvery: 0)], hourlyLimit: 5000)
         let registry = PrometheusCollectorRegistry()
         let metrics = IssueStreamMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let client = try GitHubClient(
-            configuration: GitHubClientConfiguration(apiURL: github.server.baseURL, token: LocalGitHub.token), clock: github.clock,
+            configuration: GitHubClientConfiguration(apiURL: github.server.baseURL, token: LocalGitHub.token),
+            clock: github.clock,
             cache: try ResponseCache(), metrics: metrics)
         _ = try await github.triage(TriageOptions(repo: "o/r"), client: client)
         _ = try await github.triage(TriageOptions(repo: "o/r"), client: client)

@@ -7,7 +7,8 @@ final class PacingTests: XCTestCase {
     /// all of it and never meet the primary limit.
     func testUsesTheBudgetWithoutPrimaryLimitErrors() async throws {
         let github = try await LocalGitHub.start(
-            [SeededRepository(owner: "o", name: "r", issueCount: 900)], hourlyLimit: 60) { $0.maxRetries = 0 }
+            [SeededRepository(owner: "o", name: "r", issueCount: 900)], hourlyLimit: 60
+        ) { $0.maxRetries = 0 }
         let start = github.clock.now()
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r", perPage: 5))
         let log = await github.server.requestLog()
@@ -23,7 +24,8 @@ final class PacingTests: XCTestCase {
     func testSecondaryLimitsWithAndWithoutRetryAfterLoseNothing() async throws {
         let github = try await LocalGitHub.start(
             [SeededRepository(owner: "o", name: "r", issueCount: 400)], hourlyLimit: 5000,
-            secondary: SecondaryLimits(concurrentRequests: 100, requestsPerMinute: 5, omitRetryAfterEvery: 2)) { $0.requestsPerMinute = 0 }
+            secondary: SecondaryLimits(concurrentRequests: 100, requestsPerMinute: 5, omitRetryAfterEvery: 2)
+        ) { $0.requestsPerMinute = 0 }
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r", perPage: 20))
         let log = await github.server.requestLog()
         try await github.stop()

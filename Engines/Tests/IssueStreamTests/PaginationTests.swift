@@ -12,12 +12,15 @@ final class PaginationTests: XCTestCase {
         XCTAssertNil(summary.stoppedBy)
         let log = await github.server.requestLog()
         XCTAssertEqual(log.count, 3)
-        XCTAssertTrue(log[1].target.contains("page=2"), "the second request is the server's own next link: \(log[1].target)")
+        XCTAssertTrue(
+            log[1].target.contains("page=2"), "the second request is the server's own next link: \(log[1].target)")
         XCTAssertTrue(log.allSatisfy { $0.target.contains("per_page=100") && $0.target.contains("state=all") })
     }
 
     func testPullRequestsAreListedAsSkippedUnlessAsked() async throws {
-        let github = try await LocalGitHub.start([SeededRepository(owner: "o", name: "r", issueCount: 30, pullRequestEvery: 5)])
+        let github = try await LocalGitHub.start([
+            SeededRepository(owner: "o", name: "r", issueCount: 30, pullRequestEvery: 5)
+        ])
         let (summary, lines) = try await github.triage(TriageOptions(repo: "o/r"))
         XCTAssertEqual(summary.skipped, 6)
         XCTAssertEqual(lines.filter { $0.skipped != nil }.compactMap(\.number), [5, 10, 15, 20, 25, 30])

@@ -2,8 +2,13 @@ import IssueStream
 import XCTest
 
 final class TriagerTests: XCTestCase {
-    func issue(_ number: Int, _ title: String, _ body: String = "", labels: [String] = [], state: String = "open", comments: Int = 0) -> GitHubIssue {
-        GitHubIssue(number: number, title: title, body: body, state: state, labels: labels.map { GitHubIssue.Label(name: $0) }, comments: comments, pull_request: nil)
+    func issue(
+        _ number: Int, _ title: String, _ body: String = "", labels: [String] = [], state: String = "open",
+        comments: Int = 0
+    ) -> GitHubIssue {
+        GitHubIssue(
+            number: number, title: title, body: body, state: state, labels: labels.map { GitHubIssue.Label(name: $0) },
+            comments: comments, pull_request: nil)
     }
 
     func testLabelDecidesTheKindBeforeWords() {
@@ -31,7 +36,8 @@ final class TriagerTests: XCTestCase {
 
     func testAreaComesFromASourcesPathOrARule() {
         var triager = Triager(rules: .defaults)
-        XCTAssertEqual(triager.decide(issue(1, "Wrong value", "see Sources/NetworkCore/Socket.swift line 3")).area, "networkcore")
+        XCTAssertEqual(
+            triager.decide(issue(1, "Wrong value", "see Sources/NetworkCore/Socket.swift line 3")).area, "networkcore")
         var rules = TriageRules.defaults
         rules.areas = ["storage": ["sqlite"], "auth": ["token"]]
         var ruled = Triager(rules: rules)
@@ -41,18 +47,22 @@ final class TriagerTests: XCTestCase {
 
     func testNearDuplicatesAmongOpenIssuesAreFound() {
         var triager = Triager(rules: .defaults)
-        let text = "When I call the parser with an empty file the parser crashes with a fatal error and the process exits with status 134 every time"
+        let text =
+            "When I call the parser with an empty file the parser crashes with a fatal error and the process exits with status 134 every time"
         _ = triager.decide(issue(1, "Parser crash on empty file", text))
-        _ = triager.decide(issue(2, "Add YAML output", "It would be nice to have YAML output next to JSON for the report command"))
+        _ = triager.decide(
+            issue(2, "Add YAML output", "It would be nice to have YAML output next to JSON for the report command"))
         let duplicate = triager.decide(issue(3, "Parser crash on empty file", text + " on Linux"))
         XCTAssertEqual(duplicate.duplicates, [1])
-        let unrelated = triager.decide(issue(4, "Docs typo", "The README says teh instead of the in the install section"))
+        let unrelated = triager.decide(
+            issue(4, "Docs typo", "The README says teh instead of the in the install section"))
         XCTAssertEqual(unrelated.duplicates, [])
     }
 
     func testClosedIssuesAreNotDuplicateCandidates() {
         var triager = Triager(rules: .defaults)
-        let text = "The scheduler drops jobs when two of them are added in the same millisecond and nothing is logged about it"
+        let text =
+            "The scheduler drops jobs when two of them are added in the same millisecond and nothing is logged about it"
         _ = triager.decide(issue(1, "Scheduler drops jobs", text, state: "closed"))
         XCTAssertEqual(triager.decide(issue(2, "Scheduler drops jobs", text)).duplicates, [])
     }
@@ -61,7 +71,8 @@ final class TriagerTests: XCTestCase {
         var rules = TriageRules.defaults
         rules.duplicateMemory = 2
         var triager = Triager(rules: rules)
-        let text = "The exporter writes a truncated file when the disk is nearly full and reports success anyway to the caller"
+        let text =
+            "The exporter writes a truncated file when the disk is nearly full and reports success anyway to the caller"
         _ = triager.decide(issue(1, "Exporter truncates", text))
         _ = triager.decide(issue(2, "Unrelated one", "alpha beta gamma delta epsilon zeta eta theta"))
         _ = triager.decide(issue(3, "Unrelated two", "one two three four five six seven eight nine"))

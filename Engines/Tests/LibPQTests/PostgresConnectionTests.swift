@@ -38,7 +38,9 @@ final class PostgresConnectionTests: XCTestCase {
 
     func testRefusedConnectionNamesTheServerButNeverThePassword() {
         let secret = "s3cret-pass-\(UUID().uuidString)"
-        XCTAssertThrowsError(try PostgresConnection(connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/shop?connect_timeout=2")) { error in
+        XCTAssertThrowsError(
+            try PostgresConnection(connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/shop?connect_timeout=2")
+        ) { error in
             let text = String(describing: error)
             XCTAssertTrue(text.contains("127.0.0.1:1/shop"), text)
             XCTAssertFalse(text.contains(secret), text)

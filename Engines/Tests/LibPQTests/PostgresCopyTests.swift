@@ -6,7 +6,9 @@ import XCTest
 
 /// COPY FROM STDIN through the owned wrapper, against the real server.
 final class PostgresCopyTests: XCTestCase {
-    private func connection() throws -> PostgresConnection { try PostgresConnection(connectionString: TestDatabase.url()) }
+    private func connection() throws -> PostgresConnection {
+        try PostgresConnection(connectionString: TestDatabase.url())
+    }
 
     func testCopiedRowsArriveEscapedWithNulls() throws {
         let connection = try connection()
@@ -21,17 +23,23 @@ final class PostgresCopyTests: XCTestCase {
         let rows = try connection.execute("SELECT name, score FROM copied ORDER BY name LIMIT 2")
         XCTAssertEqual(rows.value(row: 0, column: 0), "")
         XCTAssertNil(rows.value(row: 0, column: 1))
-        XCTAssertEqual(try connection.execute("SELECT score FROM copied WHERE name = $1", [awkward]).value(row: 0, column: 0), "1.5")
-        XCTAssertEqual(try connection.execute("SELECT score FROM copied WHERE name = 'row 700'").value(row: 0, column: 0).flatMap(Double.init), 100)
+        XCTAssertEqual(
+            try connection.execute("SELECT score FROM copied WHERE name = $1", [awkward]).value(row: 0, column: 0),
+            "1.5")
+        XCTAssertEqual(
+            try connection.execute("SELECT score FROM copied WHERE name = 'row 700'").value(row: 0, column: 0).flatMap(
+                Double.init), 100)
     }
 
     func testBadDataFailsTheCopyAndTheConnectionStaysUsable() throws {
         let connection = try connection()
         try connection.execute("CREATE TEMPORARY TABLE numbers (value integer)")
-        XCTAssertThrowsError(try connection.copyIn("COPY numbers FROM STDIN") { copy in
-            try copy.appendRow(["1"])
-            try copy.appendRow(["not a number"])
-        }) { error in
+        XCTAssertThrowsError(
+            try connection.copyIn("COPY numbers FROM STDIN") { copy in
+                try copy.appendRow(["1"])
+                try copy.appendRow(["not a number"])
+            }
+        ) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "22P02", "\(error)")
         }
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM numbers").value(row: 0, column: 0), "0")
@@ -41,10 +49,12 @@ final class PostgresCopyTests: XCTestCase {
         struct Stop: Error {}
         let connection = try connection()
         try connection.execute("CREATE TEMPORARY TABLE numbers (value integer)")
-        XCTAssertThrowsError(try connection.copyIn("COPY numbers FROM STDIN") { copy in
-            try copy.appendRow(["1"])
-            throw Stop()
-        }) { XCTAssertTrue($0 is Stop) }
+        XCTAssertThrowsError(
+            try connection.copyIn("COPY numbers FROM STDIN") { copy in
+                try copy.appendRow(["1"])
+                throw Stop()
+            }
+        ) { XCTAssertTrue($0 is Stop) }
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM numbers").value(row: 0, column: 0), "0")
         XCTAssertThrowsError(try connection.copyIn("SELECT 1") { _ in }) { error in
             XCTAssertNotNil(error as? PostgresError)

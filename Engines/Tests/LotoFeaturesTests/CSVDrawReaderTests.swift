@@ -16,7 +16,9 @@ final class CSVDrawReaderTests: XCTestCase {
     }
 
     func testMissingColumnIsNamed() {
-        XCTAssertTrue(refusal("loto,unique_id,ds\nloto6,N1,2020-01-02\n").hasPrefix("draws.csv:1, column 'y': missing from the header"))
+        XCTAssertTrue(
+            refusal("loto,unique_id,ds\nloto6,N1,2020-01-02\n").hasPrefix(
+                "draws.csv:1, column 'y': missing from the header"))
     }
 
     func testBadDateNamesLineAndColumn() {
@@ -26,15 +28,21 @@ final class CSVDrawReaderTests: XCTestCase {
     }
 
     func testNonNumericYNamesLineAndColumn() {
-        XCTAssertEqual(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,seven\n"), "draws.csv:2, column 'y': 'seven' is not a number")
+        XCTAssertEqual(
+            refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,seven\n"),
+            "draws.csv:2, column 'y': 'seven' is not a number")
     }
 
     func testDuplicateKeyIsRefused() {
-        XCTAssertTrue(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,3\nloto6,N1,2020-01-02,4\n").hasPrefix("draws.csv:3, column 'ds': duplicate key (loto6, N1, 2020-01-02)"))
+        XCTAssertTrue(
+            refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,3\nloto6,N1,2020-01-02,4\n").hasPrefix(
+                "draws.csv:3, column 'ds': duplicate key (loto6, N1, 2020-01-02)"))
     }
 
     func testUnsortedRowsAreRefused() {
-        XCTAssertTrue(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-05,3\nloto6,N2,2020-01-01,3\nloto6,N1,2020-01-02,4\n").hasPrefix("draws.csv:4, column 'ds': rows of loto6/N1 are not sorted"))
+        XCTAssertTrue(
+            refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-05,3\nloto6,N2,2020-01-01,3\nloto6,N1,2020-01-02,4\n")
+                .hasPrefix("draws.csv:4, column 'ds': rows of loto6/N1 are not sorted"))
     }
 
     func testEmptyFileAndHeaderOnlyAreRefused() {
@@ -43,11 +51,14 @@ final class CSVDrawReaderTests: XCTestCase {
     }
 
     func testShortRowNamesTheMissingField() {
-        XCTAssertEqual(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02\n"), "draws.csv:2, column 'y': missing: the row has 3 fields, the header 4")
+        XCTAssertEqual(
+            refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02\n"),
+            "draws.csv:2, column 'y': missing: the row has 3 fields, the header 4")
     }
 
     func testInterleavedSeriesCRLFAndEmptyYAreRead() throws {
-        let text = "\u{FEFF}unique_id,loto,ds,y,co\r\nN2,loto6,2020-01-02,5,\r\nN1,loto6,2020-01-02,,100\r\nN1,loto6,2020-01-06,7,0\r\n"
+        let text =
+            "\u{FEFF}unique_id,loto,ds,y,co\r\nN2,loto6,2020-01-02,5,\r\nN1,loto6,2020-01-02,,100\r\nN1,loto6,2020-01-06,7,0\r\n"
         let series = try CSVDrawReader.parse(Data(text.utf8), name: "x.csv")
         XCTAssertEqual(series.map(\.uniqueId), ["N1", "N2"])
         XCTAssertTrue(series[0].y[0].isNaN)
@@ -64,16 +75,29 @@ final class CSVDrawReaderTests: XCTestCase {
 
     func testNumbersOutsideTheirRangeNameLineAndColumn() {
         let header = "loto,unique_id,ds,y,num,co\n"
-        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,1e300,1,0\n").hasPrefix("draws.csv:2, column 'y': '1e300' is out of range: expected a number from -"))
-        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,1e400,1,0\n").hasPrefix("draws.csv:2, column 'y': '1e400' is out of range"))
-        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,-1,0\n").hasPrefix("draws.csv:2, column 'num': '-1' is out of range"))
-        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,99999999999999999999,0\n").hasPrefix("draws.csv:2, column 'num': '99999999999999999999' is out of range"))
-        XCTAssertEqual(refusal(header + "loto6,N1,2020-01-02,3,1.5,0\n"), "draws.csv:2, column 'num': '1.5' is not a whole number")
-        XCTAssertTrue(refusal(header + "loto6,N1,2020-01-02,3,1,-5\n").hasPrefix("draws.csv:2, column 'co': '-5' is out of range"))
+        XCTAssertTrue(
+            refusal(header + "loto6,N1,2020-01-02,1e300,1,0\n").hasPrefix(
+                "draws.csv:2, column 'y': '1e300' is out of range: expected a number from -"))
+        XCTAssertTrue(
+            refusal(header + "loto6,N1,2020-01-02,1e400,1,0\n").hasPrefix(
+                "draws.csv:2, column 'y': '1e400' is out of range"))
+        XCTAssertTrue(
+            refusal(header + "loto6,N1,2020-01-02,3,-1,0\n").hasPrefix(
+                "draws.csv:2, column 'num': '-1' is out of range"))
+        XCTAssertTrue(
+            refusal(header + "loto6,N1,2020-01-02,3,99999999999999999999,0\n").hasPrefix(
+                "draws.csv:2, column 'num': '99999999999999999999' is out of range"))
+        XCTAssertEqual(
+            refusal(header + "loto6,N1,2020-01-02,3,1.5,0\n"), "draws.csv:2, column 'num': '1.5' is not a whole number")
+        XCTAssertTrue(
+            refusal(header + "loto6,N1,2020-01-02,3,1,-5\n").hasPrefix("draws.csv:2, column 'co': '-5' is out of range")
+        )
     }
 
     func testARowWithMoreFieldsThanTheHeaderIsRefused() {
-        XCTAssertEqual(refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,3,4\n"), "draws.csv:2: the row has 5 fields, the header 4")
+        XCTAssertEqual(
+            refusal("loto,unique_id,ds,y\nloto6,N1,2020-01-02,3,4\n"), "draws.csv:2: the row has 5 fields, the header 4"
+        )
     }
 
     func testControlCharactersAndLongFieldsAreShownOnOneShortLine() {

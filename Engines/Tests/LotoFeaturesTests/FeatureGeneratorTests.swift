@@ -13,12 +13,15 @@ final class FeatureGeneratorTests: XCTestCase {
             XCTAssertEqual(one.blocks[table]!.map(\.key), series.map(\.key))
             for (a, b) in zip(one.blocks[table]!, four.blocks[table]!) {
                 XCTAssertEqual(a.days, b.days)
-                XCTAssertTrue(zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(a.key) \(table)")
+                XCTAssertTrue(
+                    zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(a.key) \(table)")
             }
         }
         let directory = try temporaryDirectory(self)
-        let small = try await FeatureGenerator(workers: 1, fixedBatch: 1).run(series, into: SQLiteFeatureStore(path: directory.appendingPathComponent("a.sqlite").path))
-        let large = try await FeatureGenerator(workers: 3, fixedBatch: 7).run(series, into: SQLiteFeatureStore(path: directory.appendingPathComponent("b.sqlite").path))
+        let small = try await FeatureGenerator(workers: 1, fixedBatch: 1).run(
+            series, into: SQLiteFeatureStore(path: directory.appendingPathComponent("a.sqlite").path))
+        let large = try await FeatureGenerator(workers: 3, fixedBatch: 7).run(
+            series, into: SQLiteFeatureStore(path: directory.appendingPathComponent("b.sqlite").path))
         XCTAssertEqual(small.batches, series.count)
         XCTAssertEqual(large.batches, 2)
         XCTAssertEqual(small.rowsChanged, large.rowsChanged)
@@ -29,10 +32,14 @@ final class FeatureGeneratorTests: XCTestCase {
         let governor = try MemoryGovernor.forThisProcess(budgetBytes: 8 << 30)
         let store = try SQLiteFeatureStore(path: try temporaryDirectory(self).appendingPathComponent("g.sqlite").path)
         var seen: [GenerateProgress] = []
-        let summary = try await FeatureGenerator(tables: [.hist, .stat], workers: 2, governor: governor).run(series, into: store) { seen.append($0) }
+        let summary = try await FeatureGenerator(tables: [.hist, .stat], workers: 2, governor: governor).run(
+            series, into: store
+        ) { seen.append($0) }
         XCTAssertEqual(summary.series, series.count)
         XCTAssertEqual(seen.count, summary.batches)
-        XCTAssertEqual(seen.last, GenerateProgress(seriesDone: series.count, seriesTotal: series.count, rowsChanged: summary.rowsChanged))
+        XCTAssertEqual(
+            seen.last,
+            GenerateProgress(seriesDone: series.count, seriesTotal: series.count, rowsChanged: summary.rowsChanged))
         XCTAssertEqual(seen.map(\.seriesDone), seen.map(\.seriesDone).sorted())
         XCTAssertEqual(governor.report().jobs.last?.name, "loto-features")
         XCTAssertThrowsError(try store.rowCount(.futr), "only the tables asked for are created")

@@ -12,7 +12,8 @@ final class HistFeaturesGoldenTests: XCTestCase {
     func testEveryColumnMatchesPandasOnEveryEdgeCase() throws {
         let golden = try GoldenTable(named: "hist")
         let blocks = try computed()
-        XCTAssertEqual(Array(golden.header.dropFirst(3)), HistFeatures.columns, "column names and order follow the golden file")
+        XCTAssertEqual(
+            Array(golden.header.dropFirst(3)), HistFeatures.columns, "column names and order follow the golden file")
         var rowInSeries: [String: Int] = [:]
         var failures = 0
         for row in golden.rows {
@@ -23,7 +24,10 @@ final class HistFeaturesGoldenTests: XCTestCase {
             XCTAssertEqual(block.days[index].description, row[2])
             for (column, name) in HistFeatures.columns.enumerated() {
                 let absolute = name.contains("_std_") || name.contains("zscore") ? 1e-6 : 1e-12
-                if !assertClose(block.value(row: index, column: column), golden.number(row, name), absolute: absolute, "\(key) \(row[2]) \(name)") {
+                if !assertClose(
+                    block.value(row: index, column: column), golden.number(row, name), absolute: absolute,
+                    "\(key) \(row[2]) \(name)")
+                {
                     failures += 1
                 }
                 if failures > 20 { return XCTFail("more than 20 mismatches; stopping") }

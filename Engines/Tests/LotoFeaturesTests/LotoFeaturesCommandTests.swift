@@ -9,8 +9,10 @@ final class LotoFeaturesCommandTests: XCTestCase {
     }
 
     private func run(_ arguments: [String]) throws -> Outcome {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let executable = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("loto-features")
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent(
+            "loto-features")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw XCTSkip("'\(executable.path)' is not built; run 'swift build' before 'swift test'")
         }
@@ -23,12 +25,14 @@ final class LotoFeaturesCommandTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, standardError: try String(contentsOf: errors, encoding: .utf8))
+        return Outcome(
+            status: process.terminationStatus, standardError: try String(contentsOf: errors, encoding: .utf8))
     }
 
     func testSampleThenGenerateThenARerunThatChangesNothing() throws {
         let directory = try temporaryDirectory(self)
-        let csv = directory.appendingPathComponent("draws.csv").path, store = directory.appendingPathComponent("f.sqlite").path
+        let csv = directory.appendingPathComponent("draws.csv").path
+        let store = directory.appendingPathComponent("f.sqlite").path
         XCTAssertEqual(try run(["sample", "--loto", "numbers4", "--draws", "120", "--out", csv]).status, 0)
         let first = try run(["generate", "--input", csv, "--store", "sqlite:\(store)", "--workers", "2"])
         XCTAssertEqual(first.status, 0, first.standardError)
@@ -39,8 +43,10 @@ final class LotoFeaturesCommandTests: XCTestCase {
 
     func testBadCSVIsOneLineWithFileLineAndColumnAndNoStoreIsTouched() throws {
         let directory = try temporaryDirectory(self)
-        let csv = directory.appendingPathComponent("bad.csv").path, store = directory.appendingPathComponent("f.sqlite").path
-        try "loto,unique_id,ds,y\nloto6,N1,2020-01-02,3\nloto6,N1,2020-01-06,x\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let csv = directory.appendingPathComponent("bad.csv").path
+        let store = directory.appendingPathComponent("f.sqlite").path
+        try "loto,unique_id,ds,y\nloto6,N1,2020-01-02,3\nloto6,N1,2020-01-06,x\n".write(
+            toFile: csv, atomically: true, encoding: .utf8)
         let outcome = try run(["generate", "--input", csv, "--store", "sqlite:\(store)"])
         XCTAssertEqual(outcome.status, 2)
         XCTAssertEqual(outcome.standardError, "loto-features: error: \(csv):3, column 'y': 'x' is not a number\n")
@@ -50,7 +56,9 @@ final class LotoFeaturesCommandTests: XCTestCase {
     func testUnknownTablesSayWhatToTypeInstead() throws {
         let outcome = try run(["generate", "--input", "x.csv", "--tables", "hist,future"])
         XCTAssertNotEqual(outcome.status, 0)
-        XCTAssertTrue(outcome.standardError.contains("unknown table 'future'; use a comma-separated subset of hist,futr,stat"), outcome.standardError)
+        XCTAssertTrue(
+            outcome.standardError.contains("unknown table 'future'; use a comma-separated subset of hist,futr,stat"),
+            outcome.standardError)
     }
 
     func testTheDatabasePasswordNeverAppears() throws {

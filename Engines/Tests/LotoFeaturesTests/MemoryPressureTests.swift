@@ -16,20 +16,27 @@ final class MemoryPressureTests: XCTestCase {
 
     func testABudgetFarBelowTheNeedDegradesStopsSafelyAndResumesToTheSameSQLiteStore() throws {
         let directory = try temporaryDirectory(self).path
-        let free = directory + "/free.sqlite", tight = directory + "/tight.sqlite"
+        let free = directory + "/free.sqlite"
+        let tight = directory + "/tight.sqlite"
         try runUnderPressure(
             directory: directory, unbudgeted: "sqlite:\(free)", budgeted: "sqlite:\(tight)",
             open: { try SQLiteFeatureStore(path: tight) },
-            firstDifference: { rows in try StoreContents.firstDifference(sqlite: free, tight, tables: Self.tables, rows: &rows) })
+            firstDifference: { rows in
+                try StoreContents.firstDifference(sqlite: free, tight, tables: Self.tables, rows: &rows)
+            })
     }
 
     func testABudgetFarBelowTheNeedDegradesStopsSafelyAndResumesToTheSamePostgresStore() throws {
         let database = try testDatabaseURL()
-        let free = try TestSchema(self, databaseURL: database), tight = try TestSchema(self, databaseURL: database)
+        let free = try TestSchema(self, databaseURL: database)
+        let tight = try TestSchema(self, databaseURL: database)
         try runUnderPressure(
             directory: try temporaryDirectory(self).path, unbudgeted: free.url, budgeted: tight.url,
             open: { try PostgresFeatureStore(connectionString: tight.url) },
-            firstDifference: { rows in try StoreContents.firstDifference(postgres: database, schemas: free.name, tight.name, tables: Self.tables, rows: &rows) })
+            firstDifference: { rows in
+                try StoreContents.firstDifference(
+                    postgres: database, schemas: free.name, tight.name, tables: Self.tables, rows: &rows)
+            })
     }
 
     /// The tables the pressure runs write: features_stat costs seconds per long series in a
@@ -62,35 +69,59 @@ final class MemoryPressureTests: XCTestCase {
         let tables = Self.tables.map(\.rawValue).joined(separator: ",")
 
         let freeReportPath = directory + "/free.json"
-        let free = try Command.run("loto-features", ["generate", "--input", csv, "--store", unbudgeted, "--tables", tables, "--governor-report", freeReportPath])
+        let free = try Command.run(
+            "loto-features",
+            [
+                "generate", "--input", csv, "--store", unbudgeted, "--tables", tables, "--governor-report",
+                freeReportPath,
+            ])
         XCTAssertEqual(free.status, 0, free.standardError)
         let freeReport = try GovernorReport.read(from: freeReportPath)
-        let start = freeReport.startBytes, peak = freeReport.peakBytes
+        let start = freeReport.startBytes
+        let peak = freeReport.peakBytes
         guard peak - start >= 40 << 20 else {
-            return XCTFail("the unbudgeted run peaked only \(MiB(peak - start)) MiB above its start (S \(MiB(start)) MiB, P \(MiB(peak)) MiB); the input must be larger for this test to mean anything")
+            return XCTFail(
+                "the unbudgeted run peaked only \(MiB(peak - start)) MiB above its start (S \(MiB(start)) MiB, P \(MiB(peak)) MiB); the input must be larger for this test to mean anything"
+            )
         }
         let budget = (start + (peak - start) / 3 + (1 << 20) - 1) >> 20
 
         let reportPath = directory + "/tight.json"
-        var arguments = ["generate", "--input", csv, "--store", budgeted, "--tables", tables, "--memory-budget", "\(budget)", "--governor-report", reportPath]
+        var arguments = [
+            "generate", "--input", csv, "--store", budgeted, "--tables", tables, "--memory-budget", "\(budget)",
+            "--governor-report", reportPath,
+        ]
         var outcome = try Command.run("loto-features", arguments)
         let report = try GovernorReport.read(from: reportPath)
         let job = try XCTUnwrap(report.jobs.first { $0.name == "loto-features" })
-        let figures = "S \(MiB(start)) MiB, P \(MiB(peak)) MiB, budget \(budget) MiB; batches \(job.firstBatchSize) first, \(job.smallestBatchSize) smallest, \(job.lightModeReads) light reads; actions: \(report.actions)"
+        let figures =
+            "S \(MiB(start)) MiB, P \(MiB(peak)) MiB, budget \(budget) MiB; batches \(job.firstBatchSize) first, \(job.smallestBatchSize) smallest, \(job.lightModeReads) light reads; actions: \(report.actions)"
         print("\(name): \(figures)")
         XCTAssertEqual(report.budgetBytes, budget << 20)
-        XCTAssertTrue(report.actions.contains { ["throttle:", "refuse:", "emergency:"].contains(where: $0.hasPrefix) }, "pressure reached throttle or above: \(figures)")
-        XCTAssertTrue(job.smallestBatchSize < job.firstBatchSize || job.lightModeReads > 0, "batches shrank or the run went light: \(figures)")
-        XCTAssertTrue(report.actions.contains { $0.contains("dropped caches loto-features store cache (") }, "the store's cache was dropped: \(figures)")
+        XCTAssertTrue(
+            report.actions.contains { ["throttle:", "refuse:", "emergency:"].contains(where: $0.hasPrefix) },
+            "pressure reached throttle or above: \(figures)")
+        XCTAssertTrue(
+            job.smallestBatchSize < job.firstBatchSize || job.lightModeReads > 0,
+            "batches shrank or the run went light: \(figures)")
+        XCTAssertTrue(
+            report.actions.contains { $0.contains("dropped caches loto-features store cache (") },
+            "the store's cache was dropped: \(figures)")
 
-        var runs = 1, kept = 0
+        var runs = 1
+        var kept = 0
         while outcome.status == 1 && runs <= 20 {
-            let stop = try XCTUnwrap(StopLine(outcome.standardError), "exit 1 must end with the stop line: \(outcome.standardError)")
+            let stop = try XCTUnwrap(
+                StopLine(outcome.standardError), "exit 1 must end with the stop line: \(outcome.standardError)")
             XCTAssertEqual(stop.total, series.count)
             XCTAssertGreaterThan(stop.kept, kept, "run \(runs) made progress")
-            XCTAssertTrue(try Self.completeSeries(series, in: open()) == stop.kept, "the store holds exactly the \(stop.kept) series the line says were kept")
+            XCTAssertTrue(
+                try Self.completeSeries(series, in: open()) == stop.kept,
+                "the store holds exactly the \(stop.kept) series the line says were kept")
             XCTAssertEqual(stop.command.first.map { ($0 as NSString).lastPathComponent }, "loto-features")
-            XCTAssertEqual(Array(stop.command.dropFirst()), arguments + (arguments.contains("--resume") ? [] : ["--resume"]), "the command to type is the one run, with --resume")
+            XCTAssertEqual(
+                Array(stop.command.dropFirst()), arguments + (arguments.contains("--resume") ? [] : ["--resume"]),
+                "the command to type is the one run, with --resume")
             kept = stop.kept
             arguments = Array(stop.command.dropFirst())
             outcome = try Command.run("loto-features", arguments)
@@ -116,7 +147,12 @@ final class MemoryPressureTests: XCTestCase {
         let directory = try temporaryDirectory(self).path
         let csv = directory + "/draws.csv"
         try SampleDraws.csv(sampleSeries(draws: 40)).write(toFile: csv, atomically: true, encoding: .utf8)
-        let refused = try Command.run("loto-features", ["generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "16", "--governor-report", directory + "/r.json"])
+        let refused = try Command.run(
+            "loto-features",
+            [
+                "generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "16",
+                "--governor-report", directory + "/r.json",
+            ])
         XCTAssertEqual(refused.status, 2, refused.standardError)
         let lines = refused.standardError.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, refused.standardError)
@@ -125,9 +161,12 @@ final class MemoryPressureTests: XCTestCase {
         let needed = try XCTUnwrap(line.split(separator: " ").suffix(2).first.flatMap { Int($0) }, line)
         XCTAssertTrue(line.hasSuffix("give at least \(needed) MiB"), line)
         XCTAssertGreaterThan(needed, 16)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["draws.csv"], "no store, no report")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory), ["draws.csv"], "no store, no report")
         // The size it names is enough to work in.
-        let enough = try Command.run("loto-features", ["generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "\(needed)"])
+        let enough = try Command.run(
+            "loto-features",
+            ["generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "\(needed)"])
         XCTAssertEqual(enough.status, 0, enough.standardError)
     }
 
@@ -136,11 +175,19 @@ final class MemoryPressureTests: XCTestCase {
         let csv = directory + "/draws.csv"
         try SampleDraws.csv(sampleSeries(draws: 40)).write(toFile: csv, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory + "/reports", withIntermediateDirectories: false)
-        let refused = try Command.run("loto-features", ["generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--governor-report", directory + "/reports"])
+        let refused = try Command.run(
+            "loto-features",
+            [
+                "generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--governor-report",
+                directory + "/reports",
+            ])
         XCTAssertEqual(refused.status, 2)
         XCTAssertEqual(refused.standardError.split(separator: "\n").count, 1, refused.standardError)
-        XCTAssertTrue(refused.standardError.contains("--governor-report \(directory)/reports: it is a directory"), refused.standardError)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["draws.csv", "reports"])
+        XCTAssertTrue(
+            refused.standardError.contains("--governor-report \(directory)/reports: it is a directory"),
+            refused.standardError)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["draws.csv", "reports"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/reports"), [])
     }
 
@@ -148,12 +195,20 @@ final class MemoryPressureTests: XCTestCase {
     /// the one line, exit 1).
     func testTheGovernorReportIsWrittenWhenTheRunFails() throws {
         let directory = try temporaryDirectory(self).path
-        let csv = directory + "/draws.csv", garbage = directory + "/garbage.sqlite"
+        let csv = directory + "/draws.csv"
+        let garbage = directory + "/garbage.sqlite"
         try SampleDraws.csv(sampleSeries(draws: 40)).write(toFile: csv, atomically: true, encoding: .utf8)
-        try String(repeating: "no database here; ", count: 300).write(toFile: garbage, atomically: true, encoding: .utf8)
-        let failed = try Command.run("loto-features", ["generate", "--input", csv, "--store", "sqlite:\(garbage)", "--memory-budget", "4096", "--governor-report", directory + "/r.json"])
+        try String(repeating: "no database here; ", count: 300).write(
+            toFile: garbage, atomically: true, encoding: .utf8)
+        let failed = try Command.run(
+            "loto-features",
+            [
+                "generate", "--input", csv, "--store", "sqlite:\(garbage)", "--memory-budget", "4096",
+                "--governor-report", directory + "/r.json",
+            ])
         XCTAssertEqual(failed.status, 1, failed.standardError)
-        XCTAssertTrue(failed.standardError.hasPrefix("loto-features: error: store sqlite:\(garbage):"), failed.standardError)
+        XCTAssertTrue(
+            failed.standardError.hasPrefix("loto-features: error: store sqlite:\(garbage):"), failed.standardError)
         let report = try GovernorReport.read(from: directory + "/r.json")
         XCTAssertEqual(report.budgetBytes, 4096 << 20)
         XCTAssertGreaterThan(report.startBytes, 0)
@@ -179,17 +234,24 @@ final class MemoryPressureTests: XCTestCase {
             XCTFail("a run at emergency with series left must stop")
         } catch LotoFeaturesError.interrupted(let message) {
             // Throttle halves 8 to 4, then 2; emergency is seen before the second batch is written.
-            XCTAssertTrue(message.hasPrefix("stopped by the memory governor after 2 batches: 6 of 11 series kept in sqlite:\(path) (6 written by this run); rerun with --resume"), message)
+            XCTAssertTrue(
+                message.hasPrefix(
+                    "stopped by the memory governor after 2 batches: 6 of 11 series kept in sqlite:\(path) (6 written by this run); rerun with --resume"
+                ), message)
         }
         XCTAssertEqual(committed, 2)
-        XCTAssertEqual(try FeatureGenerator().completeSeries(of: series, in: store).count, 6, "both batches are kept whole")
+        XCTAssertEqual(
+            try FeatureGenerator().completeSeries(of: series, in: store).count, 6, "both batches are kept whole")
         XCTAssertEqual(store.lightModes, [true, true, true], "every batch was planned light")
         XCTAssertGreaterThan(store.cacheReleases, 0, "the cache drop the governor asked for was done")
         let job = try XCTUnwrap(governor.report().jobs.last)
         XCTAssertEqual(job.lightModeReads, 3)
         XCTAssertEqual(job.smallestBatchSize, 1)
         XCTAssertTrue(job.stopRequested)
-        XCTAssertTrue(governor.report().actions.contains { $0.hasPrefix("throttle: dropped caches loto-features store cache (sqlite:\(path))") }, "\(governor.report().actions)")
+        XCTAssertTrue(
+            governor.report().actions.contains {
+                $0.hasPrefix("throttle: dropped caches loto-features store cache (sqlite:\(path))")
+            }, "\(governor.report().actions)")
     }
 
     /// Light mode lasts while pressure does: once it falls, batches are planned normal again
@@ -224,7 +286,8 @@ final class MemoryPressureTests: XCTestCase {
             // Emergency from the first batch's planning on: the stop is asked before anything is kept.
             store.onPlan = { _ in usage.set(1.05) }
             do {
-                let summary = try await FeatureGenerator(workers: 2, governor: try usage.governor()).run(series, into: store, resume: true)
+                let summary = try await FeatureGenerator(workers: 2, governor: try usage.governor()).run(
+                    series, into: store, resume: true)
                 XCTAssertEqual(summary.seriesAlreadyComplete + summary.series, series.count)
                 break
             } catch LotoFeaturesError.interrupted(let message) {
@@ -237,7 +300,8 @@ final class MemoryPressureTests: XCTestCase {
         let freePath = directory.appendingPathComponent("free.sqlite").path
         _ = try await FeatureGenerator(workers: 2).run(series, into: SQLiteFeatureStore(path: freePath))
         var rows: [FeatureTable: Int] = [:]
-        XCTAssertNil(try StoreContents.firstDifference(sqlite: freePath, path, tables: FeatureTable.allCases, rows: &rows))
+        XCTAssertNil(
+            try StoreContents.firstDifference(sqlite: freePath, path, tables: FeatureTable.allCases, rows: &rows))
         XCTAssertEqual(rows, [.hist: 11 * 80, .futr: 11 * 80, .stat: 11])
     }
 
@@ -245,22 +309,29 @@ final class MemoryPressureTests: XCTestCase {
 
     func testResumeSkipsOnlySeriesTheSQLiteStoreHoldsCompletely() async throws {
         let directory = try temporaryDirectory(self)
-        let path = directory.appendingPathComponent("f.sqlite").path, freePath = directory.appendingPathComponent("free.sqlite").path
+        let path = directory.appendingPathComponent("f.sqlite").path
+        let freePath = directory.appendingPathComponent("free.sqlite").path
         try await checkResume(
             open: { try SQLiteFeatureStore(path: path) },
             execute: { try SQLiteDatabase(path: path).execute($0) },
             freeStore: { try SQLiteFeatureStore(path: freePath) },
-            firstDifference: { rows in try StoreContents.firstDifference(sqlite: freePath, path, tables: FeatureTable.allCases, rows: &rows) })
+            firstDifference: { rows in
+                try StoreContents.firstDifference(sqlite: freePath, path, tables: FeatureTable.allCases, rows: &rows)
+            })
     }
 
     func testResumeSkipsOnlySeriesThePostgresStoreHoldsCompletely() async throws {
         let database = try testDatabaseURL()
-        let schema = try TestSchema(self, databaseURL: database), free = try TestSchema(self, databaseURL: database)
+        let schema = try TestSchema(self, databaseURL: database)
+        let free = try TestSchema(self, databaseURL: database)
         try await checkResume(
             open: { try PostgresFeatureStore(connectionString: schema.url) },
             execute: { _ = try PostgresConnection(connectionString: schema.url).execute($0) },
             freeStore: { try PostgresFeatureStore(connectionString: free.url) },
-            firstDifference: { rows in try StoreContents.firstDifference(postgres: database, schemas: free.name, schema.name, tables: FeatureTable.allCases, rows: &rows) })
+            firstDifference: { rows in
+                try StoreContents.firstDifference(
+                    postgres: database, schemas: free.name, schema.name, tables: FeatureTable.allCases, rows: &rows)
+            })
     }
 
     /// Four series made incomplete in four ways (a missing last hist row, a missing stat row,
@@ -282,7 +353,9 @@ final class MemoryPressureTests: XCTestCase {
         try execute("DELETE FROM features_futr WHERE \(key(full[2])) AND ds = '\(full[2].days.first!)'")
         let incomplete = Set(full[0...3].map(\.key))
         XCTAssertEqual(try generator.completeSeries(of: full, in: open()), Set(full.map(\.key)).subtracting(incomplete))
-        XCTAssertEqual(try FeatureGenerator(tables: [.stat]).completeSeries(of: full, in: open()), Set(full.map(\.key)).subtracting([full[1].key]), "only the tables asked for count")
+        XCTAssertEqual(
+            try FeatureGenerator(tables: [.stat]).completeSeries(of: full, in: open()),
+            Set(full.map(\.key)).subtracting([full[1].key]), "only the tables asked for count")
 
         let resumed = try await generator.run(full, into: open(), resume: true)
         XCTAssertEqual(resumed.seriesAlreadyComplete, 7)
@@ -290,7 +363,9 @@ final class MemoryPressureTests: XCTestCase {
         XCTAssertEqual(resumed.rowsComputed, 4 * (60 + 60 + 1), "only the four incomplete series were computed")
         XCTAssertEqual(try generator.completeSeries(of: full, in: open()).count, 11)
         let again = try await generator.run(full, into: open(), resume: true)
-        XCTAssertEqual([again.series, again.batches, again.rowsComputed, again.rowsChanged, again.seriesAlreadyComplete], [0, 0, 0, 0, 11], "nothing left to do")
+        XCTAssertEqual(
+            [again.series, again.batches, again.rowsComputed, again.rowsChanged, again.seriesAlreadyComplete],
+            [0, 0, 0, 0, 11], "nothing left to do")
         let everything = try await generator.run(full, into: open())
         XCTAssertEqual(everything.series, 11, "without --resume every series is upserted")
         XCTAssertEqual(everything.rowsChanged, 0)
@@ -314,12 +389,14 @@ struct StopLine {
         let lines = standardError.split(separator: "\n").map(String.init)
         let prefix = "loto-features: error: stopped by the memory governor after "
         guard let line = lines.last, line.hasPrefix(prefix),
-              lines.count == 1,
-              let marker = line.range(of: "; rerun with --resume to complete the rest: "),
-              let colon = line.range(of: ": ", range: line.index(line.startIndex, offsetBy: prefix.count)..<marker.lowerBound),
-              let of = line.range(of: " of ", range: colon.upperBound..<marker.lowerBound),
-              let series = line.range(of: " series kept in ", range: of.upperBound..<marker.lowerBound),
-              let kept = Int(line[colon.upperBound..<of.lowerBound]), let total = Int(line[of.upperBound..<series.lowerBound])
+            lines.count == 1,
+            let marker = line.range(of: "; rerun with --resume to complete the rest: "),
+            let colon = line.range(
+                of: ": ", range: line.index(line.startIndex, offsetBy: prefix.count)..<marker.lowerBound),
+            let of = line.range(of: " of ", range: colon.upperBound..<marker.lowerBound),
+            let series = line.range(of: " series kept in ", range: of.upperBound..<marker.lowerBound),
+            let kept = Int(line[colon.upperBound..<of.lowerBound]),
+            let total = Int(line[of.upperBound..<series.lowerBound])
         else { return nil }
         self.kept = kept
         self.total = total
@@ -341,7 +418,9 @@ final class ScriptedUsage: UsageSource {
 
     /// A governor over this usage, with the default thresholds.
     func governor() throws -> MemoryGovernor {
-        MemoryGovernor(budget: MemoryBudget(bytes: Self.budget, source: .configured), thresholds: try PressureThresholds(), usage: self)
+        MemoryGovernor(
+            budget: MemoryBudget(bytes: Self.budget, source: .configured), thresholds: try PressureThresholds(),
+            usage: self)
     }
 }
 

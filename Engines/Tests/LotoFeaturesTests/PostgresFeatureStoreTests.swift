@@ -37,32 +37,44 @@ final class PostgresFeatureStoreTests: XCTestCase {
     func testPostgresAndSQLiteHoldTheSameValues() async throws {
         let url = try schemaURL()
         let series = Array(sampleSeries(draws: 70).prefix(2))
-        _ = try await FeatureGenerator(tables: [.hist], workers: 2).run(series, into: PostgresFeatureStore(connectionString: url))
+        _ = try await FeatureGenerator(tables: [.hist], workers: 2).run(
+            series, into: PostgresFeatureStore(connectionString: url))
         let connection = try PostgresConnection(connectionString: url)
-        let rows = try connection.execute("SELECT hist_y_roll_std_w30, hist_y_roll_median_w14 FROM features_hist WHERE unique_id = $1 ORDER BY ds", [series[0].uniqueId])
+        let rows = try connection.execute(
+            "SELECT hist_y_roll_std_w30, hist_y_roll_median_w14 FROM features_hist WHERE unique_id = $1 ORDER BY ds",
+            [series[0].uniqueId])
         let expected = HistFeatures.compute(series[0])
-        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!, median = HistFeatures.columns.firstIndex(of: "hist_y_roll_median_w14")!
+        let std = HistFeatures.columns.firstIndex(of: "hist_y_roll_std_w30")!
+        let median = HistFeatures.columns.firstIndex(of: "hist_y_roll_median_w14")!
         XCTAssertEqual(rows.rowCount, 70)
         for row in 0..<70 {
-            XCTAssertEqual(rows.value(row: row, column: 0).flatMap(Double.init), expected.value(row: row, column: std), "bit-identical after the text COPY")
-            XCTAssertEqual(rows.value(row: row, column: 1).flatMap(Double.init), expected.value(row: row, column: median))
+            XCTAssertEqual(
+                rows.value(row: row, column: 0).flatMap(Double.init), expected.value(row: row, column: std),
+                "bit-identical after the text COPY")
+            XCTAssertEqual(
+                rows.value(row: row, column: 1).flatMap(Double.init), expected.value(row: row, column: median))
         }
     }
 
     func testATableIsReadAsASourceWithTheCSVChecks() async throws {
         let url = try schemaURL()
         let connection = try PostgresConnection(connectionString: url)
-        try connection.execute("CREATE TABLE draws (loto text, unique_id text, ds date, y integer, num integer, co bigint)")
+        try connection.execute(
+            "CREATE TABLE draws (loto text, unique_id text, ds date, y integer, num integer, co bigint)")
         let series = sampleSeries(draws: 30, games: ["bingo5"])
         try connection.copyIn("COPY draws FROM STDIN") { copy in
             for one in series {
                 for row in 0..<one.count {
-                    try copy.appendRow([one.loto, one.uniqueId, one.days[row].description, String(Int(one.y[row])), one.num[row].map(String.init), one.co[row].map { String(Int($0)) }])
+                    try copy.appendRow([
+                        one.loto, one.uniqueId, one.days[row].description, String(Int(one.y[row])),
+                        one.num[row].map(String.init), one.co[row].map { String(Int($0)) },
+                    ])
                 }
             }
         }
         XCTAssertEqual(try PostgresDrawReader.read(connectionString: url, table: "draws"), series)
-        try connection.execute("INSERT INTO draws VALUES ('bingo5', 'N1', $1, 3, 99, 0)", [series[0].days[4].description])
+        try connection.execute(
+            "INSERT INTO draws VALUES ('bingo5', 'N1', $1, 3, 99, 0)", [series[0].days[4].description])
         XCTAssertThrowsError(try PostgresDrawReader.read(connectionString: url, table: "draws")) { error in
             XCTAssertTrue("\(error)".contains("column 'ds': duplicate key"), "\(error)")
         }
@@ -76,12 +88,17 @@ final class PostgresFeatureStoreTests: XCTestCase {
         let url = try schemaURL()
         let connection = try PostgresConnection(connectionString: url)
         for (column, value, expected) in [
-            ("y", "'Infinity'", "column 'y': 'Infinity' is out of range"), ("y", "1e300", "column 'y': '1e+300' is out of range"),
-            ("num", "-1", "column 'num': '-1' is not a whole number from 0"), ("co", "-5", "column 'co': '-5' is out of range"),
+            ("y", "'Infinity'", "column 'y': 'Infinity' is out of range"),
+            ("y", "1e300", "column 'y': '1e+300' is out of range"),
+            ("num", "-1", "column 'num': '-1' is not a whole number from 0"),
+            ("co", "-5", "column 'co': '-5' is out of range"),
         ] {
             try connection.execute("DROP TABLE IF EXISTS draws")
-            try connection.execute("CREATE TABLE draws (loto text, unique_id text, ds date, y double precision, num bigint, co double precision)")
-            try connection.execute("INSERT INTO draws (loto, unique_id, ds, y, num, co) VALUES ('loto6', 'N1', '2020-01-02', 3, 1, 0)")
+            try connection.execute(
+                "CREATE TABLE draws (loto text, unique_id text, ds date, y double precision, num bigint, co double precision)"
+            )
+            try connection.execute(
+                "INSERT INTO draws (loto, unique_id, ds, y, num, co) VALUES ('loto6', 'N1', '2020-01-02', 3, 1, 0)")
             try connection.execute("UPDATE draws SET \(column) = \(value)")
             XCTAssertThrowsError(try PostgresDrawReader.read(connectionString: url, table: "draws")) { error in
                 XCTAssertTrue("\(error)".contains("row (loto6, N1, 2020-01-02), \(expected)"), "\(error)")
@@ -101,7 +118,10 @@ final class PostgresFeatureStoreTests: XCTestCase {
 
     func testADatabaseThatIsDownIsNamedWithoutThePassword() {
         let secret = "pw-\(UUID().uuidString)"
-        XCTAssertThrowsError(try PostgresFeatureStore(connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/loto?connect_timeout=2")) { error in
+        XCTAssertThrowsError(
+            try PostgresFeatureStore(
+                connectionString: "postgresql://alice:\(secret)@127.0.0.1:1/loto?connect_timeout=2")
+        ) { error in
             let text = "\(error)"
             // The URL as given, its user information hidden: libpq may fail before it has a host.
             XCTAssertTrue(text.hasPrefix("store postgresql://***@127.0.0.1:1/loto?connect_timeout=2:"), text)
@@ -124,7 +144,8 @@ final class PostgresFeatureStoreTests: XCTestCase {
             _ = try await generator.run(series, into: PostgresFeatureStore(connectionString: victim)) { _ in
                 batchesSeen += 1
                 guard batchesSeen == 1 else { return }
-                let ended = try? admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'loto_victim'")
+                let ended = try? admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'loto_victim'")
                 XCTAssertEqual(ended?.rowCount, 1, "the store's session was found and ended")
             }
             XCTFail("a run whose session was ended must fail")

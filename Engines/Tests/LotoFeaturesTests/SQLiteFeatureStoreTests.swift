@@ -45,7 +45,10 @@ final class SQLiteFeatureStoreTests: XCTestCase {
         XCTAssertEqual(sqlite3_open(path, &db), SQLITE_OK)
         defer { sqlite3_close(db) }
         var statement: OpaquePointer?
-        XCTAssertEqual(sqlite3_prepare_v2(db, "SELECT ds, hist_y_lag1, hist_y_roll_q75_w7 FROM features_hist ORDER BY ds", -1, &statement, nil), SQLITE_OK)
+        XCTAssertEqual(
+            sqlite3_prepare_v2(
+                db, "SELECT ds, hist_y_lag1, hist_y_roll_q75_w7 FROM features_hist ORDER BY ds", -1, &statement, nil),
+            SQLITE_OK)
         defer { sqlite3_finalize(statement) }
         let q75 = HistFeatures.columns.firstIndex(of: "hist_y_roll_q75_w7")!
         var row = 0
@@ -82,7 +85,9 @@ final class SQLiteFeatureStoreTests: XCTestCase {
     func testATableWithAnotherSchemaIsRefusedByName() async throws {
         let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
         let database = try SQLiteDatabase(path: path)
-        try database.execute("CREATE TABLE features_hist (loto TEXT, unique_id TEXT, ds TEXT, y REAL, PRIMARY KEY (loto, unique_id, ds))")
+        try database.execute(
+            "CREATE TABLE features_hist (loto TEXT, unique_id TEXT, ds TEXT, y REAL, PRIMARY KEY (loto, unique_id, ds))"
+        )
         let store = try SQLiteFeatureStore(path: path)
         XCTAssertThrowsError(try store.prepare([.hist])) { error in
             XCTAssertTrue("\(error)".contains("table features_hist exists with other columns"), "\(error)")
@@ -93,8 +98,13 @@ final class SQLiteFeatureStoreTests: XCTestCase {
         let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
         _ = try await generate(sampleSeries(draws: 30), into: path)
         let database = try SQLiteDatabase(path: path)
-        for (table, key, index) in [("features_hist", ["loto", "unique_id", "ds"], ["loto", "ds"]), ("features_futr", ["loto", "unique_id", "ds"], ["loto", "ds"]), ("features_stat", ["loto", "unique_id"], ["loto"])] {
-            let indexes = try database.prepare("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
+        for (table, key, index) in [
+            ("features_hist", ["loto", "unique_id", "ds"], ["loto", "ds"]),
+            ("features_futr", ["loto", "unique_id", "ds"], ["loto", "ds"]),
+            ("features_stat", ["loto", "unique_id"], ["loto"]),
+        ] {
+            let indexes = try database.prepare(
+                "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
             indexes.bind(table, at: 1)
             var found: [String: (unique: Int, origin: String)] = [:]
             while try indexes.step() { found[indexes.text(0)!] = (indexes.int(1), indexes.text(2)!) }
@@ -127,8 +137,11 @@ final class SQLiteFeatureStoreTests: XCTestCase {
             let database = try SQLiteDatabase(path: path)
             try database.execute("PRAGMA journal_mode=WAL")
             for table in FeatureTable.allCases {
-                let types = table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" } + table.textColumns.map { "\($0) TEXT" }
-                try database.execute("""
+                let types =
+                    table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" }
+                    + table.textColumns.map { "\($0) TEXT" }
+                try database.execute(
+                    """
                     CREATE TABLE \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", ")))) WITHOUT ROWID;
                     CREATE INDEX \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
                     """)
@@ -155,7 +168,8 @@ final class SQLiteFeatureStoreTests: XCTestCase {
 
     func testAnUnopenableFileIsNamed() {
         XCTAssertThrowsError(try SQLiteFeatureStore(path: "/nonexistent-dir/x/f.sqlite")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("store sqlite:/nonexistent-dir/x/f.sqlite: cannot be opened"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix("store sqlite:/nonexistent-dir/x/f.sqlite: cannot be opened"), "\(error)")
         }
     }
 }

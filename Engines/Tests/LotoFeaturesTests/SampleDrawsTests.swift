@@ -9,20 +9,26 @@ final class SampleDrawsTests: XCTestCase {
             XCTAssertEqual(series.count, game.count, game.name)
             for (position, one) in series.enumerated() {
                 XCTAssertEqual(one.count, 300)
-                XCTAssertTrue(one.y.allSatisfy { game.range(position + 1).contains(Int($0)) }, "\(game.name) N\(position + 1)")
+                XCTAssertTrue(
+                    one.y.allSatisfy { game.range(position + 1).contains(Int($0)) }, "\(game.name) N\(position + 1)")
                 XCTAssertTrue(one.days.allSatisfy { game.weekdays.contains($0.weekday) }, game.name)
                 XCTAssertEqual(one.days, one.days.sorted())
             }
             if game.distinctSorted {
-                for row in 0..<300 { XCTAssertEqual((0..<game.count).map { series[$0].y[row] }, (0..<game.count).map { series[$0].y[row] }.sorted()) }
+                for row in 0..<300 {
+                    XCTAssertEqual(
+                        (0..<game.count).map { series[$0].y[row] }, (0..<game.count).map { series[$0].y[row] }.sorted())
+                }
             }
         }
     }
 
     func testTheSameSeedGivesTheSameDrawsAndAnotherSeedOthers() {
         let game = LotoGame.named("loto6")!
-        XCTAssertEqual(SampleDraws.series(game: game, draws: 50, seed: 3), SampleDraws.series(game: game, draws: 50, seed: 3))
-        XCTAssertNotEqual(SampleDraws.series(game: game, draws: 50, seed: 3), SampleDraws.series(game: game, draws: 50, seed: 4))
+        XCTAssertEqual(
+            SampleDraws.series(game: game, draws: 50, seed: 3), SampleDraws.series(game: game, draws: 50, seed: 3))
+        XCTAssertNotEqual(
+            SampleDraws.series(game: game, draws: 50, seed: 3), SampleDraws.series(game: game, draws: 50, seed: 4))
     }
 
     func testTheCSVReadsBackAsTheSameSeries() throws {
@@ -33,8 +39,8 @@ final class SampleDrawsTests: XCTestCase {
 
     func testCalendarFactsOfKnownDays() {
         let day = CivilDay(year: 2021, month: 1, day: 3)!
-        XCTAssertEqual(day.weekday, 6)  // a Sunday
-        XCTAssertEqual(day.isoWeek, 53)  // of ISO year 2020
+        XCTAssertEqual(day.weekday, 6) // a Sunday
+        XCTAssertEqual(day.isoWeek, 53) // of ISO year 2020
         XCTAssertEqual(CivilDay(year: 1970, month: 1, day: 1)!.daysSinceEpoch, 0)
         XCTAssertEqual(CivilDay(year: 2024, month: 12, day: 30)!.isoWeek, 1)
         XCTAssertEqual(CivilDay(year: 2024, month: 2, day: 29)!.dayOfYear, 60)

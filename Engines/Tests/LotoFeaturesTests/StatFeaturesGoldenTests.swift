@@ -24,7 +24,9 @@ final class StatFeaturesGoldenTests: XCTestCase {
                 // digits to cancellation; their last digits there follow the order numpy's BLAS
                 // kernel sums the windows in (up to 1.3e-8 relative apart from a first-to-last sum).
                 let relative = Self.orderSensitive.contains(name) ? 1e-7 : 1e-9
-                _ = assertClose(block.value(row: 0, column: column), golden.number(row, name), absolute: absolute, relative: relative, "\(row[0])/\(row[1]) \(name)")
+                _ = assertClose(
+                    block.value(row: 0, column: column), golden.number(row, name), absolute: absolute,
+                    relative: relative, "\(row[0])/\(row[1]) \(name)")
             }
         }
         XCTAssertTrue(compared.isSuperset(of: StatFeatures.globalColumns), "every global column has a golden value")
@@ -33,17 +35,22 @@ final class StatFeaturesGoldenTests: XCTestCase {
         let missing = TimeSeriesFeatures.columns.filter { !compared.contains($0) }
         XCTAssertEqual(missing, [], "tsfeatures columns without a golden value")
         for name in TimeSeriesFeatures.columns where golden.header.contains(name) {
-            XCTAssertTrue(golden.rows.contains { golden.number($0, name) != nil }, "\(name) is NULL on every golden series")
+            XCTAssertTrue(
+                golden.rows.contains { golden.number($0, name) != nil }, "\(name) is NULL on every golden series")
         }
     }
 
     func testSeriesMetaAndTextColumns() {
         var series = DrawSeries(loto: "loto6", uniqueId: "N1")
         for (index, value) in [3.0, .nan, 5, 5, 9].enumerated() {
-            series.append(day: CivilDay(year: 2024, month: 1, day: 1 + 3 * index)!, y: value, num: 100 + index, co: index == 2 ? 0 : 1e8)
+            series.append(
+                day: CivilDay(year: 2024, month: 1, day: 1 + 3 * index)!, y: value, num: 100 + index,
+                co: index == 2 ? 0 : 1e8)
         }
         let block = StatFeatures.compute(series)
-        func value(_ name: String) -> Double? { block.value(row: 0, column: StatFeatures.columns.firstIndex(of: name)!) }
+        func value(_ name: String) -> Double? {
+            block.value(row: 0, column: StatFeatures.columns.firstIndex(of: name)!)
+        }
         XCTAssertEqual(value("stat_n_rows"), 5)
         XCTAssertEqual(value("stat_n_missing"), 1)
         XCTAssertEqual(value("stat_y_count"), 4)

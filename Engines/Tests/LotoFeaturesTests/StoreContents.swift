@@ -9,18 +9,23 @@ enum StoreContents {
     /// The first difference between the tables of two SQLite files (a row only one holds, or a
     /// value that differs: REAL by bit pattern, TEXT by bytes, NULL only equal to NULL), or nil
     /// when they hold the same rows; `rows` counts the rows compared per table.
-    static func firstDifference(sqlite a: String, _ b: String, tables: [FeatureTable], rows: inout [FeatureTable: Int]) throws -> String? {
-        let first = try ReadOnlySQLite(a), second = try ReadOnlySQLite(b)
+    static func firstDifference(sqlite a: String, _ b: String, tables: [FeatureTable], rows: inout [FeatureTable: Int])
+        throws -> String?
+    {
+        let first = try ReadOnlySQLite(a)
+        let second = try ReadOnlySQLite(b)
         for table in tables {
             let sql = "SELECT * FROM \(table.name) ORDER BY \(table.keyColumns.joined(separator: ", "))"
-            let left = try first.prepare(sql), right = try second.prepare(sql)
+            let left = try first.prepare(sql)
+            let right = try second.prepare(sql)
             defer {
                 sqlite3_finalize(left)
                 sqlite3_finalize(right)
             }
             var row = 0
             while true {
-                let stepLeft = sqlite3_step(left), stepRight = sqlite3_step(right)
+                let stepLeft = sqlite3_step(left)
+                let stepRight = sqlite3_step(right)
                 guard stepLeft == stepRight else { return "\(table.name): row \(row) is in only one store" }
                 if stepLeft == SQLITE_DONE { break }
                 guard stepLeft == SQLITE_ROW else { throw first.failure("stepping \(table.name)") }
@@ -29,15 +34,24 @@ enum StoreContents {
                 for column in 0..<columns {
                     let type = sqlite3_column_type(left, column)
                     let name = String(cString: sqlite3_column_name(left, column))
-                    guard type == sqlite3_column_type(right, column) else { return "\(table.name) row \(row) column \(name): one is NULL or of another type" }
+                    guard type == sqlite3_column_type(right, column) else {
+                        return "\(table.name) row \(row) column \(name): one is NULL or of another type"
+                    }
                     let equal: Bool
                     switch type {
-                    case SQLITE_FLOAT: equal = sqlite3_column_double(left, column).bitPattern == sqlite3_column_double(right, column).bitPattern
-                    case SQLITE_INTEGER: equal = sqlite3_column_int64(left, column) == sqlite3_column_int64(right, column)
+                    case SQLITE_FLOAT:
+                        equal =
+                            sqlite3_column_double(left, column).bitPattern
+                            == sqlite3_column_double(right, column).bitPattern
+                    case SQLITE_INTEGER:
+                        equal = sqlite3_column_int64(left, column) == sqlite3_column_int64(right, column)
                     case SQLITE_NULL: equal = true
                     default: equal = text(left, column) == text(right, column)
                     }
-                    guard equal else { return "\(table.name) row \(row) (\(text(left, 0)) \(text(left, 1)) \(text(left, 2))) column \(name): \(text(left, column)) ≠ \(text(right, column))" }
+                    guard equal else {
+                        return
+                            "\(table.name) row \(row) (\(text(left, 0)) \(text(left, 1)) \(text(left, 2))) column \(name): \(text(left, column)) ≠ \(text(right, column))"
+                    }
                 }
                 row += 1
             }
@@ -47,32 +61,42 @@ enum StoreContents {
     }
 
     private static func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
-        guard column < sqlite3_column_count(statement), let bytes = sqlite3_column_text(statement, column) else { return "NULL" }
+        guard column < sqlite3_column_count(statement), let bytes = sqlite3_column_text(statement, column) else {
+            return "NULL"
+        }
         return String(cString: bytes)
     }
 
     /// The same for two schemas of one PostgreSQL database, through cursors (the values as
     /// the server prints them: `double precision` in its shortest exact form, so equal text
     /// is equal bits).
-    static func firstDifference(postgres url: String, schemas a: String, _ b: String, tables: [FeatureTable], rows: inout [FeatureTable: Int]) throws -> String? {
+    static func firstDifference(
+        postgres url: String, schemas a: String, _ b: String, tables: [FeatureTable], rows: inout [FeatureTable: Int]
+    ) throws -> String? {
         let connection = try PostgresConnection(connectionString: url)
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("COMMIT") }
         for table in tables {
             let order = table.keyColumns.joined(separator: ", ")
-            try connection.execute("DECLARE left_rows NO SCROLL CURSOR FOR SELECT * FROM \(a).\(table.name) ORDER BY \(order)")
-            try connection.execute("DECLARE right_rows NO SCROLL CURSOR FOR SELECT * FROM \(b).\(table.name) ORDER BY \(order)")
+            try connection.execute(
+                "DECLARE left_rows NO SCROLL CURSOR FOR SELECT * FROM \(a).\(table.name) ORDER BY \(order)")
+            try connection.execute(
+                "DECLARE right_rows NO SCROLL CURSOR FOR SELECT * FROM \(b).\(table.name) ORDER BY \(order)")
             var row = 0
             while true {
-                let left = try connection.execute("FETCH 2000 FROM left_rows"), right = try connection.execute("FETCH 2000 FROM right_rows")
+                let left = try connection.execute("FETCH 2000 FROM left_rows")
+                let right = try connection.execute("FETCH 2000 FROM right_rows")
                 guard left.rowCount == right.rowCount, left.columnCount == right.columnCount else {
                     return "\(table.name): rows from \(row) on differ in number or columns"
                 }
                 if left.rowCount == 0 { break }
                 for index in 0..<left.rowCount {
-                    for column in 0..<left.columnCount where left.value(row: index, column: column) != right.value(row: index, column: column) {
-                        let key = (0..<table.keyColumns.count).map { left.value(row: index, column: $0) ?? "NULL" }.joined(separator: " ")
-                        return "\(table.name) row \(row + index) (\(key)) column \(column): \(left.value(row: index, column: column) ?? "NULL") ≠ \(right.value(row: index, column: column) ?? "NULL")"
+                    for column in 0..<left.columnCount
+                    where left.value(row: index, column: column) != right.value(row: index, column: column) {
+                        let key = (0..<table.keyColumns.count).map { left.value(row: index, column: $0) ?? "NULL" }
+                            .joined(separator: " ")
+                        return
+                            "\(table.name) row \(row + index) (\(key)) column \(column): \(left.value(row: index, column: column) ?? "NULL") ≠ \(right.value(row: index, column: column) ?? "NULL")"
                     }
                 }
                 row += left.rowCount

@@ -42,16 +42,25 @@ struct RecordingLogHandler: LogHandler {
 }
 
 final class MemoryGovernorTests: XCTestCase {
-    private func governor(_ usage: FakeUsage, clock: FakeClock = FakeClock(), alerts: Recorder<MemoryAlert>? = nil, purges: Recorder<Int>? = nil) throws -> MemoryGovernor {
+    private func governor(
+        _ usage: FakeUsage, clock: FakeClock = FakeClock(), alerts: Recorder<MemoryAlert>? = nil,
+        purges: Recorder<Int>? = nil
+    ) throws -> MemoryGovernor {
         MemoryGovernor(
             budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: usage,
             purge: { purges?.append(1) }, onAlert: { alerts?.append($0) }, clock: { clock.read() })
     }
 
     func testEveryLevelTakesItsAction() throws {
-        let usage = FakeUsage(), alerts = Recorder<MemoryAlert>(), purges = Recorder<Int>(), dropped = Recorder<String>()
+        let usage = FakeUsage()
+        let alerts = Recorder<MemoryAlert>()
+        let purges = Recorder<Int>()
+        let dropped = Recorder<String>()
         let governor = try governor(usage, alerts: alerts, purges: purges)
-        governor.registerCache("parsed-files") { dropped.append("parsed-files"); return 4096 }
+        governor.registerCache("parsed-files") {
+            dropped.append("parsed-files")
+            return 4096
+        }
         usage.set(500)
         let job = try governor.admit(job: "features", batch: AdaptiveBatchSize(initial: 64, floor: 4, ceiling: 256))
         XCTAssertEqual(job.nextBatchSize(), 65, "normal: grows by one")
@@ -69,8 +78,12 @@ final class MemoryGovernorTests: XCTestCase {
         XCTAssertEqual(job.nextBatchSize(), 16)
 
         usage.set(960)
-        XCTAssertThrowsError(try governor.admit(job: "second", batch: AdaptiveBatchSize(initial: 8, ceiling: 8))) { error in
-            XCTAssertEqual(String(describing: error), "job 'second' refused: memory is at 96.0 % of the 1000 B budget (960 B in use, level refuse); wait for running jobs to finish or raise the budget")
+        XCTAssertThrowsError(try governor.admit(job: "second", batch: AdaptiveBatchSize(initial: 8, ceiling: 8))) {
+            error in
+            XCTAssertEqual(
+                String(describing: error),
+                "job 'second' refused: memory is at 96.0 % of the 1000 B budget (960 B in use, level refuse); wait for running jobs to finish or raise the budget"
+            )
         }
         XCTAssertFalse(job.shouldStop)
 
@@ -82,15 +95,19 @@ final class MemoryGovernorTests: XCTestCase {
         // The purge at throttle may bring usage just under the line for a moment (warn, then
         // throttle again); the levels still rise in order, and caches go once.
         var risen: [PressureLevel] = []
-        for alert in alerts.all where alert.level > alert.previous && !risen.contains(alert.level) { risen.append(alert.level) }
+        for alert in alerts.all where alert.level > alert.previous && !risen.contains(alert.level) {
+            risen.append(alert.level)
+        }
         XCTAssertEqual(risen, [.warn, .throttle, .refuse, .emergency], "\(alerts.all.map(\.level))")
         XCTAssertEqual(alerts.all.last?.level, .emergency)
         XCTAssertTrue(alerts.all.allSatisfy { $0.level >= .warn }, "\(alerts.all.map(\.level))")
         XCTAssertEqual(governor.report().actions.filter { $0.hasPrefix("throttle: dropped caches") }.count, 1)
 
         let report = governor.report()
-        XCTAssertTrue(report.actions.contains("emergency: asked features to stop at the next safe point"), "\(report.actions)")
-        XCTAssertTrue(report.actions.contains { $0.contains("dropped caches parsed-files (4.0 KiB)") }, "\(report.actions)")
+        XCTAssertTrue(
+            report.actions.contains("emergency: asked features to stop at the next safe point"), "\(report.actions)")
+        XCTAssertTrue(
+            report.actions.contains { $0.contains("dropped caches parsed-files (4.0 KiB)") }, "\(report.actions)")
         XCTAssertTrue(report.actions.contains("refuse: refused job 'second'"))
         XCTAssertEqual(report.peakBytes, 1000)
         XCTAssertEqual(report.startBytes, 0, "the fake read 0 when the governor was made")
@@ -121,12 +138,18 @@ final class MemoryGovernorTests: XCTestCase {
         governor.check()
         XCTAssertTrue(late.shouldStop)
         let asked = governor.report().actions.filter { $0.hasPrefix("emergency: asked") }
-        XCTAssertEqual(asked, ["emergency: asked early to stop at the next safe point", "emergency: asked late to stop at the next safe point"])
+        XCTAssertEqual(
+            asked,
+            [
+                "emergency: asked early to stop at the next safe point",
+                "emergency: asked late to stop at the next safe point",
+            ])
     }
 
     func testABudgetBelowWhatTheProcessAlreadyUsesIsRefusedWithTheSizeToGive() throws {
         XCTAssertThrowsError(try MemoryGovernor.forThisProcess(budgetBytes: 1 << 20)) { error in
-            guard case .belowStartingUsage(let budget, let start, let needed) = error as? MemoryBudget.BudgetError else {
+            guard case .belowStartingUsage(let budget, let start, let needed) = error as? MemoryBudget.BudgetError
+            else {
                 return XCTFail("\(error)")
             }
             XCTAssertEqual(budget, 1 << 20)
@@ -144,9 +167,13 @@ final class MemoryGovernorTests: XCTestCase {
     }
 
     func testCachesAreDroppedOnceAtThrottleUntilPressureIsNormalAgain() throws {
-        let usage = FakeUsage(), dropped = Recorder<String>()
+        let usage = FakeUsage()
+        let dropped = Recorder<String>()
         let governor = try governor(usage)
-        governor.registerCache("c") { dropped.append("c"); return 0 }
+        governor.registerCache("c") {
+            dropped.append("c")
+            return 0
+        }
         for value in [920, 850, 930, 850, 100, 910] {
             usage.set(value)
             governor.check()
@@ -155,10 +182,17 @@ final class MemoryGovernorTests: XCTestCase {
     }
 
     func testAnUnregisteredCacheIsNoLongerDropped() throws {
-        let usage = FakeUsage(), dropped = Recorder<String>()
+        let usage = FakeUsage()
+        let dropped = Recorder<String>()
         let governor = try governor(usage)
-        let first = governor.registerCache("first run") { dropped.append("first run"); return 0 }
-        governor.registerCache("process") { dropped.append("process"); return 0 }
+        let first = governor.registerCache("first run") {
+            dropped.append("first run")
+            return 0
+        }
+        governor.registerCache("process") {
+            dropped.append("process")
+            return 0
+        }
         governor.unregisterCache(first)
         usage.set(950)
         governor.check()
@@ -166,7 +200,8 @@ final class MemoryGovernorTests: XCTestCase {
     }
 
     func testWarningIsRaisedOncePerCrossing() throws {
-        let usage = FakeUsage(), alerts = Recorder<MemoryAlert>()
+        let usage = FakeUsage()
+        let alerts = Recorder<MemoryAlert>()
         let governor = try governor(usage, alerts: alerts)
         usage.set(820)
         for _ in 0..<5 { governor.check() }
@@ -184,7 +219,8 @@ final class MemoryGovernorTests: XCTestCase {
     }
 
     func testTwoJobsAreAccountedSeparately() throws {
-        let usage = FakeUsage(), clock = FakeClock()
+        let usage = FakeUsage()
+        let clock = FakeClock()
         let governor = try governor(usage, clock: clock)
         usage.set(100)
         let a = try governor.admit(job: "a", batch: AdaptiveBatchSize(initial: 1, ceiling: 10))
@@ -223,22 +259,37 @@ final class MemoryGovernorTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: root + "/memory", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let machine = 8 << 30
-        XCTAssertEqual(try MemoryBudget.resolve(configured: 1 << 30, cgroupRoot: root, physicalMemory: machine), MemoryBudget(bytes: 1 << 30, source: .configured))
-        XCTAssertEqual(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine), MemoryBudget(bytes: machine, source: .systemMemory))
-        try "9223372036854771712\n".write(toFile: root + "/memory/memory.limit_in_bytes", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine).source, .systemMemory, "v1's 'no limit'")
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: 1 << 30, cgroupRoot: root, physicalMemory: machine),
+            MemoryBudget(bytes: 1 << 30, source: .configured))
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine),
+            MemoryBudget(bytes: machine, source: .systemMemory))
+        try "9223372036854771712\n".write(
+            toFile: root + "/memory/memory.limit_in_bytes", atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine).source, .systemMemory,
+            "v1's 'no limit'")
         try "2147483648\n".write(toFile: root + "/memory/memory.limit_in_bytes", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine), MemoryBudget(bytes: 2 << 30, source: .cgroupV1))
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine),
+            MemoryBudget(bytes: 2 << 30, source: .cgroupV1))
         try "max\n".write(toFile: root + "/memory.max", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine).source, .cgroupV1)
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine).source, .cgroupV1)
         try "1073741824\n".write(toFile: root + "/memory.max", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine), MemoryBudget(bytes: 1 << 30, source: .cgroupV2))
+        XCTAssertEqual(
+            try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine),
+            MemoryBudget(bytes: 1 << 30, source: .cgroupV2))
         try "lots\n".write(toFile: root + "/memory.max", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine)) { error in
+        XCTAssertThrowsError(try MemoryBudget.resolve(configured: nil, cgroupRoot: root, physicalMemory: machine)) {
+            error in
             XCTAssertTrue(String(describing: error).contains("memory.max' holds 'lots'"), "\(error)")
         }
         XCTAssertThrowsError(try MemoryBudget.resolve(configured: 0, cgroupRoot: root, physicalMemory: machine))
-        XCTAssertThrowsError(try MemoryBudget.resolve(configured: machine + 1, cgroupRoot: root, physicalMemory: machine)) { error in
+        XCTAssertThrowsError(
+            try MemoryBudget.resolve(configured: machine + 1, cgroupRoot: root, physicalMemory: machine)
+        ) { error in
             XCTAssertTrue(String(describing: error).contains("larger than this machine"), "\(error)")
         }
     }
@@ -275,14 +326,16 @@ final class MemoryGovernorTests: XCTestCase {
         // The purge at throttle may bring usage just under the line for a moment (warn, then
         // throttle again); the levels still rise in order, and caches go once.
         var risen: [PressureLevel] = []
-        for alert in alerts.all where alert.level > alert.previous && !risen.contains(alert.level) { risen.append(alert.level) }
+        for alert in alerts.all where alert.level > alert.previous && !risen.contains(alert.level) {
+            risen.append(alert.level)
+        }
         XCTAssertEqual(risen, [.warn, .throttle, .refuse, .emergency], "\(alerts.all.map(\.level))")
         XCTAssertEqual(alerts.all.last?.level, .emergency)
         XCTAssertTrue(alerts.all.allSatisfy { $0.level >= .warn }, "\(alerts.all.map(\.level))")
         XCTAssertEqual(governor.report().actions.filter { $0.hasPrefix("throttle: dropped caches") }.count, 1)
         XCTAssertLessThan(sizes.last!, sizes.max()!, "batches shrank under pressure")
         job.finish()
-        blocks.forEach { free($0) }
+        for block in blocks { free(block) }
         let deadline = Date().addingTimeInterval(5)
         var now = probe.currentUsage().governingBytes
         while now > start + chunk && Date() < deadline {
@@ -294,7 +347,9 @@ final class MemoryGovernorTests: XCTestCase {
     }
 
     func testAlertsGoToTheLogAndToMetrics() throws {
-        let usage = FakeUsage(), lines = Recorder<String>(), metrics = TestMetrics()
+        let usage = FakeUsage()
+        let lines = Recorder<String>()
+        let metrics = TestMetrics()
         let governor = MemoryGovernor(
             budget: MemoryBudget(bytes: 1000, source: .configured), thresholds: try PressureThresholds(), usage: usage,
             logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) }, metrics: metrics)
@@ -307,12 +362,14 @@ final class MemoryGovernorTests: XCTestCase {
         governor.check()
         usage.set(100)
         governor.check()
-        XCTAssertEqual(lines.all.filter { $0.contains("memory rose to warn") }.count, 1, "once per crossing: \(lines.all)")
+        XCTAssertEqual(
+            lines.all.filter { $0.contains("memory rose to warn") }.count, 1, "once per crossing: \(lines.all)")
         XCTAssertTrue(lines.all.contains { $0.hasPrefix("warning: job 'late' refused") }, "\(lines.all)")
         XCTAssertTrue(lines.all.contains { $0.hasPrefix("critical: memory rose to emergency") }, "\(lines.all)")
         XCTAssertTrue(lines.all.contains { $0.hasPrefix("info: memory fell to normal") }, "\(lines.all)")
         XCTAssertEqual(try metrics.expectCounter("memory_governor_alerts_total", [("level", "warn")]).totalValue, 1)
-        XCTAssertEqual(try metrics.expectCounter("memory_governor_alerts_total", [("level", "emergency")]).totalValue, 1)
+        XCTAssertEqual(
+            try metrics.expectCounter("memory_governor_alerts_total", [("level", "emergency")]).totalValue, 1)
         XCTAssertEqual(try metrics.expectCounter("memory_governor_refused_jobs_total").totalValue, 1)
         XCTAssertEqual(try metrics.expectGauge("memory_governor_level").lastValue, 0)
         XCTAssertEqual(try metrics.expectGauge("memory_governor_budget_bytes").lastValue, 1000)

@@ -9,7 +9,9 @@ private let directory: SoakDirectory = {
     // The soak's settings, shared with the corpus replay in `swift test`; ci/fuzz.sh runs
     // from the repository's root.
     let manifest = "Tests/FuzzCorpus/soak-samples.manifest.json"
-    guard let settings = FileManager.default.contents(atPath: manifest) else { fatalError("run from the repository root: no \(manifest)") }
+    guard let settings = FileManager.default.contents(atPath: manifest) else {
+        fatalError("run from the repository root: no \(manifest)")
+    }
     FileManager.default.createFile(atPath: path + "/soak.json", contents: settings)
     return SoakDirectory(path: path)
 }()

@@ -4,7 +4,10 @@ import SoakGateBasics
 /// thresholds. Warns once per crossing; a workload that falls back below can warn again.
 public struct SoakAlertMonitor: Sendable {
     public struct Alert: Sendable, Equatable {
-        public enum Kind: String, Sendable { case bytesPerHour = "bytes_per_hour", liveBytes = "live_bytes" }
+        public enum Kind: String, Sendable {
+            case bytesPerHour = "bytes_per_hour"
+            case liveBytes = "live_bytes"
+        }
         public var kind: Kind
         public var workload: String
         public var message: String
@@ -45,20 +48,35 @@ public struct SoakAlertMonitor: Sendable {
         if let limit = policy.liveBytes {
             let over = sample.liveBytes > limit
             if over && !state.above.contains(.liveBytes) {
-                alerts.append(Alert(kind: .liveBytes, workload: sample.workload, message: "\(sample.workload) holds \(ByteCount.format(sample.liveBytes)) live, above the alert at \(ByteCount.format(limit))"))
+                alerts.append(
+                    Alert(
+                        kind: .liveBytes, workload: sample.workload,
+                        message:
+                            "\(sample.workload) holds \(ByteCount.format(sample.liveBytes)) live, above the alert at \(ByteCount.format(limit))"
+                    ))
             }
             if over { state.above.insert(.liveBytes) } else { state.above.remove(.liveBytes) }
         }
         // A rate needs a few readings and a quarter of the window to mean anything.
         if let limit = policy.bytesPerHour, state.seconds.count >= 8,
-           state.seconds.last! - state.seconds.first! >= policy.windowSeconds / 4,
-           let slope = SoakAnalysis.bytesPerHour(seconds: state.seconds, retained: state.retained) {
+            state.seconds.last! - state.seconds.first! >= policy.windowSeconds / 4,
+            let slope = SoakAnalysis.bytesPerHour(seconds: state.seconds, retained: state.retained)
+        {
             let over = slope.lowerBound95 > limit
             if over && !state.above.contains(.bytesPerHour) {
                 let span = SoakDuration.format(state.seconds.last! - state.seconds.first!)
-                alerts.append(Alert(kind: .bytesPerHour, workload: sample.workload, message: "\(sample.workload) grows \(ByteCount.format(slope.slope))/h over the last \(span) (95 % lower bound \(ByteCount.format(slope.lowerBound95))/h), above the alert at \(ByteCount.format(limit))/h"))
+                alerts.append(
+                    Alert(
+                        kind: .bytesPerHour, workload: sample.workload,
+                        message:
+                            "\(sample.workload) grows \(ByteCount.format(slope.slope))/h over the last \(span) (95 % lower bound \(ByteCount.format(slope.lowerBound95))/h), above the alert at \(ByteCount.format(limit))/h"
+                    ))
             }
-            if over { state.above.insert(.bytesPerHour) } else if slope.slope <= limit { state.above.remove(.bytesPerHour) }
+            if over {
+                state.above.insert(.bytesPerHour)
+            } else if slope.slope <= limit {
+                state.above.remove(.bytesPerHour)
+            }
         }
         recent[sample.workload] = state
         return alerts

@@ -37,14 +37,16 @@ public enum SoakAnalysis {
         var retained: [Double] = []
         retained.reserveCapacity(samples.count)
         var segments: [SoakSegment] = []
-        var carried = 0.0, first = 0
+        var carried = 0.0
+        var first = 0
         for (index, sample) in samples.enumerated() {
             if index == 0 || sample.segment != samples[index - 1].segment {
                 carried = retained.last ?? 0
                 first = sample.liveBytes
-                segments.append(SoakSegment(
-                    segment: sample.segment, fromSeconds: sample.elapsedSeconds, toSeconds: sample.elapsedSeconds,
-                    readings: 0, firstLiveBytes: first))
+                segments.append(
+                    SoakSegment(
+                        segment: sample.segment, fromSeconds: sample.elapsedSeconds, toSeconds: sample.elapsedSeconds,
+                        readings: 0, firstLiveBytes: first))
             }
             retained.append(carried + Double(sample.liveBytes - first))
             segments[segments.count - 1].toSeconds = sample.elapsedSeconds
@@ -59,7 +61,9 @@ public enum SoakAnalysis {
         return TheilSenSlope.fit(x: picked.map { seconds[$0] / 3600 }, y: picked.map { retained[$0] })
     }
 
-    static func analyze(_ name: String, samples unsorted: [SoakSample], events: [SoakEvent], manifest: SoakManifest) -> SoakWorkloadResult {
+    static func analyze(_ name: String, samples unsorted: [SoakSample], events: [SoakEvent], manifest: SoakManifest)
+        -> SoakWorkloadResult
+    {
         let samples = unsorted.sorted { ($0.elapsedSeconds, $0.segment) < ($1.elapsedSeconds, $1.segment) }
         let (retained, segments) = joined(samples)
         let seconds = samples.map(\.elapsedSeconds)
@@ -93,7 +97,8 @@ public enum SoakAnalysis {
                 result.verdict = .crashed
                 result.evidence = "\(failures[0]) (after \(samples.count) readings)"
             } else {
-                result.evidence = "\(samples.count) readings; a verdict needs \(minimumReadings) (soak longer or sample more often)"
+                result.evidence =
+                    "\(samples.count) readings; a verdict needs \(minimumReadings) (soak longer or sample more often)"
             }
             return result
         }
@@ -108,28 +113,35 @@ public enum SoakAnalysis {
         result.lateBytesPerHour = late?.slope
         result.lateBytesPerHourLowerBound = late?.lowerBound95
         let picked = evenlySpaced(samples.count, limit: slopePoints)
-        result.bytesPerIteration = TheilSenSlope.fit(
-            x: picked.map { Double(samples[$0].iterations) }, y: picked.map { retained[$0] })?.slope
+        result.bytesPerIteration =
+            TheilSenSlope.fit(
+                x: picked.map { Double(samples[$0].iterations) }, y: picked.map { retained[$0] })?.slope
         result.fitsVersusHours = GrowthFits.fit(x: seconds.map { $0 / 3600 }, y: retained)
         result.fitsVersusIterations = GrowthFits.fit(x: samples.map { Double($0.iterations) }, y: retained)
-        result.steps = StepDetector.find(seconds: seconds, bytes: retained, minimumBytes: Double(manifest.stepThresholdBytes))
+        result.steps = StepDetector.find(
+            seconds: seconds, bytes: retained, minimumBytes: Double(manifest.stepThresholdBytes))
 
         let tolerated = manifest.toleratedBytesPerHour
-        let wholeBound = whole?.lowerBound95 ?? 0, lateBound = late?.lowerBound95 ?? 0
+        let wholeBound = whole?.lowerBound95 ?? 0
+        let lateBound = late?.lowerBound95 ?? 0
         let rate = ByteCount.format(whole?.slope ?? 0) + "/h"
         if wholeBound > tolerated && lateBound > tolerated {
             result.verdict = .leak
-            let quadratic = result.fitsVersusHours.map { $0.chosenDegree == 2 && $0.quadratic.coefficients[2] > 0 } ?? false
+            let quadratic =
+                result.fitsVersusHours.map { $0.chosenDegree == 2 && $0.quadratic.coefficients[2] > 0 } ?? false
             result.growth = quadratic ? .superlinear : .linear
-            result.evidence = "grows \(rate) (95 % lower bound \(ByteCount.format(wholeBound))/h) and still \(ByteCount.format(late?.slope ?? 0))/h over the second half"
+            result.evidence =
+                "grows \(rate) (95 % lower bound \(ByteCount.format(wholeBound))/h) and still \(ByteCount.format(late?.slope ?? 0))/h over the second half"
         } else {
             result.verdict = .pass
-            result.evidence = wholeBound > tolerated
+            result.evidence =
+                wholeBound > tolerated
                 ? "grew early (\(rate)) but not over the second half (lower bound \(ByteCount.format(lateBound))/h): a cache that filled, not a leak"
                 : "no steady growth above \(ByteCount.format(tolerated))/h (95 % lower bound of the slope \(ByteCount.format(wholeBound))/h)"
         }
         if let step = result.steps.max(by: { abs($0.bytes) < abs($1.bytes) }) {
-            result.evidence += "; a step of \(ByteCount.format(step.bytes)) between \(SoakDuration.clock(step.fromSeconds)) and \(SoakDuration.clock(step.toSeconds))"
+            result.evidence +=
+                "; a step of \(ByteCount.format(step.bytes)) between \(SoakDuration.clock(step.fromSeconds)) and \(SoakDuration.clock(step.toSeconds))"
         }
         if !failures.isEmpty {
             // A process that died is a failed soak whatever its readings said before.
@@ -143,14 +155,18 @@ public enum SoakAnalysis {
     static func sizeClassGrowth(_ samples: [SoakSample], classes: [SizeClass]) -> [SizeClassGrowth] {
         guard let lastSegment = samples.last?.segment else { return [] }
         let counted = samples.filter { $0.segment == lastSegment && $0.sizeClassCounts != nil }
-        guard counted.count >= 2, let before = counted.first?.sizeClassCounts, let after = counted.last?.sizeClassCounts else { return [] }
+        guard counted.count >= 2, let before = counted.first?.sizeClassCounts, let after = counted.last?.sizeClassCounts
+        else { return [] }
         var rows: [SizeClassGrowth] = []
         for (index, sizeClass) in classes.enumerated() {
-            let from = before[index] ?? 0, to = after[index] ?? 0
+            let from = before[index] ?? 0
+            let to = after[index] ?? 0
             guard from != to else { continue }
-            rows.append(SizeClassGrowth(
-                size: sizeClass.size, kind: sizeClass.kind, countAtBaseline: from, countAtEnd: to, countDelta: to - from,
-                bytesDelta: (to - from) * sizeClass.size))
+            rows.append(
+                SizeClassGrowth(
+                    size: sizeClass.size, kind: sizeClass.kind, countAtBaseline: from, countAtEnd: to,
+                    countDelta: to - from,
+                    bytesDelta: (to - from) * sizeClass.size))
         }
         return rows.sorted { (abs($0.bytesDelta), -$0.size) > (abs($1.bytesDelta), -$1.size) }
     }

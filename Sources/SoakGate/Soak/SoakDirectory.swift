@@ -36,7 +36,9 @@ extension SoakEvent {
     /// Checks the event's numbers, as ``SoakSample/check(source:sizeClassCount:)`` does a reading's.
     public func check(source: String) throws(CheckedNumber.RangeError) {
         try CheckedNumber.checked(segment, in: 0...SoakLimits.maximumSegments, source: source + " segment")
-        try CheckedNumber.checked(elapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: source + " elapsedSeconds", unit: "seconds")
+        try CheckedNumber.checked(
+            elapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: source + " elapsedSeconds",
+            unit: "seconds")
     }
 }
 
@@ -77,9 +79,14 @@ public struct SoakDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SoakDirectoryError(description: "soak directory '\(path)' does not exist")
         }
-        guard isDirectory.boolValue else { throw SoakDirectoryError(description: "'\(path)' is a file, not a soak directory") }
+        guard isDirectory.boolValue else {
+            throw SoakDirectoryError(description: "'\(path)' is a file, not a soak directory")
+        }
         guard FileManager.default.fileExists(atPath: manifestPath) else {
-            throw SoakDirectoryError(description: "'\(path)' is not a soak directory (it has no soak.json); start one with 'soakgate soak --out \(path) ...'")
+            throw SoakDirectoryError(
+                description:
+                    "'\(path)' is not a soak directory (it has no soak.json); start one with 'soakgate soak --out \(path) ...'"
+            )
         }
         let data: [UInt8]
         do {
@@ -87,11 +94,16 @@ public struct SoakDirectory: Sendable {
         } catch {
             throw SoakDirectoryError(description: error.description)
         }
-        guard let manifest = try? JSONDecoder().decode(SoakManifest.self, from: Data(data)), manifest.kind == "soakgate-soak" else {
+        guard let manifest = try? JSONDecoder().decode(SoakManifest.self, from: Data(data)),
+            manifest.kind == "soakgate-soak"
+        else {
             throw SoakDirectoryError(description: "'\(manifestPath)' is not a SoakGate soak manifest")
         }
         guard manifest.schemaVersion <= SoakManifest.currentSchemaVersion else {
-            throw SoakDirectoryError(description: "'\(manifestPath)' has schemaVersion \(manifest.schemaVersion), newer than this soakgate reads; update soakgate")
+            throw SoakDirectoryError(
+                description:
+                    "'\(manifestPath)' has schemaVersion \(manifest.schemaVersion), newer than this soakgate reads; update soakgate"
+            )
         }
         do {
             try manifest.validate { "\(manifestPath): \($0.rawValue)" }
@@ -107,10 +119,12 @@ public struct SoakDirectory: Sendable {
         let manifest = try readManifest()
         var unreadable: [String] = []
         let classCount = manifest.sizeClasses.isEmpty ? SoakLimits.maximumSizeClasses : manifest.sizeClasses.count
-        let samples: [SoakSample] = try Self.readLines(samplesPath, name: "samples.jsonl", unreadable: &unreadable) { sample, source in
+        let samples: [SoakSample] = try Self.readLines(samplesPath, name: "samples.jsonl", unreadable: &unreadable) {
+            sample, source in
             try sample.check(source: source, sizeClassCount: classCount)
         }
-        let events: [SoakEvent] = try Self.readLines(eventsPath, name: "events.jsonl", unreadable: &unreadable) { event, source in
+        let events: [SoakEvent] = try Self.readLines(eventsPath, name: "events.jsonl", unreadable: &unreadable) {
+            event, source in
             try event.check(source: source)
         }
         return Contents(manifest: manifest, samples: samples, events: events, unreadableLines: unreadable)
@@ -140,7 +154,7 @@ public struct SoakDirectory: Sendable {
             let newline = data[start...].firstIndex(of: 0x0A)
             let end = newline ?? data.endIndex
             let bytes = data[start..<end]
-            if let line = try? decoder.decode(Line.self, from: bytes) , newline != nil {
+            if let line = try? decoder.decode(Line.self, from: bytes), newline != nil {
                 do {
                     try check(line, "\(path):\(number):")
                 } catch {
@@ -148,7 +162,8 @@ public struct SoakDirectory: Sendable {
                 }
                 lines.append(line)
             } else if newline == nil {
-                unreadable.append("\(name) line \(number): torn by an interrupted write (\(bytes.count) bytes), ignored")
+                unreadable.append(
+                    "\(name) line \(number): torn by an interrupted write (\(bytes.count) bytes), ignored")
             } else if !bytes.allSatisfy({ $0 == 0x20 }) {
                 unreadable.append("\(name) line \(number): not a valid record, ignored")
             }
@@ -165,7 +180,8 @@ public struct SoakDirectory: Sendable {
             // The logs are appended to and cut here: never through a link to some other file.
             var status = stat()
             if lstat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
-                throw SoakDirectoryError(description: "'\(file)' is a symbolic link; a soak's logs must be plain files in its directory")
+                throw SoakDirectoryError(
+                    description: "'\(file)' is a symbolic link; a soak's logs must be plain files in its directory")
             }
             guard let data = try Self.contents(file), let last = data.last, last != 0x0A else { continue }
             let keep = data.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0

@@ -20,7 +20,9 @@ public struct SoakDuration: Sendable, Equatable, Codable, CustomStringConvertibl
     /// Parses `text`; the result is positive and at most ``SoakLimits/maximumDurationSeconds``.
     /// A longer (or infinite) duration throws `CheckedNumber.RangeError` naming `source`.
     public static func parse(_ text: String, source: String = "duration") throws -> SoakDuration {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        let units: [(suffix: String, seconds: Double)] = [
+            ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
+        ]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw ParseError(text: text, reason: "it is empty") }
         if let plain = Double(trimmed) {
@@ -47,7 +49,9 @@ public struct SoakDuration: Sendable, Equatable, Codable, CustomStringConvertibl
         return SoakDuration(seconds: try checked(total, trimmed, source: source))
     }
 
-    private static func checked(_ seconds: Double, _ text: String, source: String) throws(CheckedNumber.RangeError) -> Double {
+    private static func checked(_ seconds: Double, _ text: String, source: String) throws(CheckedNumber.RangeError)
+        -> Double
+    {
         guard seconds.isFinite, seconds <= SoakLimits.maximumDurationSeconds else {
             throw CheckedNumber.RangeError(source: source, value: text, expected: "a duration of at most 366d")
         }
@@ -65,7 +69,10 @@ public struct SoakDuration: Sendable, Equatable, Codable, CustomStringConvertibl
             return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
         }
         let whole = Int(seconds.rounded())
-        let days = whole / 86400, hours = whole % 86400 / 3600, minutes = whole % 3600 / 60, secs = whole % 60
+        let days = whole / 86400
+        let hours = whole % 86400 / 3600
+        let minutes = whole % 3600 / 60
+        let secs = whole % 60
         var text = ""
         if days > 0 { text += "\(days)d" }
         if hours > 0 { text += "\(hours)h" }

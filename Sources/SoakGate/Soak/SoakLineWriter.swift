@@ -1,9 +1,10 @@
+import HeapProbe
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import HeapProbe
 
 /// Writes ``SoakWireLine`` lines from a buffer allocated up front: a reading taken between two
 /// iterations allocates nothing, so it cannot be the growth it measures.
@@ -57,7 +58,7 @@ final class SoakLineWriter {
             let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, end - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                return  // The parent is gone; the soak ends when it notices.
+                return // The parent is gone; the soak ends when it notices.
             }
             offset += written
         }
@@ -81,7 +82,8 @@ final class SoakLineWriter {
             put(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
         } while magnitude > 0
-        var low = start, high = end - 1
+        var low = start
+        var high = end - 1
         while low < high {
             buffer.swapAt(low, high)
             low += 1

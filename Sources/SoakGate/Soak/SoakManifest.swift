@@ -55,7 +55,9 @@ public struct SoakManifest: Sendable, Equatable, Codable {
     /// `soak.json` are checked by the same ``validate(naming:)``, each naming its own source.
     public enum Setting: String, Sendable, CaseIterable {
         case workloads, durationSeconds, intervalSeconds, checkpointSeconds, settleSeconds, warmupIterations
-        case alertBytesPerHour = "alerts.bytesPerHour", alertLiveBytes = "alerts.liveBytes", alertWindowSeconds = "alerts.windowSeconds"
+        case alertBytesPerHour = "alerts.bytesPerHour"
+        case alertLiveBytes = "alerts.liveBytes"
+        case alertWindowSeconds = "alerts.windowSeconds"
         case stepThresholdBytes, toleratedBytesPerHour, sizeClasses
     }
 
@@ -77,30 +79,45 @@ public struct SoakManifest: Sendable, Equatable, Codable {
         try CheckedNumber.checked(durationSeconds, in: seconds, source: name(.durationSeconds), unit: "seconds")
         try CheckedNumber.checked(intervalSeconds, in: seconds, source: name(.intervalSeconds), unit: "seconds")
         guard intervalSeconds <= durationSeconds else {
-            throw Problem(description: "\(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds)) is longer than \(name(.durationSeconds)) \(SoakDuration.format(durationSeconds)); choose an interval of at most a tenth of it")
+            throw Problem(
+                description:
+                    "\(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds)) is longer than \(name(.durationSeconds)) \(SoakDuration.format(durationSeconds)); choose an interval of at most a tenth of it"
+            )
         }
         try CheckedNumber.checked(checkpointSeconds, in: seconds, source: name(.checkpointSeconds), unit: "seconds")
         guard checkpointSeconds >= intervalSeconds else {
-            throw Problem(description: "\(name(.checkpointSeconds)) \(SoakDuration.format(checkpointSeconds)) is shorter than \(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds))")
+            throw Problem(
+                description:
+                    "\(name(.checkpointSeconds)) \(SoakDuration.format(checkpointSeconds)) is shorter than \(name(.intervalSeconds)) \(SoakDuration.format(intervalSeconds))"
+            )
         }
-        try CheckedNumber.checked(settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: name(.settleSeconds), unit: "seconds")
+        try CheckedNumber.checked(
+            settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: name(.settleSeconds), unit: "seconds")
         guard settleSeconds < checkpointSeconds else {
             throw Problem(description: "\(name(.settleSeconds)) must be shorter than \(name(.checkpointSeconds))")
         }
-        try CheckedNumber.checked(warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: name(.warmupIterations), unit: "iterations")
+        try CheckedNumber.checked(
+            warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: name(.warmupIterations),
+            unit: "iterations")
         if let rate = alerts.bytesPerHour {
-            try CheckedNumber.checked(rate, in: 0...Double(SoakLimits.maximumBytes), source: name(.alertBytesPerHour), unit: "bytes per hour")
+            try CheckedNumber.checked(
+                rate, in: 0...Double(SoakLimits.maximumBytes), source: name(.alertBytesPerHour), unit: "bytes per hour")
         }
         if let live = alerts.liveBytes {
             try CheckedNumber.checked(live, in: bytes, source: name(.alertLiveBytes), unit: "bytes")
         }
         try CheckedNumber.checked(alerts.windowSeconds, in: seconds, source: name(.alertWindowSeconds), unit: "seconds")
-        try CheckedNumber.checked(stepThresholdBytes, in: 1...SoakLimits.maximumBytes, source: name(.stepThresholdBytes), unit: "bytes")
-        try CheckedNumber.checked(toleratedBytesPerHour, in: 0...Double(SoakLimits.maximumBytes), source: name(.toleratedBytesPerHour), unit: "bytes per hour")
-        try CheckedNumber.checked(sizeClasses.count, in: 0...SoakLimits.maximumSizeClasses, source: name(.sizeClasses), unit: "size classes")
+        try CheckedNumber.checked(
+            stepThresholdBytes, in: 1...SoakLimits.maximumBytes, source: name(.stepThresholdBytes), unit: "bytes")
+        try CheckedNumber.checked(
+            toleratedBytesPerHour, in: 0...Double(SoakLimits.maximumBytes), source: name(.toleratedBytesPerHour),
+            unit: "bytes per hour")
+        try CheckedNumber.checked(
+            sizeClasses.count, in: 0...SoakLimits.maximumSizeClasses, source: name(.sizeClasses), unit: "size classes")
         // jemalloc's largest classes come near Int.max; no sum is taken over them.
         for sizeClass in sizeClasses {
-            try CheckedNumber.checked(sizeClass.size, in: 0...Int.max, source: name(.sizeClasses) + " size", unit: "bytes")
+            try CheckedNumber.checked(
+                sizeClass.size, in: 0...Int.max, source: name(.sizeClasses) + " size", unit: "bytes")
         }
     }
 }
@@ -137,7 +154,9 @@ public struct SoakAlertPolicy: Sendable, Equatable, Codable {
     /// Seconds of recent readings the growth rate is estimated over.
     public var windowSeconds: Double
 
-    public init(bytesPerHour: Double? = nil, liveBytes: Int? = nil, stopOnAlert: Bool = false, windowSeconds: Double = 600) {
+    public init(
+        bytesPerHour: Double? = nil, liveBytes: Int? = nil, stopOnAlert: Bool = false, windowSeconds: Double = 600
+    ) {
         self.bytesPerHour = bytesPerHour
         self.liveBytes = liveBytes
         self.stopOnAlert = stopOnAlert

@@ -1,11 +1,12 @@
+import CSoakGateProcess
+import HeapProbe
+import SoakGateBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CSoakGateProcess
-import HeapProbe
-import SoakGateBasics
 
 /// What one soaking process is asked to do: passed as JSON by the parent.
 public struct SoakProcessPlan: Sendable, Equatable, Codable {
@@ -45,11 +46,14 @@ extension SoakProcessPlan {
         try CheckedNumber.checked(segment, in: 0...SoakLimits.maximumSegments, source: "plan segment")
         try CheckedNumber.checked(intervalSeconds, in: seconds, source: "plan intervalSeconds")
         try CheckedNumber.checked(checkpointSeconds, in: seconds, source: "plan checkpointSeconds")
-        try CheckedNumber.checked(settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: "plan settleSeconds")
+        try CheckedNumber.checked(
+            settleSeconds, in: 0...SoakLimits.maximumDurationSeconds, source: "plan settleSeconds")
         try CheckedNumber.checked(runSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "plan runSeconds")
-        try CheckedNumber.checked(startElapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "plan startElapsedSeconds")
+        try CheckedNumber.checked(
+            startElapsedSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "plan startElapsedSeconds")
         try CheckedNumber.checked(startIterations, in: 0...SoakLimits.maximumIterations, source: "plan startIterations")
-        try CheckedNumber.checked(warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: "plan warmupIterations")
+        try CheckedNumber.checked(
+            warmupIterations, in: 0...SoakLimits.maximumWarmupIterations, source: "plan warmupIterations")
     }
 }
 
@@ -89,7 +93,9 @@ public enum InProcessSoak {
         var nextCheckpoint = start + (checkpointEvery - offset % checkpointEvery)
         // Checked at each reading: a soak killed with -9 must not leave its workloads running.
         var parentGone = false
-        var latencySum: UInt64 = 0, latencyMax: UInt64 = 0, latencyCount: UInt64 = 0
+        var latencySum: UInt64 = 0
+        var latencyMax: UInt64 = 0
+        var latencyCount: UInt64 = 0
         func reading(_ kind: SoakSample.Kind, at now: UInt64, sizeClasses: Bool) {
             writer.write(
                 kind: kind, elapsedNanoseconds: offset + (now - start), iterations: iterations, heap: probe.snapshot(),

@@ -1,6 +1,6 @@
 import Foundation
-import SoakGateBasics
 import HeapProbe
+import SoakGateBasics
 
 /// `soak-report.json`: the verdict over time of one soak, written from what is on disk.
 public struct SoakReport: Sendable, Equatable, Codable {
@@ -49,31 +49,46 @@ public struct SoakReport: Sendable, Equatable, Codable {
 
     /// Reads a soak report, refusing a newer schema.
     public static func read(from data: Data, path: String) throws -> SoakReport {
-        struct Header: Decodable { var schemaVersion: Int; var kind: String? }
+        struct Header: Decodable {
+            var schemaVersion: Int
+            var kind: String?
+        }
         let decoder = ReportJSON.decoder()
         guard let header = try? decoder.decode(Header.self, from: data), header.kind == "soak" else {
             throw ReportReadError(path: path, reason: "is not a SoakGate soak report")
         }
         guard header.schemaVersion <= currentSchemaVersion else {
-            throw ReportReadError(path: path, reason: "has schemaVersion \(header.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate")
+            throw ReportReadError(
+                path: path,
+                reason:
+                    "has schemaVersion \(header.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate"
+            )
         }
         let report: SoakReport
         do {
             report = try decoder.decode(SoakReport.self, from: data)
         } catch {
-            throw ReportReadError(path: path, reason: "does not match soak report schemaVersion \(header.schemaVersion): \(error)")
+            throw ReportReadError(
+                path: path, reason: "does not match soak report schemaVersion \(header.schemaVersion): \(error)")
         }
         // The figures the gate computes with, checked before it does (abs(Int.min) traps).
         do {
             let bytes = Double(SoakLimits.maximumBytes)
             for (index, workload) in report.workloads.enumerated() {
                 let place = "workloads[\(index)]"
-                for (name, value) in [("bytesPerHour", workload.bytesPerHour), ("bytesPerHourLowerBound", workload.bytesPerHourLowerBound)] {
+                for (name, value) in [
+                    ("bytesPerHour", workload.bytesPerHour),
+                    ("bytesPerHourLowerBound", workload.bytesPerHourLowerBound),
+                ] {
                     if let value { try CheckedNumber.checked(value, in: -bytes...bytes, source: "\(place).\(name)") }
                 }
                 for (stepIndex, step) in workload.steps.enumerated() {
-                    try CheckedNumber.checked(step.bytes, in: -SoakLimits.maximumBytes...SoakLimits.maximumBytes, source: "\(place).steps[\(stepIndex)].bytes")
-                    try CheckedNumber.checked(step.toSeconds, in: 0...SoakLimits.maximumElapsedSeconds, source: "\(place).steps[\(stepIndex)].toSeconds")
+                    try CheckedNumber.checked(
+                        step.bytes, in: -SoakLimits.maximumBytes...SoakLimits.maximumBytes,
+                        source: "\(place).steps[\(stepIndex)].bytes")
+                    try CheckedNumber.checked(
+                        step.toSeconds, in: 0...SoakLimits.maximumElapsedSeconds,
+                        source: "\(place).steps[\(stepIndex)].toSeconds")
                 }
             }
         } catch {

@@ -70,16 +70,21 @@ public struct SoakSample: Sendable, Equatable, Codable {
         try CheckedNumber.checked(liveBytes, in: bytes, source: source + " liveBytes", unit: "bytes")
         try CheckedNumber.checked(activeBytes, in: bytes, source: source + " activeBytes", unit: "bytes")
         try CheckedNumber.checked(residentBytes, in: bytes, source: source + " residentBytes", unit: "bytes")
-        try CheckedNumber.checked(processResidentBytes, in: bytes, source: source + " processResidentBytes", unit: "bytes")
+        try CheckedNumber.checked(
+            processResidentBytes, in: bytes, source: source + " processResidentBytes", unit: "bytes")
         if let meanIterationSeconds {
-            try CheckedNumber.checked(meanIterationSeconds, in: seconds, source: source + " meanIterationSeconds", unit: "seconds")
+            try CheckedNumber.checked(
+                meanIterationSeconds, in: seconds, source: source + " meanIterationSeconds", unit: "seconds")
         }
         if let maxIterationSeconds {
-            try CheckedNumber.checked(maxIterationSeconds, in: seconds, source: source + " maxIterationSeconds", unit: "seconds")
+            try CheckedNumber.checked(
+                maxIterationSeconds, in: seconds, source: source + " maxIterationSeconds", unit: "seconds")
         }
         for (index, count) in (sizeClassCounts ?? [:]).sorted(by: { $0.key < $1.key }) {
-            try CheckedNumber.checked(index, in: 0...max(0, sizeClassCount - 1), source: source + " sizeClassCounts index")
-            try CheckedNumber.checked(count, in: 0...SoakLimits.maximumBytes, source: source + " sizeClassCounts[\(index)]")
+            try CheckedNumber.checked(
+                index, in: 0...max(0, sizeClassCount - 1), source: source + " sizeClassCounts index")
+            try CheckedNumber.checked(
+                count, in: 0...SoakLimits.maximumBytes, source: source + " sizeClassCounts[\(index)]")
         }
     }
 
@@ -117,7 +122,7 @@ public enum SoakWireLine {
         guard line.hasPrefix(prefix) else { return nil }
         let fields = line.dropFirst(prefix.count).split(separator: " ")
         guard fields.count >= 9, fields[0].utf8.count == 1,
-              let kind = kindLetters.first(where: { $0.value == fields[0].utf8.first })?.key
+            let kind = kindLetters.first(where: { $0.value == fields[0].utf8.first })?.key
         else { return nil }
         var numbers: [Int] = []
         for field in fields[1..<9] {

@@ -105,14 +105,19 @@ public final class SoakSupervisor: Sendable {
     }
 
     private func runProcess(_ plan: SoakProcessPlan, observer: @escaping Observer) async {
-        record(SoakEvent(
-            kind: plan.segment == 0 ? .started : .resumed, workload: plan.workload, segment: plan.segment,
-            elapsedSeconds: plan.startElapsedSeconds,
-            message: plan.segment == 0 ? "started" : "resumed at \(SoakDuration.clock(plan.startElapsedSeconds)) after \(plan.startIterations) iterations"))
+        record(
+            SoakEvent(
+                kind: plan.segment == 0 ? .started : .resumed, workload: plan.workload, segment: plan.segment,
+                elapsedSeconds: plan.startElapsedSeconds,
+                message: plan.segment == 0
+                    ? "started"
+                    : "resumed at \(SoakDuration.clock(plan.startElapsedSeconds)) after \(plan.startIterations) iterations"
+            ))
         let planJSON = (try? JSONEncoder.sortedKeys.encode(plan)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let argv = [executable, Self.subcommand, "--plan", planJSON, "--parent", "\(getpid())"]
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        var output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        var output: [Int32] = [-1, -1]
+        var errors: [Int32] = [-1, -1]
         var piped = soakgate_pipe(&output)
         if piped == 0 {
             piped = soakgate_pipe(&errors)
@@ -122,8 +127,11 @@ public final class SoakSupervisor: Sendable {
             }
         }
         guard piped == 0 else {
-            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment, elapsedSeconds: plan.startElapsedSeconds,
-                             message: "cannot start '\(executable)': \(String(cString: strerror(piped)))"))
+            record(
+                SoakEvent(
+                    kind: .crashed, workload: plan.workload, segment: plan.segment,
+                    elapsedSeconds: plan.startElapsedSeconds,
+                    message: "cannot start '\(executable)': \(String(cString: strerror(piped)))"))
             return
         }
         let (outputRead, outputWrite, errorRead, errorWrite) = (output[0], output[1], errors[0], errors[1])
@@ -133,7 +141,8 @@ public final class SoakSupervisor: Sendable {
         let watch = Watch()
         // Started from a thread that lives as long as the process: the process dies with that
         // thread (PR_SET_PDEATHSIG), so a soak killed with -9 takes its soaking processes along.
-        let ended = await withCheckedContinuation { (continuation: CheckedContinuation<(status: Int32, spawnError: Int32), Never>) in
+        let ended = await withCheckedContinuation {
+            (continuation: CheckedContinuation<(status: Int32, spawnError: Int32), Never>) in
             Thread {
                 var spawnedPid: pid_t = 0
                 let result = withCStrings(argv) { argvPointer in
@@ -167,7 +176,9 @@ public final class SoakSupervisor: Sendable {
                 }
                 errorReader.start()
                 LineReader.readLines(FileHandle(fileDescriptor: outputRead, closeOnDealloc: true)) { line in
-                    guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else { return }
+                    guard let sample = SoakWireLine.parse(line, workload: plan.workload, segment: plan.segment) else {
+                        return
+                    }
                     watch.firstReadingAt.withLock { if $0 == nil { $0 = Date() } }
                     lastElapsed.withLock { $0 = sample.elapsedSeconds }
                     self.accept(sample, observer: observer)
@@ -183,8 +194,11 @@ public final class SoakSupervisor: Sendable {
             }.start()
         }
         if ended.spawnError != 0 {
-            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment, elapsedSeconds: plan.startElapsedSeconds,
-                             message: "cannot start '\(executable)': \(String(cString: strerror(ended.spawnError)))"))
+            record(
+                SoakEvent(
+                    kind: .crashed, workload: plan.workload, segment: plan.segment,
+                    elapsedSeconds: plan.startElapsedSeconds,
+                    message: "cannot start '\(executable)': \(String(cString: strerror(ended.spawnError)))"))
             return
         }
         let stopping = state.withLock { $0.stopReason != nil }
@@ -192,14 +206,18 @@ public final class SoakSupervisor: Sendable {
         let exitStatus = soakgate_exit_status(ended.status)
         if signal != 0 || exitStatus != 0, !(stopping && signal == SIGTERM) {
             let said = IsolatedMeasurement.tellingLine(tail.withLock { $0 }).map { ": \($0)" } ?? ""
-            let how = watch.killed.load(ordering: .relaxed)
+            let how =
+                watch.killed.load(ordering: .relaxed)
                 ? (watch.firstReadingAt.withLock { $0 } == nil
                     ? "did not finish its set-up and warm-up within the soak's \(SoakDuration.clock(plan.runSeconds)) plus \(Int(Self.graceSeconds)) s and was killed"
                     : "did not end within \(Int(Self.graceSeconds)) s of its deadline or stop and was killed")
-                : signal != 0 ? "was killed by signal \(signal) (\(IsolatedMeasurement.signalName(signal)))"
-                : "exited with status \(exitStatus)"
-            record(SoakEvent(kind: .crashed, workload: plan.workload, segment: plan.segment,
-                             elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
+                : signal != 0
+                    ? "was killed by signal \(signal) (\(IsolatedMeasurement.signalName(signal)))"
+                    : "exited with status \(exitStatus)"
+            record(
+                SoakEvent(
+                    kind: .crashed, workload: plan.workload, segment: plan.segment,
+                    elapsedSeconds: lastElapsed.withLock { $0 }, message: "the soaking process \(how)\(said)"))
         }
     }
 
@@ -217,7 +235,9 @@ public final class SoakSupervisor: Sendable {
             var stoppedAt: Date?
             while !watch.ended.load(ordering: .acquiring) {
                 if stoppedAt == nil && self.state.withLock({ $0.stopReason != nil }) { stoppedAt = Date() }
-                let limit = Self.killTime(plan: plan, spawned: spawned, firstReading: watch.firstReadingAt.withLock { $0 }, stopped: stoppedAt)
+                let limit = Self.killTime(
+                    plan: plan, spawned: spawned, firstReading: watch.firstReadingAt.withLock { $0 }, stopped: stoppedAt
+                )
                 if Date() >= limit {
                     watch.killed.store(true, ordering: .relaxed)
                     kill(-pid, SIGKILL)
@@ -250,8 +270,10 @@ public final class SoakSupervisor: Sendable {
             return
         }
         for alert in alerts {
-            record(SoakEvent(kind: .alert, workload: alert.workload, segment: sample.segment,
-                             elapsedSeconds: sample.elapsedSeconds, message: alert.message))
+            record(
+                SoakEvent(
+                    kind: .alert, workload: alert.workload, segment: sample.segment,
+                    elapsedSeconds: sample.elapsedSeconds, message: alert.message))
         }
         observer(sample, alerts)
         if !alerts.isEmpty && manifest.alerts.stopOnAlert {

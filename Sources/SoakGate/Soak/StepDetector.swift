@@ -29,18 +29,25 @@ public enum StepDetector {
 
         var candidates: [(index: Int, change: Double)] = []
         for i in w...(n - w) {
-            let change = median(Array(bytes[i..<min(i + w, n)])) - median(Array(bytes[(i - w)..<i])) - typical * Double(w)
+            let change =
+                median(Array(bytes[i..<min(i + w, n)])) - median(Array(bytes[(i - w)..<i])) - typical * Double(w)
             if abs(change) >= threshold { candidates.append((i, change)) }
         }
         candidates.sort { abs($0.change) > abs($1.change) || (abs($0.change) == abs($1.change) && $0.index < $1.index) }
         var steps: [(at: Int, step: SoakStep)] = []
         for candidate in candidates where steps.count < limit {
             // The jump itself: the largest first difference within the window around i.
-            let low = max(1, candidate.index - w + 1), high = min(n - 1, candidate.index + w - 1)
+            let low = max(1, candidate.index - w + 1)
+            let high = min(n - 1, candidate.index + w - 1)
             var at = low
             for k in low...high where abs(bytes[k] - bytes[k - 1]) > abs(bytes[at] - bytes[at - 1]) { at = k }
             if steps.contains(where: { abs($0.at - at) < 2 * w }) { continue }
-            steps.append((at, SoakStep(fromSeconds: seconds[at - 1], toSeconds: seconds[at], bytes: Int(candidate.change.rounded()))))
+            steps.append(
+                (
+                    at,
+                    SoakStep(
+                        fromSeconds: seconds[at - 1], toSeconds: seconds[at], bytes: Int(candidate.change.rounded()))
+                ))
         }
         return steps.sorted { $0.at < $1.at }.map(\.step)
     }

@@ -15,7 +15,9 @@ struct CountFunctions: Workload {
 }
 
 await SoakGateMain.run(workloads: [
-    WorkloadDefinition("syntax.count-functions", summary: "swift-syntax 600 parses a small file and counts its functions") {
+    WorkloadDefinition(
+        "syntax.count-functions", summary: "swift-syntax 600 parses a small file and counts its functions"
+    ) {
         CountFunctions()
     }
 ])

@@ -100,15 +100,7 @@ struct CheckCommand: RunnableCommand {
             ladder: iterations.counts, warmupIterations: warmup, windowCount: windows,
             // Decide on what the windows have shown before the timeout would kill the process.
             decisionSeconds: 0.75 * timeout, policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
-        let selected =
-            workloads.isEmpty
-            ? context.workloads.filter(\.runsByDefault)
-            : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
-        guard !selected.isEmpty else {
-            throw CommandError(
-                exitCode: 2,
-                description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
-        }
+        let selected = try context.selectWorkloads(workloads)
         // Read the gate's files before measuring or creating --out, so a bad policy costs nothing.
         let gateInputs = gate ? try gateOptions.load() : nil
         do {

@@ -167,15 +167,7 @@ struct SoakCommand: RunnableCommand {
 
     /// Creates `out` with its manifest, refusing a directory that holds anything.
     private func createSoak(in out: String, _ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
-        let selected =
-            workloads.isEmpty
-            ? context.workloads.filter(\.runsByDefault)
-            : try WorkloadSelection(patterns: workloads).select(from: context.workloads)
-        guard !selected.isEmpty else {
-            throw CommandError(
-                exitCode: 2,
-                description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
-        }
+        let selected = try context.selectWorkloads(workloads)
         let checked = try settings.settings()
         let directory = SoakDirectory(path: out)
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {

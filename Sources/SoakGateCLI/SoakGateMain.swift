@@ -84,6 +84,21 @@ struct CommandContext: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// The workloads `patterns` name (`--workload`), or those that run by default when there are
+    /// none; refuses a selection that comes out empty, saying what to type.
+    func selectWorkloads(_ patterns: [String]) throws -> [WorkloadDefinition] {
+        let selected =
+            patterns.isEmpty
+            ? workloads.filter(\.runsByDefault)
+            : try WorkloadSelection(patterns: patterns).select(from: workloads)
+        guard !selected.isEmpty else {
+            throw CommandError(
+                exitCode: 2,
+                description: "no workload runs by default here; name one with --workload (see 'soakgate list')")
+        }
+        return selected
+    }
+
     func validateNames() throws {
         var seen = Set<String>()
         for workload in workloads {

@@ -1,7 +1,7 @@
 import SoakGate
 
-/// Workloads with a known answer, shipped so anyone can watch the harness work: four leaks
-/// and six cases that fool simpler tools but are not leaks.
+/// Workloads with a known answer, shipped so anyone can watch the harness work: leaks, and
+/// cases that fool simpler tools but are not leaks.
 public enum PlantedWorkloads {
     /// The planted leaks run only when named (`--workload 'planted.*'`): they exist to fail.
     public static let leaks: [WorkloadDefinition] = [
@@ -43,5 +43,5 @@ public enum PlantedWorkloads {
         ) { ConcurrentPerformWork() },
     ]
 
-    public static var all: [WorkloadDefinition] { leaks + clean + soak }
+    public static var all: [WorkloadDefinition] { leaks + clean + budget + soak }
 }

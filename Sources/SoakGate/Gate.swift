@@ -34,6 +34,18 @@ public enum Gate {
             switch workload.verdict {
             case .crashed:
                 return decision(.crashed, workload.failure?.reason ?? "crashed")
+            case .inconclusive where rule.expect == .leak:
+                return decision(
+                    .rejected,
+                    "the policy expects a leak; inconclusive: \(workload.evidenceSummary ?? "no decision within the budget")"
+                )
+            case .inconclusive where policy.acceptsInconclusive(workload.name):
+                return decision(.accepted, "inconclusive, which the policy accepts for it")
+            case .inconclusive:
+                return decision(
+                    .rejected,
+                    "inconclusive: \(workload.evidenceSummary ?? "no decision within the budget"); raise --budget, or let the policy accept it (\"inconclusive\": \"accept\")"
+                )
             case .leak where rule.expect == .leak:
                 return decision(.expectedLeak, "leaks as the policy expects (\(ByteCount.rate(rate)))")
             case .pass where rule.expect == .leak:
@@ -79,7 +91,13 @@ public enum Gate {
             let expect = policy.rule(for: workload.name).expect
             let tolerated = policy.toleratedBytesPerHour(for: workload.name)
             let rate = (workload.bytesPerHour ?? 0)
-            let verdict: Verdict = workload.verdict == .leak ? .leak : workload.verdict == .crashed ? .crashed : .pass
+            let verdict: Verdict =
+                switch workload.verdict {
+                case .leak: .leak
+                case .crashed: .crashed
+                case .inconclusive: .inconclusive
+                case .pass: .pass
+                }
             func decision(_ outcome: GateDecision.Outcome, _ reason: String) -> GateDecision {
                 GateDecision(workload: workload.name, verdict: verdict, outcome: outcome, reason: reason)
             }
@@ -87,6 +105,8 @@ public enum Gate {
             switch workload.verdict {
             case .crashed:
                 return decision(.crashed, workload.failures.first ?? workload.evidence)
+            case .inconclusive where policy.acceptsInconclusive(workload.name):
+                return decision(.accepted, "inconclusive, which the policy accepts for it: \(workload.evidence)")
             case .inconclusive:
                 return decision(.rejected, "inconclusive: \(workload.evidence)")
             case .leak where expect == .leak:

@@ -6,6 +6,7 @@ import SoakGateBasics
 /// ```json
 /// {
 ///   "toleratedBytesPerIteration": 0,
+///   "inconclusive": "reject",
 ///   "allowedGrowth": ["none"],
 ///   "workloads": [
 ///     { "match": "planted.leak.*", "expect": "leak" },
@@ -27,6 +28,15 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         /// For soak reports: growth per hour of soak time that is accepted.
         public var toleratedBytesPerHour: Double?
         public var allowedGrowth: [GrowthClass]?
+        /// What an inconclusive verdict does to these workloads.
+        public var inconclusive: InconclusiveRule?
+    }
+
+    /// What the gate does with an `inconclusive` verdict: `reject` (the default: it proves
+    /// nothing) or `accept` (for a workload known to fill a cache slower than any budget).
+    public enum InconclusiveRule: String, Sendable, Equatable, Codable {
+        case reject
+        case accept
     }
 
     /// How far a workload's slope may rise over the baseline report's before it is a
@@ -40,6 +50,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
     /// For soak reports: growth per hour of soak time that is accepted (default 0).
     public var toleratedBytesPerHour: Double?
     public var allowedGrowth: [GrowthClass]?
+    /// What an inconclusive verdict does, unless a workload's entry says otherwise (default reject).
+    public var inconclusive: InconclusiveRule?
     public var workloads: [WorkloadRule]?
     public var baseline: BaselineRule?
 
@@ -55,6 +67,12 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         )
     }
 
+    /// Whether an inconclusive verdict passes the gate for one workload.
+    public func acceptsInconclusive(_ name: String) -> Bool {
+        let entry = workloads?.first { WorkloadSelection.matches(name, pattern: $0.match) }
+        return (entry?.inconclusive ?? inconclusive ?? .reject) == .accept
+    }
+
     /// The bytes per hour a soaked workload may grow by: the first matching entry's, else the top level's, else 0.
     public func toleratedBytesPerHour(for name: String) -> Double {
         let entry = workloads?.first { WorkloadSelection.matches(name, pattern: $0.match) }
@@ -68,7 +86,10 @@ public struct GatePolicy: Sendable, Equatable, Codable {
         }
         try checkKeys(
             top,
-            known: ["toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "workloads", "baseline"],
+            known: [
+                "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "inconclusive", "workloads",
+                "baseline",
+            ],
             at: "the top level", path: path)
         if let entries = top["workloads"] as? [Any] {
             for (index, entry) in entries.enumerated() {
@@ -77,7 +98,10 @@ public struct GatePolicy: Sendable, Equatable, Codable {
                 }
                 try checkKeys(
                     entry,
-                    known: ["match", "expect", "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth"],
+                    known: [
+                        "match", "expect", "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth",
+                        "inconclusive",
+                    ],
                     at: "workloads[\(index)]", path: path)
                 guard entry["match"] is String else {
                     throw PolicyError(path: path, reason: "workloads[\(index)] has no \"match\" pattern")
@@ -87,6 +111,13 @@ public struct GatePolicy: Sendable, Equatable, Codable {
                         path: path, reason: "workloads[\(index)].expect is '\(expect)'; write \"pass\" or \"leak\"")
                 }
             }
+        }
+        var rules: [(String, Any?)] = [("inconclusive", top["inconclusive"])]
+        for (index, entry) in ((top["workloads"] as? [[String: Any]]) ?? []).enumerated() {
+            rules.append(("workloads[\(index)].inconclusive", entry["inconclusive"]))
+        }
+        for case (let key, let value?) in rules where (value as? String).flatMap(InconclusiveRule.init) == nil {
+            throw PolicyError(path: path, reason: "\(key) is '\(value)'; write \"reject\" or \"accept\"")
         }
         if let baseline = top["baseline"] as? [String: Any] {
             try checkKeys(

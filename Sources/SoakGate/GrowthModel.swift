@@ -90,3 +90,76 @@ public struct GrowthFits: Sendable, Equatable, Codable {
         return (0..<size).map { abs(matrix[$0][$0]) > 1e-300 ? matrix[$0][size] / matrix[$0][$0] : 0 }
     }
 }
+
+/// Retained bytes as `offset + coefficient · iterations^exponent`, fitted by least squares:
+/// the exponent says how growth scales (1 linear, below 1 sublinear, 2 quadratic) whatever the
+/// start-up cost, which the offset takes.
+public struct PowerFit: Sendable, Equatable, Codable {
+    public var exponent: Double
+    public var coefficient: Double
+    public var offset: Double
+    public var residualSumOfSquares: Double
+    /// Points fitted, and the first and last iteration counts among them.
+    public var points: Int
+    public var fromIteration: Int
+    public var toIteration: Int
+
+    /// Needs at least 4 points with positive, distinct x spanning a factor of 2 or more, and
+    /// growth between the first and the last; the exponent is searched over 0.05…3.
+    public static func fit(x: [Double], y: [Double]) -> PowerFit? {
+        guard x.count == y.count, x.count >= 4, let low = x.min(), let high = x.max(), low > 0, high >= 2 * low,
+            let first = y.first, let last = y.last, last > first
+        else { return nil }
+        // Work in x / high so powers stay near 1.
+        let u = x.map { $0 / high }
+        func solve(_ p: Double) -> (a: Double, c: Double, rss: Double) {
+            var su = 0.0
+            var suu = 0.0
+            var sy = 0.0
+            var suy = 0.0
+            let n = Double(u.count)
+            for (ui, yi) in zip(u, y) {
+                let v = pow(ui, p)
+                su += v
+                suu += v * v
+                sy += yi
+                suy += v * yi
+            }
+            let det = n * suu - su * su
+            guard abs(det) > 1e-300 else { return (sy / n, 0, .infinity) }
+            let c = (n * suy - su * sy) / det
+            let a = (sy - c * su) / n
+            var rss = 0.0
+            for (ui, yi) in zip(u, y) {
+                let r = yi - a - c * pow(ui, p)
+                rss += r * r
+            }
+            return (a, c, rss)
+        }
+        var best = 0.05
+        var bestRSS = Double.infinity
+        for step in 0...295 {
+            let p = 0.05 + Double(step) * 0.01
+            let rss = solve(p).rss
+            if rss < bestRSS {
+                bestRSS = rss
+                best = p
+            }
+        }
+        // Golden-section refinement within one grid step either side.
+        var a = max(0.05, best - 0.01)
+        var b = min(3.0, best + 0.01)
+        let ratio = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<40 {
+            let c = b - ratio * (b - a)
+            let d = a + ratio * (b - a)
+            if solve(c).rss < solve(d).rss { b = d } else { a = c }
+        }
+        let p = (a + b) / 2
+        let fit = solve(p)
+        guard fit.rss.isFinite else { return nil }
+        return PowerFit(
+            exponent: p, coefficient: fit.c / pow(high, p), offset: fit.a, residualSumOfSquares: fit.rss,
+            points: x.count, fromIteration: Int(low), toIteration: Int(high))
+    }
+}

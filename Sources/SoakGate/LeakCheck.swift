@@ -22,6 +22,8 @@ public enum LeakCheck {
         case .leak:
             let rate = result.bytesPerIteration.map(ByteCount.rate) ?? "?"
             return "\(result.name) leaks: \(result.growth.rawValue), \(rate); \(result.evidenceSummary ?? "")"
+        case .inconclusive:
+            return "\(result.name) is inconclusive: \(result.evidenceSummary ?? "")"
         case .crashed:
             return "\(result.name) could not be measured: \(result.failure?.reason ?? "no decision")"
         }

@@ -4,7 +4,7 @@ import HeapProbe
 /// other writers (HTML, JUnit, Markdown, the gate) read this and nothing else.
 public struct LeakReport: Sendable, Equatable, Codable {
     /// Bumped when a field changes meaning or disappears; readers refuse newer versions.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     public var tool: Tool
@@ -53,10 +53,11 @@ public struct LeakReport: Sendable, Equatable, Codable {
     }
 
     /// The exit code `soakgate check` gives for this report: 3 if a workload crashed or timed
-    /// out, else 1 if one leaked, else 0.
+    /// out, else 1 if one leaked, else 4 if one was inconclusive, else 0.
     public var exitCode: Int32 {
         if workloads.contains(where: { $0.verdict == .crashed }) { return 3 }
         if workloads.contains(where: { $0.verdict == .leak }) { return 1 }
+        if workloads.contains(where: { $0.verdict == .inconclusive }) { return 4 }
         return 0
     }
 }
@@ -65,6 +66,9 @@ public struct LeakReport: Sendable, Equatable, Codable {
 public enum Verdict: String, Sendable, Codable {
     case pass
     case leak
+    /// The budget ended while the workload still grew, neither steadily nor without slowing:
+    /// a cache still filling cannot be told from a leak yet.
+    case inconclusive
     /// The measuring process crashed, threw, or ran past its time limit.
     case crashed
 }
@@ -72,6 +76,8 @@ public enum Verdict: String, Sendable, Codable {
 /// How retained bytes grow with iterations.
 public enum GrowthClass: String, Sendable, Codable {
     case none
+    /// Unbounded, but slower than linear: the fitted exponent is 0.75 or less.
+    case sublinear
     case linear
     case superlinear
 }
@@ -108,6 +114,12 @@ public struct WorkloadResult: Sendable, Equatable, Codable {
     public var allocationSites: AllocationAttribution?
     /// The workload's own table, if it gives one (the memory governor's usage report, say).
     public var section: ReportSection?
+    /// Where the measurement stopped: whether the budget ran short, and where its final
+    /// stretch began. Nil for a crash and in reports of schema 1.
+    public var stop: MeasurementStop?
+    /// `offset + coefficient · iterations^exponent` over the readings past the ladder: the
+    /// growth class's evidence.
+    public var growthExponent: PowerFit?
 
     public init(
         name: String, summary: String, verdict: Verdict, growth: GrowthClass, bytesPerIteration: Double?,

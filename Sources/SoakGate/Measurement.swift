@@ -20,6 +20,8 @@ public struct MeasurementRecord: Sendable, Equatable, Codable {
     public var durationSeconds: Double
     /// The workload's own table, if it gives one.
     public var section: ReportSection?
+    /// Where the loop was when it stopped: what the rules need beyond the readings.
+    public var stop = MeasurementStop()
 
     public init(
         workload: String, samples: [HeapSample], sizeClasses: [SizeClass], liveObjectsAtBaseline: [Int],
@@ -54,9 +56,9 @@ public enum InProcessMeasurement {
         try await workload.setUp()
         for _ in 0..<plan.warmupIterations { try await workload.run() }
 
-        let checkpoints = plan.allCheckpoints
         var samples: [HeapSample] = []
-        samples.reserveCapacity(checkpoints.count + 1)
+        samples.reserveCapacity(plan.maximumReadings)
+        var cursor = CheckpointCursor(plan: plan)
         let classCount = probe.sizeClasses.count
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * classCount)
         counts.initialize(repeating: 0)
@@ -75,17 +77,59 @@ public enum InProcessMeasurement {
         samples.append(HeapSample(iterations: 0, retainedBytes: 0, heap: baseline, elapsedSeconds: 0))
 
         var done = 0
-        for checkpoint in checkpoints {
+        var stop = MeasurementStop()
+        // Seconds per iteration over the latest stretch between two readings.
+        var pace = 0.0
+        var decided = false
+
+        func read() -> Double {
+            let heap = probe.snapshot()
+            let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            let retained = heap.allocatedBytes - baseline.allocatedBytes
+            let previous = samples[samples.count - 1]
+            if done > previous.iterations {
+                pace = (elapsed - previous.elapsedSeconds) / Double(done - previous.iterations)
+            }
+            samples.append(HeapSample(iterations: done, retainedBytes: retained, heap: heap, elapsedSeconds: elapsed))
+            progress?.report(iterations: done, retainedBytes: retained)
+            return elapsed
+        }
+
+        // The ladder and the windows, while the phase under way can end within the windows'
+        // share of the budget; the rest is the final stretch's.
+        let schedule = BudgetSchedule(plan: plan)
+        while let checkpoint = cursor.next() {
+            let now = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            if schedule.leavesWindows(now: now, pace: pace, done: done, phaseEnd: cursor.phaseEnd) { break }
             while done < checkpoint {
                 try await workload.run()
                 done += 1
             }
-            let heap = probe.snapshot()
-            let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
-            let retained = heap.allocatedBytes - baseline.allocatedBytes
-            samples.append(HeapSample(iterations: done, retainedBytes: retained, heap: heap, elapsedSeconds: elapsed))
-            progress?.report(iterations: done, retainedBytes: retained)
-            if GrowthRules.decide(samples: samples, plan: plan) != nil { break }
+            _ = read()
+            if GrowthRules.decide(samples: samples, plan: plan, stop: stop) != nil {
+                decided = true
+                break
+            }
+        }
+
+        // The final stretch: what is left of the budget, read `finalReadings` times.
+        if !decided {
+            stop.finalStretchFrom = done
+            var now = Double(MonotonicClock.nanoseconds() - start) / 1e9
+            for reading in 1...plan.finalReadings {
+                // Sized again at every reading from the latest pace, so the stretch ends with the budget.
+                let step = schedule.finalStep(now: now, pace: pace, readingsLeft: plan.finalReadings - reading + 1)
+                for _ in 0..<step { try await workload.run() }
+                done += step
+                now = read()
+                let next = schedule.finalStep(now: now, pace: pace, readingsLeft: max(1, plan.finalReadings - reading))
+                stop.budgetEnded = schedule.endsBudget(reading: reading, elapsed: now, pace: pace, step: next)
+                if GrowthRules.decide(samples: samples, plan: plan, stop: stop, newestOnly: true) != nil
+                    || stop.budgetEnded
+                {
+                    break
+                }
+            }
         }
         probe.countLiveObjects(into: UnsafeMutableBufferPointer(rebasing: counts[classCount..<(2 * classCount)]))
         let duration = samples[samples.count - 1].elapsedSeconds
@@ -104,21 +148,164 @@ public enum InProcessMeasurement {
             durationSeconds: duration
         )
         record.section = section
+        record.stop = stop
         return record
     }
 
-    /// Drives ``GrowthRules/decide(samples:plan:)`` through the ladder, every window and the
-    /// magnitude rule on made-up samples.
+    /// Drives ``GrowthRules/decide(samples:plan:stop:)`` through the ladder, windows, a final
+    /// stretch and every rule on made-up samples: flat, steady, slowing, and past the magnitude
+    /// limit.
     private static func warmUpStoppingRule(plan: MeasurementPlan, heap: HeapSnapshot) {
-        let points = [0] + plan.allCheckpoints
-        for slope in [0, 1, plan.policy.magnitudeLimitBytes] {
+        var cursor = CheckpointCursor(plan: plan)
+        var points = [0]
+        while points.count < plan.ladderCheckpoints.count + 6 * plan.checkpointsPerWindow + 1,
+            let next = cursor.next()
+        {
+            points.append(next)
+        }
+        let from = points[points.count - 1]
+        for reading in 1...plan.finalReadings { points.append(from + reading * plan.firstWindowLength) }
+        let shapes: [(Int) -> Int] = [
+            { _ in 0 }, { $0 }, { $0 * plan.policy.magnitudeLimitBytes },
+            { Int(Double($0).squareRoot()) * 64 }, { min($0, 3 * plan.firstWindowLength) },
+        ]
+        for shape in shapes {
             let samples = points.map {
-                HeapSample(iterations: $0, retainedBytes: $0 * slope, heap: heap, elapsedSeconds: 0)
+                HeapSample(iterations: $0, retainedBytes: shape($0), heap: heap, elapsedSeconds: 0)
             }
+            // Every prefix, as the loop calls it (one look at the newest reading), then the whole
+            // series replayed as the report does.
             for end in 2...samples.count {
-                _ = GrowthRules.decide(samples: Array(samples[0..<end]), plan: plan)
+                let prefix = Array(samples[0..<end])
+                _ = GrowthRules.decide(samples: prefix, plan: plan)
+                _ = GrowthRules.decide(
+                    samples: prefix, plan: plan, stop: MeasurementStop(finalStretchFrom: from), newestOnly: true)
+            }
+            _ = GrowthRules.decide(
+                samples: samples, plan: plan, stop: MeasurementStop(finalStretchFrom: from, budgetEnded: true),
+                newestOnly: true)
+        }
+    }
+}
+
+/// The measuring loop's decisions about time. One type, so that the rule tests' simulation
+/// (``RuleSimulation``) schedules its readings exactly as the loop does.
+struct BudgetSchedule {
+    let plan: MeasurementPlan
+
+    /// Whether the phase under way (the ladder, or a window, ending at `phaseEnd`) would not end
+    /// within the windows' share of the budget at the latest pace: then the final stretch begins.
+    func leavesWindows(now: Double, pace: Double, done: Int, phaseEnd: Int) -> Bool {
+        done > 0
+            && now + pace * Double(phaseEnd - done) > plan.budgetSeconds * MeasurementPlan.windowShareOfBudget
+    }
+
+    /// Iterations to the next reading of the final stretch: what is left of the budget, divided
+    /// among the readings left, at least one.
+    func finalStep(now: Double, pace: Double, readingsLeft: Int) -> Int {
+        let remaining = max(0, plan.budgetSeconds - now)
+        let perReading = remaining / Double(max(1, readingsLeft)) / max(pace, 1e-9)
+        return Int(min(max(perReading, 1), Double(1 << 40)))
+    }
+
+    /// Whether reading `reading` of the final stretch is its last: the planned last, or the
+    /// next would end past the budget.
+    func endsBudget(reading: Int, elapsed: Double, pace: Double, step: Int) -> Bool {
+        reading == plan.finalReadings || elapsed + pace * Double(step) > plan.budgetSeconds
+    }
+}
+
+/// The measuring loop run on a made-up workload: `retained(iterations)` live bytes after so
+/// many iterations, each taking `secondsPerIteration`. Readings, the budget and the stopping
+/// rule are the loop's own; only the clock and the heap are simulated. For the rule tests.
+enum RuleSimulation {
+    struct Outcome {
+        var samples: [HeapSample]
+        var stop: MeasurementStop
+        var decision: GrowthDecision?
+    }
+
+    static func run(_ plan: MeasurementPlan, secondsPerIteration: Double, retained: (Int) -> Int) -> Outcome {
+        let heap = HeapSnapshot(
+            allocatedBytes: 0, activeBytes: 0, residentBytes: 0, mappedBytes: 0, allocatorRetainedBytes: 0,
+            processResidentBytes: 0)
+        let schedule = BudgetSchedule(plan: plan)
+        var cursor = CheckpointCursor(plan: plan)
+        var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
+        var stop = MeasurementStop()
+        var done = 0
+        var pace = 0.0
+        func read() -> Double {
+            let elapsed = Double(done) * secondsPerIteration
+            let previous = samples[samples.count - 1]
+            if done > previous.iterations {
+                pace = (elapsed - previous.elapsedSeconds) / Double(done - previous.iterations)
+            }
+            samples.append(
+                HeapSample(iterations: done, retainedBytes: retained(done), heap: heap, elapsedSeconds: elapsed))
+            return elapsed
+        }
+        while let checkpoint = cursor.next() {
+            let now = Double(done) * secondsPerIteration
+            if schedule.leavesWindows(now: now, pace: pace, done: done, phaseEnd: cursor.phaseEnd) { break }
+            done = checkpoint
+            _ = read()
+            if let decision = GrowthRules.decide(samples: samples, plan: plan, stop: stop) {
+                return Outcome(samples: samples, stop: stop, decision: decision)
             }
         }
+        stop.finalStretchFrom = done
+        var now = Double(done) * secondsPerIteration
+        for reading in 1...plan.finalReadings {
+            let step = schedule.finalStep(now: now, pace: pace, readingsLeft: plan.finalReadings - reading + 1)
+            done += step
+            now = read()
+            let next = schedule.finalStep(now: now, pace: pace, readingsLeft: max(1, plan.finalReadings - reading))
+            stop.budgetEnded = schedule.endsBudget(reading: reading, elapsed: now, pace: pace, step: next)
+            let decision = GrowthRules.decide(samples: samples, plan: plan, stop: stop, newestOnly: true)
+            if decision != nil || stop.budgetEnded { return Outcome(samples: samples, stop: stop, decision: decision) }
+        }
+        return Outcome(samples: samples, stop: stop, decision: nil)
+    }
+}
+
+/// The ladder's readings, then each window's, in order, without allocating.
+struct CheckpointCursor {
+    private let plan: MeasurementPlan
+    private let ladder: [Int]
+    private var ladderIndex = 0
+    private var window = 0
+    private var reading = 1
+    private var last = 0
+    /// Where the phase of the checkpoint last returned ends: the ladder's top, or its window's end.
+    private(set) var phaseEnd = 0
+
+    init(plan: MeasurementPlan) {
+        self.plan = plan
+        self.ladder = plan.ladderCheckpoints
+    }
+
+    mutating func next() -> Int? {
+        if ladderIndex < ladder.count {
+            last = ladder[ladderIndex]
+            ladderIndex += 1
+            phaseEnd = plan.ladderTop
+            return last
+        }
+        while window < MeasurementPlan.maximumWindows {
+            let checkpoint = plan.windowCheckpoint(window, reading: reading)
+            phaseEnd = plan.window(window).end
+            reading += 1
+            if reading > plan.checkpointsPerWindow {
+                reading = 1
+                window += 1
+            }
+            if checkpoint > last {
+                last = checkpoint
+                return checkpoint
+            }
+        }
+        return nil
     }
 }
 

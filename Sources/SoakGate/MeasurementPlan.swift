@@ -9,6 +9,11 @@ public struct GrowthPolicy: Sendable, Equatable, Codable {
     public var toleratedBytesPerIteration: Double
     /// Growth below this many bytes per iteration over a stretch counts as no growth.
     public var floorBytesPerIteration: Double
+    /// The most the floor allows over one stretch, however long. The floor stands for the
+    /// runtime's give and take, which is a matter of bytes, not bytes per iteration; without a
+    /// cap, a window of millions of iterations would let tens of kilobytes of slowing growth
+    /// through as "no growth".
+    public var noiseCapBytes: Int
     /// Growth past this many bytes (beyond the first checkpoint) that is still going on ends
     /// the measurement with a leak, to protect the machine.
     public var magnitudeLimitBytes: Int
@@ -16,53 +21,81 @@ public struct GrowthPolicy: Sendable, Equatable, Codable {
     public init(
         toleratedBytesPerIteration: Double = 0,
         floorBytesPerIteration: Double = 0.05,
+        noiseCapBytes: Int = 4096,
         magnitudeLimitBytes: Int = 64 << 20
     ) {
         self.toleratedBytesPerIteration = toleratedBytesPerIteration
         self.floorBytesPerIteration = floorBytesPerIteration
+        self.noiseCapBytes = noiseCapBytes
         self.magnitudeLimitBytes = magnitudeLimitBytes
     }
 
     /// The rate above which a stretch counts as growing.
     public var growthThreshold: Double { toleratedBytesPerIteration + floorBytesPerIteration }
+
+    /// The most a stretch of `iterations` may gain and still count as no growth: the tolerated
+    /// rate over it, plus the floor's rate capped at ``noiseCapBytes``.
+    public func allowance(iterations: Int) -> Double {
+        let n = Double(iterations)
+        return toleratedBytesPerIteration * n + min(floorBytesPerIteration * n, Double(noiseCapBytes))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case toleratedBytesPerIteration, floorBytesPerIteration, noiseCapBytes, magnitudeLimitBytes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        toleratedBytesPerIteration = try c.decode(Double.self, forKey: .toleratedBytesPerIteration)
+        floorBytesPerIteration = try c.decode(Double.self, forKey: .floorBytesPerIteration)
+        magnitudeLimitBytes = try c.decode(Int.self, forKey: .magnitudeLimitBytes)
+        // Reports of schema 1 had no cap: the floor grew with the stretch.
+        noiseCapBytes = try c.decodeIfPresent(Int.self, forKey: .noiseCapBytes) ?? Int.max
+    }
 }
 
 /// Where the heap is read and when the harness stops.
 ///
 /// The ladder (1, 10, 100, 1000 by default) is read with denser checkpoints in between, so the
 /// models have points to fit. If the ladder's last step grew, confirmation windows follow, each
-/// twice as long as the one before, until one window stops growing (no leak) or every window has
-/// grown (a leak).
+/// twice as long as the one before, for as long as growth goes on and the time budget allows.
+/// When the next window would not end inside the budget, a final stretch uses what is left,
+/// read ``finalReadings`` times, and the sequential rule decides (see ``GrowthRules``).
 public struct MeasurementPlan: Sendable, Equatable, Codable {
     /// Iteration counts at which the seed procedure reads the heap, strictly increasing.
     public var ladder: [Int]
     /// Iterations run before the baseline is read.
     public var warmupIterations: Int
-    /// Confirmation windows that must all grow before a leak is called.
-    public var windowCount: Int
-    /// Further windows run when every window grew but the last one's rate fell below half the
-    /// one before: a cache that is still filling gets the chance to stop.
-    public var extraWindowsWhenSlowing: Int
     /// Length of the first window; each later one is twice as long. Defaults to the ladder's top.
     public var firstWindowLength: Int
     /// Readings inside each window (the last at its end).
     public var checkpointsPerWindow: Int
-    /// Seconds after which the extra windows are cut short: once the planned windows have all
-    /// grown and this much time has passed, the next window end decides as the last one would.
-    /// Keeps a slow workload's step-wise leak from running into the timeout. Nil: no limit.
-    public var decisionSeconds: Double?
+    /// Seconds from the baseline by which a measurement decides. 0 only in reports of schema 1,
+    /// which had no budget.
+    public var budgetSeconds: Double
+    /// Readings in the final stretch, each a look of the sequential rule.
+    public var finalReadings: Int
+    /// The sequential rule's error rate over all its looks: each look tests at
+    /// `sequentialErrorRate / finalReadings` (see docs/method.md).
+    public var sequentialErrorRate: Double
     public var policy: GrowthPolicy
 
     public static let defaultLadder = [1, 10, 100, 1000]
+    public static let defaultBudgetSeconds = 60.0
+    /// Windows past which a plan does not go, budget or not: 2^40 iterations and more.
+    public static let maximumWindows = 40
+    /// The share of the budget the ladder and the windows may use: a window starts only if it
+    /// can end by then, so the final stretch has at least the rest (a fifth of the budget).
+    public static let windowShareOfBudget = 0.8
 
     public init(
         ladder: [Int] = MeasurementPlan.defaultLadder,
         warmupIterations: Int = 0,
-        windowCount: Int = 5,
-        extraWindowsWhenSlowing: Int = 3,
         firstWindowLength: Int? = nil,
         checkpointsPerWindow: Int = 4,
-        decisionSeconds: Double? = nil,
+        budgetSeconds: Double = MeasurementPlan.defaultBudgetSeconds,
+        finalReadings: Int = 32,
+        sequentialErrorRate: Double = 0.01,
         policy: GrowthPolicy = GrowthPolicy()
     ) throws {
         guard let top = ladder.last, ladder.first! > 0 else { throw PlanError.emptyLadder }
@@ -71,25 +104,49 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         }
         guard ladder.count >= 2 else { throw PlanError.ladderTooShort(ladder) }
         guard warmupIterations >= 0 else { throw PlanError.negative("warm-up iterations", warmupIterations) }
-        guard windowCount >= 1 else { throw PlanError.negative("window count", windowCount) }
-        guard extraWindowsWhenSlowing >= 0 else { throw PlanError.negative("extra windows", extraWindowsWhenSlowing) }
         guard checkpointsPerWindow >= 1 else {
             throw PlanError.negative("checkpoints per window", checkpointsPerWindow)
+        }
+        guard finalReadings >= 1 else { throw PlanError.negative("final readings", finalReadings) }
+        guard budgetSeconds.isFinite, budgetSeconds > 0 else { throw PlanError.budget(budgetSeconds) }
+        guard sequentialErrorRate > 0, sequentialErrorRate < 0.5 else {
+            throw PlanError.errorRate(sequentialErrorRate)
         }
         let window = firstWindowLength ?? top
         guard window >= 1 else { throw PlanError.negative("first window length", window) }
         self.ladder = ladder
         self.warmupIterations = warmupIterations
-        self.windowCount = windowCount
-        self.extraWindowsWhenSlowing = extraWindowsWhenSlowing
         self.firstWindowLength = window
         self.checkpointsPerWindow = checkpointsPerWindow
-        self.decisionSeconds = decisionSeconds
+        self.budgetSeconds = budgetSeconds
+        self.finalReadings = finalReadings
+        self.sequentialErrorRate = sequentialErrorRate
         self.policy = policy
     }
 
-    /// The most windows a measurement can run.
-    public var maximumWindowCount: Int { windowCount + extraWindowsWhenSlowing }
+    private enum CodingKeys: String, CodingKey {
+        case ladder, warmupIterations, firstWindowLength, checkpointsPerWindow, budgetSeconds, finalReadings
+        case sequentialErrorRate, policy
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ladder = try c.decode([Int].self, forKey: .ladder)
+        warmupIterations = try c.decode(Int.self, forKey: .warmupIterations)
+        firstWindowLength = try c.decode(Int.self, forKey: .firstWindowLength)
+        checkpointsPerWindow = try c.decode(Int.self, forKey: .checkpointsPerWindow)
+        // Schema 1 plans (windows, no budget) still read, so an old report can be a baseline.
+        budgetSeconds = try c.decodeIfPresent(Double.self, forKey: .budgetSeconds) ?? 0
+        finalReadings = try c.decodeIfPresent(Int.self, forKey: .finalReadings) ?? 32
+        sequentialErrorRate = try c.decodeIfPresent(Double.self, forKey: .sequentialErrorRate) ?? 0.01
+        policy = try c.decode(GrowthPolicy.self, forKey: .policy)
+        guard let first = ladder.first, first > 0, ladder.count >= 2, firstWindowLength >= 1,
+            checkpointsPerWindow >= 1, finalReadings >= 1
+        else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath, debugDescription: "the plan's ladder or windows are out of range"))
+        }
+    }
 
     /// The ladder's top: the iteration count where confirmation starts.
     public var ladderTop: Int { ladder[ladder.count - 1] }
@@ -107,28 +164,48 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         return points.sorted()
     }
 
-    /// Window `k` (from 0) covers iterations `(start, end]`.
+    /// Window `k` (from 0) covers iterations `(start, end]`. Lengths stop doubling at 2^52
+    /// iterations, far past any budget, so the arithmetic cannot overflow.
     public func window(_ k: Int) -> WindowBounds {
+        let cap = 1 << 52
         var start = ladderTop
-        var length = firstWindowLength
+        var length = min(firstWindowLength, cap)
         for _ in 0..<k {
-            start += length
-            length *= 2
+            start = min(start + length, cap)
+            length = min(length * 2, cap)
         }
         return WindowBounds(start: start, end: start + length)
     }
 
+    /// Reading `j` (1-based, up to ``checkpointsPerWindow``) of window `k`. Readings that fall
+    /// on the same iteration (a window shorter than its readings) are one reading.
+    public func windowCheckpoint(_ k: Int, reading j: Int) -> Int {
+        let bounds = window(k)
+        return bounds.start + (bounds.end - bounds.start) * j / checkpointsPerWindow
+    }
+
     /// Readings inside window `k`, evenly spaced, ending at its end.
     public func windowCheckpoints(_ k: Int) -> [Int] {
-        let bounds = window(k)
-        let length = bounds.end - bounds.start
-        return (1...checkpointsPerWindow).map { bounds.start + length * $0 / checkpointsPerWindow }
+        (1...checkpointsPerWindow).map { windowCheckpoint(k, reading: $0) }
             .reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
     }
 
-    /// Every reading the plan can take, in order.
-    public var allCheckpoints: [Int] {
-        ladderCheckpoints + (0..<maximumWindowCount).flatMap { windowCheckpoints($0) }
+    /// The window whose end is `iterations`, if any.
+    public func windowEnding(at iterations: Int) -> Int? {
+        var k = 0
+        while k < Self.maximumWindows {
+            let end = window(k).end
+            if end == iterations { return k }
+            if end > iterations { return nil }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The largest number of readings a measurement can take: the ladder's, every window's,
+    /// the final stretch's, and the baseline.
+    public var maximumReadings: Int {
+        ladderCheckpoints.count + Self.maximumWindows * checkpointsPerWindow + finalReadings + 1
     }
 
     /// Parses `1,10,100,1000`.
@@ -156,6 +233,8 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
         case ladderNotIncreasing([Int])
         case malformedLadder(String)
         case negative(String, Int)
+        case budget(Double)
+        case errorRate(Double)
 
         public var description: String {
             switch self {
@@ -170,6 +249,10 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
             case .malformedLadder(let text):
                 return
                     "--iterations '\(text)' is not a comma-separated list of whole numbers from 1 to 100000000; write it like 1,10,100,1000"
+            case .budget(let seconds):
+                return "the time budget must be a positive number of seconds, not \(seconds); give e.g. --budget 60"
+            case .errorRate(let rate):
+                return "the sequential rule's error rate must be above 0 and below 0.5, not \(rate)"
             case .negative(let what, let value):
                 return
                     "the \(what) must be at least \(what == "warm-up iterations" || what == "extra windows" ? 0 : 1), not \(value)"

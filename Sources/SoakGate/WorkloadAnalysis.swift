@@ -5,18 +5,17 @@ public enum WorkloadAnalysis {
     /// reported beside it.
     public static func analyze(_ record: MeasurementRecord, summary: String, plan: MeasurementPlan) -> WorkloadResult {
         let samples = record.samples
-        guard let decision = GrowthRules.decide(samples: samples, plan: plan) else {
-            let failure = Failure(
-                reason: "the measurement ended after \(record.iterationsRun) iterations before any rule decided",
-                exitStatus: nil, signal: nil, timedOut: false, outputTail: [], seconds: record.durationSeconds)
-            return .crashed(name: record.workload, summary: summary, failure: failure)
-        }
+        let decision =
+            GrowthRules.decide(samples: samples, plan: plan, stop: record.stop)
+            ?? GrowthRules.undecided(samples[...], plan: plan, from: plan.ladderTop, windows: 0)
         let measured = samples.filter { $0.iterations > 0 }
         let fits = GrowthFits.fit(
             x: measured.map { Double($0.iterations) }, y: measured.map { Double($0.retainedBytes) })
         let windows = windowGrowths(samples, plan: plan)
         let tail = tailSamples(samples, plan: plan)
         let theilSen = TheilSenSlope.fit(
+            x: tail.map { Double($0.iterations) }, y: tail.map { Double($0.retainedBytes) })
+        let exponent = PowerFit.fit(
             x: tail.map { Double($0.iterations) }, y: tail.map { Double($0.retainedBytes) })
 
         let evidence = decision.evidence
@@ -27,15 +26,19 @@ public enum WorkloadAnalysis {
         case .noLeak:
             verdict = .pass
             growth = .none
-            rate = Double(evidence.growthBytes) / Double(evidence.toIteration - evidence.fromIteration)
+            rate = Double(evidence.growthBytes) / Double(max(1, evidence.toIteration - evidence.fromIteration))
         case .leak:
             verdict = .leak
-            growth = accelerates(samples, windows: windows, plan: plan, fits: fits) ? .superlinear : .linear
-            if evidence.kind == .grewInEveryWindow, let theilSen {
+            growth = growthClass(samples, windows: windows, plan: plan, fits: fits, exponent: exponent)
+            if evidence.kind != .magnitude, let theilSen {
                 rate = theilSen.slope
             } else {
                 rate = lastStepRate(samples)
             }
+        case .inconclusive:
+            verdict = .inconclusive
+            growth = .none
+            rate = theilSen?.slope ?? lastStepRate(samples)
         }
         let ladder = plan.ladder.compactMap { rung in
             samples.sample(at: rung).map { LadderRung(iterations: rung, retainedBytes: $0.retainedBytes) }
@@ -48,7 +51,26 @@ public enum WorkloadAnalysis {
             iterationsRun: record.iterationsRun, durationSeconds: record.durationSeconds,
             jemallocVersion: record.jemallocVersion, failure: nil)
         result.section = record.section
+        result.stop = record.stop
+        result.growthExponent = exponent
         return result
+    }
+
+    /// How a leak grows, from the exponent fitted over the whole run past the ladder:
+    /// `superlinear` at 1.5 or more, `sublinear` at 0.75 or less, else `linear`. Where no
+    /// exponent can be fitted (too few readings), `superlinear` if the growth accelerates
+    /// (below), else `linear`. The exponent, not the window rates, decides where it can: an
+    /// array that doubles its buffer grows in steps whose last, cut short by the magnitude
+    /// limit, looks like acceleration to a comparison of rates.
+    static func growthClass(
+        _ samples: [HeapSample], windows: [WindowGrowth], plan: MeasurementPlan, fits: GrowthFits?, exponent: PowerFit?
+    ) -> GrowthClass {
+        guard let exponent else {
+            return accelerates(samples, windows: windows, plan: plan, fits: fits) ? .superlinear : .linear
+        }
+        if exponent.exponent >= 1.5 { return .superlinear }
+        if exponent.exponent <= 0.75 { return .sublinear }
+        return .linear
     }
 
     /// The readings past the ladder if there are at least three, else the ladder's last decade.
@@ -60,7 +82,7 @@ public enum WorkloadAnalysis {
 
     static func windowGrowths(_ samples: [HeapSample], plan: MeasurementPlan) -> [WindowGrowth] {
         var result: [WindowGrowth] = []
-        for k in 0..<plan.maximumWindowCount {
+        for k in 0..<MeasurementPlan.maximumWindows {
             let window = plan.window(k)
             guard let start = samples.sample(at: window.start), let end = samples.sample(at: window.end) else { break }
             let growth = end.retainedBytes - start.retainedBytes
@@ -69,7 +91,7 @@ public enum WorkloadAnalysis {
                 WindowGrowth(
                     window: k + 1, fromIteration: window.start, toIteration: window.end, growthBytes: growth,
                     bytesPerIteration: Double(growth) / length,
-                    grew: Double(growth) > plan.policy.growthThreshold * length))
+                    grew: Double(growth) > plan.policy.allowance(iterations: window.end - window.start)))
         }
         return result
     }

@@ -30,4 +30,15 @@ public enum ByteCount {
         if magnitude >= 10 || magnitude == 0 { return String(format: "%.1f B/iter", bytesPerIteration) }
         return String(format: "%.3g B/iter", bytesPerIteration)
     }
+
+    /// A count with thousands separated by commas: `2,048,000`.
+    public static func grouped(_ count: Int) -> String {
+        let digits = String(count.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return (count < 0 ? "-" : "") + result
+    }
 }

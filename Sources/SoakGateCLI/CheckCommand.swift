@@ -14,8 +14,11 @@ struct CheckCommand: RunnableCommand {
               soakgate check                                  every workload that runs by default
               soakgate check --workload 'planted.*'           the planted cases; exits 1 (they include leaks)
               soakgate check --workload planted.clean.task-group --iterations 1,10,100,1000,10000
-            Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out \
-            (3 wins over 1). With --gate, the gate's: 0 within the policy, 1 rejected, 3 a crash.
+            Each workload gets --budget (60 s): growth that goes on is followed, windows doubling, until it \
+            stops (no leak) or the budget ends; then the sequential rule decides, or says inconclusive. \
+            Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out, \
+            4 a workload was inconclusive (3 wins over 1, 1 over 4). With --gate, the gate's: 0 within the \
+            policy, 1 rejected (an inconclusive workload too, unless the policy accepts it), 3 a crash.
             """
     )
 
@@ -42,17 +45,23 @@ struct CheckCommand: RunnableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Seconds a workload may run before it is killed and counted as crashed.", valueName: "seconds"))
-    var timeout: Double = 600
+            "Time each workload's measurement may take to decide (90s, 5m, ...; a bare number is seconds).",
+            discussion:
+                "Growth that goes on is followed for this long before it is judged; a bounded cache that fills slowly needs the time to reach its bound. Default 60 s, or three quarters of --timeout if that is shorter.",
+            valueName: "duration"))
+    var budget: DurationArgument?
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a workload's process may run before it is killed and counted as crashed (default: 600, or twice the budget plus a minute if that is longer).",
+            valueName: "seconds"))
+    var timeout: Double?
 
     @Option(help: ArgumentHelp("Iterations run before the baseline is read.", valueName: "n"))
     var warmup = 0
 
-    @Option(
-        help: ArgumentHelp(
-            "Confirmation windows that must all grow before a leak is called (each twice as long as the last; up to three more when growth comes in steps).",
-            valueName: "n"))
-    var windows = 5
+    @Option(help: .hidden)
+    var windows: String?
 
     @Option(
         help: ArgumentHelp("Bytes per iteration a workload may keep growing by and still pass.", valueName: "bytes"))
@@ -72,15 +81,30 @@ struct CheckCommand: RunnableCommand {
     func validate() throws {
         do {
             // Every number through one checked range before any arithmetic or conversion sees it.
-            try CheckedNumber.checked(
-                timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
+            if let timeout {
+                try CheckedNumber.checked(
+                    timeout, in: 0.1...Self.maximumTimeoutSeconds, source: "--timeout", unit: "seconds")
+            }
+            if let budget {
+                try CheckedNumber.checked(
+                    budget.seconds, in: 0.1...Self.maximumBudgetSeconds, source: "--budget", unit: "seconds")
+            }
             try CheckedNumber.checked(warmup, in: 0...1_000_000_000, source: "--warmup", unit: "iterations")
-            try CheckedNumber.checked(windows, in: 1...20, source: "--windows")
             try CheckedNumber.checked(
                 tolerate, in: 0...1_125_899_906_842_624, source: "--tolerate", unit: "bytes per iteration")
             try CheckedNumber.checked(jobs, in: 1...64, source: "--jobs")
         } catch {
             throw ValidationError(String(describing: error))
+        }
+        if windows != nil {
+            throw ValidationError(
+                "--windows is gone: windows now go on while growth does and the budget allows; give the time instead, e.g. --budget 2m"
+            )
+        }
+        if let timeout, let budget, timeout <= budget.seconds {
+            throw ValidationError(
+                "--timeout \(String(format: "%g", timeout)) is not longer than --budget \(String(format: "%g", budget.seconds)) s; a measurement runs for up to its budget, so give e.g. --timeout \(Int(2 * budget.seconds + 60))"
+            )
         }
         if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
             throw ValidationError(
@@ -90,6 +114,17 @@ struct CheckCommand: RunnableCommand {
 
     /// A week: longer than any measurement, short enough for the clock's nanoseconds.
     static let maximumTimeoutSeconds = 604_800.0
+    /// A day: the longest budget, so that twice it plus a minute stays under the timeout's limit.
+    static let maximumBudgetSeconds = 86_400.0
+
+    /// Each workload's budget: the one given, else 60 s, or three quarters of a shorter --timeout.
+    var budgetSeconds: Double {
+        if let budget { return budget.seconds }
+        return min(MeasurementPlan.defaultBudgetSeconds, 0.75 * (timeout ?? .infinity))
+    }
+
+    /// The process's time limit: the one given, else 600 s or twice the budget plus a minute.
+    var timeoutSeconds: Double { timeout ?? max(600, 2 * budgetSeconds + 60) }
 
     func execute(_ context: CommandContext) async throws -> Int32 {
         // What a check killed with -9 (or crashed) left in the temporary directory.
@@ -97,9 +132,8 @@ struct CheckCommand: RunnableCommand {
         let signals = Self.cleanUpOnSignals()
         defer { for signal in signals { signal.cancel() } }
         let plan = try MeasurementPlan(
-            ladder: iterations.counts, warmupIterations: warmup, windowCount: windows,
-            // Decide on what the windows have shown before the timeout would kill the process.
-            decisionSeconds: 0.75 * timeout, policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
+            ladder: iterations.counts, warmupIterations: warmup, budgetSeconds: budgetSeconds,
+            policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
         let selected = try context.selectWorkloads(workloads)
         // Read the gate's files before measuring or creating --out, so a bad policy costs nothing.
         let gateInputs = gate ? try gateOptions.load() : nil
@@ -115,7 +149,7 @@ struct CheckCommand: RunnableCommand {
 
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let runner = IsolatedMeasurement(
-            executable: context.executablePath, plan: plan, timeoutSeconds: timeout,
+            executable: context.executablePath, plan: plan, timeoutSeconds: timeoutSeconds,
             baseEnvironment: ProcessInfo.processInfo.environment)
         let progress = CheckProgress(total: selected.count, plan: plan)
         var results = try await measureAll(selected, runner: runner, progress: progress)

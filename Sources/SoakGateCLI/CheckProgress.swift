@@ -30,7 +30,7 @@ final class CheckProgress: Sendable {
         guard redraws else { return }
         let seconds = elapsed(name)
         draw(
-            "[\(position)/\(total)] \(name)  \(phase(iterations))  \(iterations) iterations  +\(ByteCount.format(retainedBytes))  \(String(format: "%.1f", seconds)) s"
+            "[\(position)/\(total)] \(name)  \(phase(iterations))  \(iterations) iterations  +\(ByteCount.format(retainedBytes))  \(String(format: "%.1f", seconds)) s of a \(String(format: "%g", plan.budgetSeconds)) s budget"
         )
     }
 
@@ -64,10 +64,10 @@ final class CheckProgress: Sendable {
 
     private func phase(_ iterations: Int) -> String {
         if iterations <= plan.ladderTop { return "ladder" }
-        for k in 0..<plan.maximumWindowCount where iterations <= plan.window(k).end {
+        for k in 0..<MeasurementPlan.maximumWindows where iterations <= plan.window(k).end {
             return "window \(k + 1)"
         }
-        return "window \(plan.maximumWindowCount)"
+        return "final stretch"
     }
 
     private func draw(_ line: String) {

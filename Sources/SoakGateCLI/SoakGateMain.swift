@@ -135,10 +135,12 @@ struct SoakGateCommand: ParsableCommand {
         discussion: """
             Each workload runs in a process of its own with jemalloc's thread cache off. Live bytes are read \
             after 1, 10, 100 and 1000 iterations (and checkpoints between); if the last step grew, \
-            confirmation windows of 1000, 2000, 4000, ... iterations follow until one stops growing (no leak) \
-            or all grow (leak). The method is described in docs/method.md.
+            windows of 1000, 2000, 4000, ... iterations follow until one stops growing (no leak) or the time \
+            budget (check --budget, 60 s) runs short; then a final stretch decides: leak, no leak, or \
+            inconclusive. The method is described in docs/method.md.
 
-            Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out.
+            Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out, \
+            4 a workload was inconclusive.
             """,
         version: SoakGateVersion.current,
         subcommands: [

@@ -18,7 +18,7 @@ enum SummaryTable {
                     ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0) : row[column]
             }.joined(separator: "  ")
         }
-        let counts = [Verdict.pass, .leak, .crashed].map { verdict in
+        let counts = [Verdict.pass, .leak, .inconclusive, .crashed].map { verdict in
             "\(report.workloads.filter { $0.verdict == verdict }.count) \(verdict.rawValue)"
         }
         lines.append("")

@@ -23,14 +23,30 @@ public enum HTMLReport {
                 "\(report.host.operatingSystem), \(report.host.processorCount) cores, \(ByteCount.format(report.host.physicalMemoryBytes))",
             "mallocConf": report.mallocConf,
             "ladder": report.plan.ladder.map(String.init).joined(separator: ", "),
-            "windowCount": report.plan.windowCount,
+            "budget": String(format: "%g s", report.plan.budgetSeconds),
             "tolerated": ByteCount.format(policy.toleratedBytesPerIteration),
             "floor": ByteCount.format(policy.floorBytesPerIteration),
             "passCount": report.workloads.filter { $0.verdict == .pass }.count,
             "leakCount": report.workloads.filter { $0.verdict == .leak }.count,
             "crashCount": report.workloads.filter { $0.verdict == .crashed }.count,
+            "inconclusiveCount": report.workloads.filter { $0.verdict == .inconclusive }.count,
             "workloads": report.workloads.enumerated().map { index, workload in view(of: workload, index: index) },
         ]
+    }
+
+    /// How far the measurement followed the workload, and why it stopped there.
+    static func followed(_ workload: WorkloadResult) -> String {
+        guard !workload.samples.isEmpty else { return "" }
+        var text =
+            "followed to \(ByteCount.grouped(workload.iterationsRun)) iterations in \(String(format: "%.1f", workload.durationSeconds)) s"
+        if workload.stop?.budgetEnded == true { text += ", where the budget ended" }
+        if let bound = workload.evidence?.boundBytes, workload.verdict == .pass {
+            text += "; settled at \(ByteCount.format(bound)) over the baseline"
+        }
+        if let exponent = workload.growthExponent, workload.verdict != .pass {
+            text += String(format: "; growth ∝ iterations^%.2f", exponent.exponent)
+        }
+        return text
     }
 
     static func view(of workload: WorkloadResult, index: Int) -> [String: Any] {
@@ -45,6 +61,7 @@ public enum HTMLReport {
             "evidence": workload.evidenceSummary ?? workload.failure?.reason ?? "",
             "hasChart": !workload.samples.isEmpty,
             "hasWindows": !workload.windows.isEmpty,
+            "followed": followed(workload),
             "hasSizeClasses": !workload.sizeClasses.isEmpty,
         ]
         if !workload.samples.isEmpty {

@@ -53,8 +53,8 @@ enum HTMLTemplate {
         <body>
         <h1>SoakGate leak report</h1>
         <p class="meta">{{tool}} (Swift {{swiftVersion}}) · started {{startedAt}} · {{host}} · MALLOC_CONF={{mallocConf}}<br>
-        ladder {{ladder}} · {{windowCount}} confirmation windows · tolerated {{tolerated}} per iteration, floor {{floor}} per iteration</p>
-        <p><strong>{{passCount}} pass</strong>, <strong>{{leakCount}} leak</strong>, <strong>{{crashCount}} crashed</strong>.</p>
+        ladder {{ladder}} · budget {{budget}} per workload · tolerated {{tolerated}} per iteration, floor {{floor}} per iteration</p>
+        <p><strong>{{passCount}} pass</strong>, <strong>{{leakCount}} leak</strong>, <strong>{{crashCount}} crashed</strong>, <strong>{{inconclusiveCount}} inconclusive</strong>.</p>
         <table>
         <tr><th>workload</th><th>verdict</th><th>growth</th><th>bytes/iteration</th><th>decided by</th></tr>
         {{#workloads}}
@@ -65,6 +65,7 @@ enum HTMLTemplate {
         <h2 id="{{anchor}}">{{name}} <span class="verdict {{verdict}}">{{verdict}}</span></h2>
         <p class="meta">{{summary}}</p>
         <p class="evidence">{{evidence}}</p>
+        <p class="meta">{{followed}}</p>
         {{#hasChart}}
         <p class="legend"><span><i class="swatch" style="background:#2f6fd6"></i>retained bytes (readings)</span><span><i class="swatch" style="background:#e0662b"></i>{{fitName}} fit (chosen by BIC)</span><span><i class="swatch" style="background:#9aa3b5"></i>confirmation windows</span></p>
         {{{chart}}}

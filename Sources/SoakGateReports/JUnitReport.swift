@@ -3,10 +3,11 @@ import SoakGate
 import SoakGateBasics
 
 /// Renders a ``LeakReport`` as JUnit XML: one test case per workload, a leak as a failure whose
-/// text is the verdict and slope, a crash as an error.
+/// text is the verdict and slope, an inconclusive workload as a failure of type
+/// `inconclusive` (the gate rejects it unless the policy accepts it), a crash as an error.
 public enum JUnitReport {
     public static func render(_ report: LeakReport) -> String {
-        let failures = report.workloads.filter { $0.verdict == .leak }.count
+        let failures = report.workloads.filter { $0.verdict == .leak || $0.verdict == .inconclusive }.count
         let errors = report.workloads.filter { $0.verdict == .crashed }.count
         let seconds = report.workloads.reduce(0) { $0 + $1.durationSeconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -30,6 +31,11 @@ public enum JUnitReport {
                 }
                 xml +=
                     ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
+            case .inconclusive:
+                let message = "inconclusive within the \(String(format: "%g", report.plan.budgetSeconds)) s budget"
+                let text = message + ": " + (workload.evidenceSummary ?? "")
+                xml +=
+                    ">\n      <failure message=\"\(escape(message))\" type=\"inconclusive\">\(escape(text))</failure>\n    </testcase>\n"
             case .crashed:
                 let reason = workload.failure?.reason ?? "crashed"
                 let output = workload.failure?.outputTail.suffix(40).joined(separator: "\n") ?? ""

@@ -5,20 +5,25 @@ import SoakGateBasics
 /// `$GITHUB_STEP_SUMMARY`: counts, then one table row per workload, leaks and crashes first.
 public enum MarkdownSummary {
     public static func render(_ report: LeakReport) -> String {
-        let counts = [Verdict.leak, .crashed, .pass].map { verdict in
+        let counts = [Verdict.leak, .crashed, .inconclusive, .pass].map { verdict in
             "\(report.workloads.filter { $0.verdict == verdict }.count) \(verdict.rawValue)"
         }
         let headline =
-            report.exitCode == 0 ? "✅ no leak" : report.exitCode == 1 ? "❌ leak found" : "⚠️ a workload crashed"
+            switch report.exitCode {
+            case 0: "✅ no leak"
+            case 1: "❌ leak found"
+            case 4: "❔ inconclusive within the budget"
+            default: "⚠️ a workload crashed"
+            }
         var lines = [
             "### SoakGate: \(headline)",
             "",
-            "\(counts.joined(separator: ", ")) · \(escape(report.tool.name)) \(escape(report.tool.version)) · ladder \(report.plan.ladder.map(String.init).joined(separator: ", "))",
+            "\(counts.joined(separator: ", ")) · \(escape(report.tool.name)) \(escape(report.tool.version)) · ladder \(report.plan.ladder.map(String.init).joined(separator: ", ")) · budget \(String(format: "%g", report.plan.budgetSeconds)) s per workload",
             "",
             "| workload | verdict | growth | bytes/iteration | decided by |",
             "| --- | --- | --- | ---: | --- |",
         ]
-        let order: [Verdict: Int] = [.leak: 0, .crashed: 1, .pass: 2]
+        let order: [Verdict: Int] = [.leak: 0, .crashed: 1, .inconclusive: 2, .pass: 3]
         let sorted = report.workloads.enumerated().sorted {
             (order[$0.element.verdict]!, $0.offset) < (order[$1.element.verdict]!, $1.offset)
         }

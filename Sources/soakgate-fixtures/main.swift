@@ -54,6 +54,10 @@ await SoakGateMain.run(workloads: [
     WorkloadDefinition("fixture.throws", summary: "throws on the first iteration", runsByDefault: false) {
         throw FixtureError()
     },
+    WorkloadDefinition(
+        "fixture.slow-iteration", summary: "half a second per iteration, keeps nothing: too slow for a 1 s budget",
+        runsByDefault: false
+    ) { usleep(500_000) },
 ])
 
 /// Counts iterations so the crash fixture traps partway through a measurement.

@@ -12,7 +12,10 @@ final class GateCommandTests: XCTestCase {
         let out = try Command.temporaryDirectory(self)
         let checked = try Command.run(
             "soakgate",
-            ["check", "--workload", "planted.*", "--jobs", "2", "--gate", "--policy", Self.policy, "--out", out])
+            [
+                "check", "--workload", "planted.leak.c-heap", "planted.leak.retain-cycle", "planted.clean.one-off-init",
+                "planted.clean.lru-1k-every-8", "--jobs", "2", "--gate", "--policy", Self.policy, "--out", out,
+            ])
         XCTAssertEqual(checked.status, 0, checked.standardOutput + checked.standardError)
         XCTAssertTrue(checked.standardOutput.contains("gate: passed"))
         let report = out + "/leak-report.json"
@@ -31,13 +34,13 @@ final class GateCommandTests: XCTestCase {
         let newer = directory + "/newer.json"
         let policy = directory + "/policy.json"
         try Data(#"{"schemaVersion": 1, "workloads": ["#.utf8).write(to: URL(fileURLWithPath: truncated))
-        try Data(#"{"schemaVersion": 2, "workloads": []}"#.utf8).write(to: URL(fileURLWithPath: newer))
+        try Data(#"{"schemaVersion": 3, "workloads": []}"#.utf8).write(to: URL(fileURLWithPath: newer))
         try Data(#"{"workloads": [{"match": "x", "tolerate": 1}]}"#.utf8).write(to: URL(fileURLWithPath: policy))
         let cases: [([String], String)] = [
             (["gate", directory + "/missing.json"], "does not exist"),
             (["gate", truncated], "is not valid JSON"),
-            (["gate", newer], "schemaVersion 2, newer than"),
-            (["gate", newer, "--policy", policy], "schemaVersion 2"),
+            (["gate", newer], "schemaVersion 3, newer than"),
+            (["gate", newer, "--policy", policy], "schemaVersion 3"),
             (["gate", Self.policy, "--policy", Self.policy], "not a SoakGate leak report"),
             (
                 [

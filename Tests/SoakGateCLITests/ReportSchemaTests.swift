@@ -1,5 +1,6 @@
 import CommandTestSupport
 import Foundation
+import SoakGate
 import XCTest
 
 /// Real reports, from the real executables, validate against the committed JSON Schema
@@ -38,7 +39,14 @@ final class ReportSchemaTests: XCTestCase {
 
     func testPlantedReportMatchesTheSchema() throws {
         let out = try Command.temporaryDirectory(self)
-        _ = try Command.run("soakgate", ["check", "--workload", "planted.*", "--jobs", "2", "--out", out])
+        // Leaks linear, superlinear and sublinear, and passes by each rule; the fixtures' report
+        // below has the crashes and an inconclusive workload (slower than its budget).
+        _ = try Command.run(
+            "soakgate",
+            [
+                "check", "--workload", "planted.leak.c-heap", "planted.leak.quadratic", "planted.leak.sublinear",
+                "planted.clean.*", "--budget", "20", "--jobs", "2", "--out", out,
+            ])
         let outcome = try validate(out + "/leak-report.json")
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
     }
@@ -46,9 +54,15 @@ final class ReportSchemaTests: XCTestCase {
     func testCrashReportMatchesTheSchema() throws {
         let out = try Command.temporaryDirectory(self)
         _ = try Command.run(
-            "soakgate-fixtures", ["check", "--workload", "fixture.*", "--timeout", "3", "--jobs", "2", "--out", out])
+            "soakgate-fixtures",
+            ["check", "--workload", "fixture.*", "--budget", "1", "--timeout", "3", "--jobs", "2", "--out", out])
         let outcome = try validate(out + "/leak-report.json")
         XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
+        let path = out + "/leak-report.json"
+        let report = try LeakReport.read(from: Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        let slow = try XCTUnwrap(report.workloads.first { $0.name == "fixture.slow-iteration" })
+        XCTAssertEqual(slow.verdict, .inconclusive, slow.evidenceSummary ?? slow.failure?.reason ?? "")
+        XCTAssertEqual(report.exitCode, 3, "a crash wins over an inconclusive workload")
     }
 
     func testSoakReportMatchesItsSchema() throws {

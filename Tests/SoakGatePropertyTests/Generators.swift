@@ -15,14 +15,13 @@ enum Inputs {
         }
     }
 
-    /// Plans as `soakgate check` builds them from its flags: any ladder (`--iterations`), 1 to
-    /// 10 windows (`--windows` takes up to 20), a tolerated rate (`--tolerate`), and a decision
-    /// time (0.75 × `--timeout`) or none; readings come one per millisecond in `RuleRun`.
-    static let plan = zip(
-        ladder, Gen.int(in: 1...10), Gen.int(in: 0...64), Gen.int(in: 0...600)
-    ).compactMap { ladder, windows, tolerated, decisionSeconds in
+    /// Plans as `soakgate check` builds them from its flags: any ladder (`--iterations`), a
+    /// budget of 1 to 600 s (`--budget`) and a tolerated rate (`--tolerate`); iterations take
+    /// one simulated millisecond each in `RuleRun`.
+    static let plan = zip(ladder, Gen.int(in: 1...600), Gen.int(in: 0...64)).compactMap {
+        ladder, budget, tolerated in
         try? MeasurementPlan(
-            ladder: ladder, windowCount: windows, decisionSeconds: decisionSeconds == 0 ? nil : Double(decisionSeconds),
+            ladder: ladder, budgetSeconds: Double(budget),
             policy: GrowthPolicy(toleratedBytesPerIteration: Double(tolerated)))
     }
 
@@ -61,35 +60,29 @@ struct Curve: Sendable {
     }
 }
 
-/// Runs the growth rules as the measuring loop does: reads the curve at the plan's checkpoints
-/// and stops at the first decision.
+/// Runs the growth rules as the measuring loop does (``RuleSimulation``: its readings, budget
+/// and stopping rule), one simulated millisecond per iteration.
 enum RuleRun {
-    static let heap = HeapSnapshot(
-        allocatedBytes: 0, activeBytes: 0, residentBytes: 0, mappedBytes: 0, allocatorRetainedBytes: 0,
-        processResidentBytes: 0)
-
-    /// `retained(iterations, reading)` for reading 0, 1, … at the plan's checkpoints; the
+    /// `retained(iterations, reading)` for reading 0, 1, … as the loop takes them; the
     /// baseline (iteration 0) is 0 by definition.
     static func run(
         _ plan: MeasurementPlan, retained: (Int, Int) -> Int
-    ) -> (samples: [HeapSample], decision: GrowthDecision?) {
-        var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
-        for (reading, checkpoint) in plan.allCheckpoints.enumerated() {
-            samples.append(
-                HeapSample(
-                    iterations: checkpoint, retainedBytes: retained(checkpoint, reading), heap: heap,
-                    elapsedSeconds: Double(checkpoint) / 1000))
-            if let decision = GrowthRules.decide(samples: samples, plan: plan) { return (samples, decision) }
+    ) -> (samples: [HeapSample], decision: GrowthDecision?, stop: MeasurementStop) {
+        var reading = 0
+        let outcome = RuleSimulation.run(plan, secondsPerIteration: 1e-3) { iterations in
+            defer { reading += 1 }
+            return retained(iterations, reading)
         }
-        return (samples, nil)
+        return (outcome.samples, outcome.decision, outcome.stop)
     }
 
     /// The report's view of the same run: verdict, growth class and rate.
-    static func analyze(_ plan: MeasurementPlan, samples: [HeapSample]) -> WorkloadResult {
-        let record = MeasurementRecord(
+    static func analyze(_ plan: MeasurementPlan, samples: [HeapSample], stop: MeasurementStop) -> WorkloadResult {
+        var record = MeasurementRecord(
             workload: "property", samples: samples, sizeClasses: [], liveObjectsAtBaseline: [], liveObjectsAtEnd: [],
             jemallocVersion: "", threadCacheEnabled: false, iterationsRun: samples.last?.iterations ?? 0,
             durationSeconds: samples.last?.elapsedSeconds ?? 0)
+        record.stop = stop
         return WorkloadAnalysis.analyze(record, summary: "", plan: plan)
     }
 }

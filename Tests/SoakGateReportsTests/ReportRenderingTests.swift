@@ -1,8 +1,8 @@
 import Foundation
 import HeapProbe
-import SoakGate
 import XCTest
 
+@testable import SoakGate
 @testable import SoakGateReports
 
 #if canImport(FoundationXML)
@@ -17,19 +17,18 @@ final class ReportRenderingTests: XCTestCase {
     /// A measurement that follows `retained` through the default plan, as the runner would.
     private func result(_ name: String, summary: String = "", retained: (Int) -> Int) throws -> WorkloadResult {
         let plan = try MeasurementPlan()
-        var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: Self.heap, elapsedSeconds: 0)]
-        for checkpoint in plan.allCheckpoints {
-            samples.append(
-                HeapSample(
-                    iterations: checkpoint, retainedBytes: retained(checkpoint), heap: Self.heap,
-                    elapsedSeconds: Double(checkpoint) / 1e4))
-            if GrowthRules.decide(samples: samples, plan: plan) != nil { break }
+        let outcome = RuleSimulation.run(plan, secondsPerIteration: 1e-4, retained: retained)
+        let samples = outcome.samples.map {
+            HeapSample(
+                iterations: $0.iterations, retainedBytes: $0.retainedBytes, heap: Self.heap,
+                elapsedSeconds: $0.elapsedSeconds)
         }
-        let record = MeasurementRecord(
+        var record = MeasurementRecord(
             workload: name, samples: samples, sizeClasses: [SizeClass(size: 16, kind: .small, index: 1)],
             liveObjectsAtBaseline: [3], liveObjectsAtEnd: [3 + samples.last!.retainedBytes / 16],
             jemallocVersion: "5.3.0",
             threadCacheEnabled: false, iterationsRun: samples.last!.iterations, durationSeconds: 1)
+        record.stop = outcome.stop
         return WorkloadAnalysis.analyze(record, summary: summary, plan: plan)
     }
 
@@ -80,7 +79,8 @@ final class ReportRenderingTests: XCTestCase {
         let svg = HTMLReport.chart(leak)
         XCTAssertTrue(svg.contains("class=\"fit\""))
         XCTAssertEqual(svg.components(separatedBy: "class=\"point\"").count - 1, leak.samples.count - 1)
-        XCTAssertEqual(svg.components(separatedBy: "class=\"marker\"").count - 1, 5, "one marker per window")
+        XCTAssertEqual(
+            svg.components(separatedBy: "class=\"marker\"").count - 1, leak.windows.count, "one marker per window")
         XCTAssertLessThan(
             svg.range(of: "class=\"point\"")!.lowerBound, svg.range(of: "class=\"fit\"")!.lowerBound,
             "the fit is drawn on top")

@@ -22,7 +22,14 @@ final class PlanAndSelectionTests: XCTestCase {
         XCTAssertEqual(plan.window(0), WindowBounds(start: 1000, end: 2000))
         XCTAssertEqual(plan.window(4), WindowBounds(start: 16000, end: 32000))
         XCTAssertEqual(plan.windowCheckpoints(1), [2500, 3000, 3500, 4000])
-        XCTAssertEqual(plan.allCheckpoints, plan.allCheckpoints.sorted())
+        var cursor = CheckpointCursor(plan: plan)
+        var readings: [Int] = []
+        while readings.count < 36, let next = cursor.next() { readings.append(next) }
+        XCTAssertEqual(Array(readings.prefix(20)), plan.ladderCheckpoints + [1250, 1500, 1750, 2000])
+        XCTAssertEqual(readings, readings.sorted())
+        XCTAssertEqual(Set(readings).count, readings.count)
+        XCTAssertEqual(plan.windowEnding(at: 4000), 1)
+        XCTAssertNil(plan.windowEnding(at: 3000))
     }
 
     func testGlobPatternsSelectInRegistrationOrder() throws {

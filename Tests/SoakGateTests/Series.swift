@@ -2,25 +2,21 @@ import HeapProbe
 
 @testable import SoakGate
 
-/// Builds sample series for the rules from a function of the iteration count, at the plan's
-/// checkpoints, stopping where the rules decide, as the measuring loop does.
+/// Builds sample series for the rules from a function of the iteration count, read where the
+/// measuring loop would read them (``RuleSimulation``: its schedule, its budget, its stopping
+/// rule), with a simulated clock.
 enum Series {
     static let heap = HeapSnapshot(
         allocatedBytes: 0, activeBytes: 0, residentBytes: 0, mappedBytes: 0, allocatorRetainedBytes: 0,
         processResidentBytes: 0)
 
-    static func run(_ plan: MeasurementPlan, retained: (Int) -> Int) -> (
-        samples: [HeapSample], decision: GrowthDecision?
+    /// One microsecond per iteration by default: a fast workload, which the default 60 s budget
+    /// follows to about 60 million iterations.
+    static func run(_ plan: MeasurementPlan, secondsPerIteration: Double = 1e-6, retained: (Int) -> Int) -> (
+        samples: [HeapSample], decision: GrowthDecision?, stop: MeasurementStop
     ) {
-        var samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: heap, elapsedSeconds: 0)]
-        for checkpoint in plan.allCheckpoints {
-            samples.append(
-                HeapSample(
-                    iterations: checkpoint, retainedBytes: retained(checkpoint), heap: heap,
-                    elapsedSeconds: Double(checkpoint) / 1000))
-            if let decision = GrowthRules.decide(samples: samples, plan: plan) { return (samples, decision) }
-        }
-        return (samples, nil)
+        let outcome = RuleSimulation.run(plan, secondsPerIteration: secondsPerIteration, retained: retained)
+        return (outcome.samples, outcome.decision, outcome.stop)
     }
 
     /// Piecewise-linear interpolation through measured `(iterations, bytes)` points, flat after

@@ -8,25 +8,29 @@ final class WorkloadAnalysisTests: XCTestCase {
 
     private func analyze(_ retained: (Int) -> Int) -> WorkloadResult {
         let run = Series.run(plan, retained: retained)
-        let record = MeasurementRecord(
+        var record = MeasurementRecord(
             workload: "synthetic", samples: run.samples, sizeClasses: [SizeClass(size: 16, kind: .small, index: 1)],
             liveObjectsAtBaseline: [10], liveObjectsAtEnd: [10 + (run.samples.last!.retainedBytes / 16)],
             jemallocVersion: "test", threadCacheEnabled: false, iterationsRun: run.samples.last!.iterations,
             durationSeconds: 1)
+        record.stop = run.stop
         return WorkloadAnalysis.analyze(record, summary: "", plan: plan)
     }
 
     func testLinearLeakReportsItsRateAndBound() throws {
-        let result = analyze { 16 * $0 }
+        // 1 B per iteration: followed to the end of the budget, under the magnitude limit.
+        let result = analyze { $0 }
         XCTAssertEqual(result.verdict, .leak)
         XCTAssertEqual(result.growth, .linear)
-        XCTAssertEqual(try XCTUnwrap(result.bytesPerIteration), 16, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(result.bytesPerIterationLowerBound), 16, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(result.bytesPerIteration), 1, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(result.bytesPerIterationLowerBound), 1, accuracy: 1e-9)
         XCTAssertEqual(result.ladder.map(\.iterations), [1, 10, 100, 1000])
-        XCTAssertEqual(result.windows.count, 5)
+        XCTAssertEqual(result.windows.count, 15)
         XCTAssertTrue(result.windows.allSatisfy(\.grew))
+        XCTAssertEqual(result.stop?.budgetEnded, true)
+        XCTAssertEqual(try XCTUnwrap(result.growthExponent).exponent, 1, accuracy: 0.01)
         XCTAssertEqual(result.sizeClasses.first?.size, 16)
-        XCTAssertEqual(result.sizeClasses.first?.countDelta, 32000)
+        XCTAssertEqual(result.sizeClasses.first?.countDelta, result.iterationsRun / 16)
     }
 
     func testSeedRuleAgreesOnClearCases() {
@@ -47,6 +51,12 @@ final class WorkloadAnalysisTests: XCTestCase {
         XCTAssertEqual(result.growth, .superlinear)
     }
 
+    func testSublinearGrowthIsSublinear() {
+        let result = analyze { 64 * Int(Double($0).squareRoot()) }
+        XCTAssertEqual(result.verdict, .leak)
+        XCTAssertEqual(result.growth, .sublinear)
+    }
+
     func testDoublingBufferStaircaseIsLinear() {
         // An array that doubles its buffer: live bytes step at powers of two.
         let result = analyze { n in n == 0 ? 0 : 8 * (1 << (Int.bitWidth - (n - 1).leadingZeroBitCount)) }
@@ -54,12 +64,12 @@ final class WorkloadAnalysisTests: XCTestCase {
         XCTAssertEqual(result.growth, .linear)
     }
 
-    func testNoDecisionIsReportedAsCrashed() {
+    func testNoDecisionIsReportedAsInconclusive() {
         let samples = [HeapSample(iterations: 0, retainedBytes: 0, heap: Series.heap, elapsedSeconds: 0)]
         let record = MeasurementRecord(
             workload: "cut-short", samples: samples, sizeClasses: [], liveObjectsAtBaseline: [], liveObjectsAtEnd: [],
             jemallocVersion: "test", threadCacheEnabled: false, iterationsRun: 0, durationSeconds: 0)
         let result = WorkloadAnalysis.analyze(record, summary: "", plan: plan)
-        XCTAssertEqual(result.verdict, .crashed)
+        XCTAssertEqual(result.verdict, .inconclusive)
     }
 }

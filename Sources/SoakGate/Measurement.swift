@@ -64,6 +64,18 @@ public enum InProcessMeasurement {
         counts.initialize(repeating: 0)
         defer { counts.deallocate() }
 
+        // Everything `read()` captures is declared here, before the baseline: a captured `var`
+        // lives in a box allocated where it is declared (debug builds do not move it to the
+        // stack), and 64 bytes of boxes after the baseline would be counted as the workload's.
+        var done = 0
+        var stop = MeasurementStop()
+        // Seconds per iteration over the latest stretch between two readings.
+        var pace = 0.0
+        var decided = false
+        var baseline = probe.snapshot()
+        var start: UInt64 = 0
+        let schedule = BudgetSchedule(plan: plan)
+
         // Run the loop's own machinery once, every branch of the stopping rule included, so its
         // first-use costs (runtime metadata, lazily bound symbols) land before the baseline.
         _ = probe.snapshot()
@@ -71,16 +83,10 @@ public enum InProcessMeasurement {
         _ = MonotonicClock.nanoseconds()
         warmUpStoppingRule(plan: plan, heap: probe.snapshot())
 
-        let baseline = probe.snapshot()
+        baseline = probe.snapshot()
         probe.countLiveObjects(into: UnsafeMutableBufferPointer(rebasing: counts[0..<classCount]))
-        let start = MonotonicClock.nanoseconds()
+        start = MonotonicClock.nanoseconds()
         samples.append(HeapSample(iterations: 0, retainedBytes: 0, heap: baseline, elapsedSeconds: 0))
-
-        var done = 0
-        var stop = MeasurementStop()
-        // Seconds per iteration over the latest stretch between two readings.
-        var pace = 0.0
-        var decided = false
 
         func read() -> Double {
             let heap = probe.snapshot()
@@ -97,7 +103,6 @@ public enum InProcessMeasurement {
 
         // The ladder and the windows, while the phase under way can end within the windows'
         // share of the budget; the rest is the final stretch's.
-        let schedule = BudgetSchedule(plan: plan)
         while let checkpoint = cursor.next() {
             let now = Double(MonotonicClock.nanoseconds() - start) / 1e9
             if schedule.leavesWindows(now: now, pace: pace, done: done, phaseEnd: cursor.phaseEnd) { break }

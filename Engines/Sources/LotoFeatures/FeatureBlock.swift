@@ -5,12 +5,12 @@ public struct FeatureBlock: Sendable {
     public var key: SeriesKey
     /// The row keys' days (empty for `features_stat`, which has one row per series).
     public var days: [CivilDay]
-    /// The table's value columns, in order.
+    /// The layout's non-text columns, in order (``TableLayout/numericColumns``).
     public var columnCount: Int
     /// `rowCount × columnCount` values, row by row; NaN (and, by the documented deviation,
     /// ±infinity) is stored as NULL.
     public var values: [Double]
-    /// Text columns after the numeric ones (`features_stat` has a few); nil is NULL.
+    /// The layout's text columns (``TableLayout/textColumns``; features_stat has two); nil is NULL.
     public var texts: [String?]
 
     public init(key: SeriesKey, days: [CivilDay], columnCount: Int, values: [Double], texts: [String?] = []) {
@@ -33,11 +33,12 @@ public struct FeatureBlock: Sendable {
     /// Bytes the block holds, for the governor's accounting.
     public var byteCount: Int { values.count * 8 + days.count * 8 }
 
-    /// Throws unless the block has the shape `table` needs (a key day per row, its columns).
-    public func check(for table: FeatureTable, target: String) throws {
+    /// Throws unless the block has the shape `layout` needs (a key day per row, its columns).
+    public func check(for layout: TableLayout, target: String) throws {
+        let table = layout.table
         let days = table.keyColumns.count == 3 ? rowCount : 0
-        guard columnCount == table.valueColumns.count, values.count % max(columnCount, 1) == 0,
-            self.days.count == days, texts.count == table.textColumns.count
+        guard columnCount == layout.numericColumns.count, values.count % max(columnCount, 1) == 0,
+            self.days.count == days, texts.count == layout.textColumns.count
         else {
             throw LotoFeaturesError.store(
                 target: target,

@@ -7,12 +7,31 @@ public struct GenerateProgress: Sendable, Equatable {
     public var seriesTotal: Int
     /// Rows inserted or changed so far.
     public var rowsChanged: Int
+    /// Seconds per pipeline so far, in pipeline order.
+    public var pipelineSeconds: [PipelineTime]
 
-    public init(seriesDone: Int, seriesTotal: Int, rowsChanged: Int) {
+    public struct PipelineTime: Sendable, Equatable {
+        public var pipeline: String
+        public var seconds: Double
+    }
+
+    public init(seriesDone: Int, seriesTotal: Int, rowsChanged: Int, pipelineSeconds: [(String, Double)] = []) {
         self.seriesDone = seriesDone
         self.seriesTotal = seriesTotal
         self.rowsChanged = rowsChanged
+        self.pipelineSeconds = pipelineSeconds.map { PipelineTime(pipeline: $0.0, seconds: $0.1) }
     }
+}
+
+/// One pipeline's share of a run: the time its computations took (summed over series, so with
+/// several workers it can exceed the run's wall time) and the rows it gave each table.
+public struct PipelineSummary: Sendable, Equatable, Codable {
+    public var pipeline: String
+    public var title: String
+    public var seconds: Double
+    /// Rows per table name, e.g. `["features_hist": 2000]`.
+    public var rows: [String: Int]
+    public var columns: Int
 }
 
 /// What a run did.
@@ -26,6 +45,8 @@ public struct GenerateSummary: Sendable, Equatable {
     public var rowsChanged: Int
     /// Series skipped by `resume` because the store already held them completely.
     public var seriesAlreadyComplete = 0
+    /// Per pipeline, in pipeline order.
+    public var pipelines: [PipelineSummary] = []
 }
 
 /// Generates the feature tables of many series into a store: series computed in parallel
@@ -38,8 +59,13 @@ public struct GenerateSummary: Sendable, Equatable {
 /// places the run's memory goes. When the governor asks the run to stop, it stops after a
 /// committed batch, never before this run kept one, so every rerun makes progress.
 public struct FeatureGenerator: Sendable {
-    /// The tables to generate, in table order.
-    public var tables: [FeatureTable]
+    /// The tables to generate, in table order: those of `tables` that a chosen pipeline writes to.
+    public let tables: [FeatureTable]
+    /// The pipelines to run, in pipeline order.
+    public let pipelines: [PipelineID]
+    /// The columns written per table.
+    public let layouts: [TableLayout]
+    private let chosen: [any FeaturePipeline]
     /// Concurrent series computations.
     public var workers: Int
     /// Sizes batches and may ask the run to stop; nil runs fixed batches of `fixedBatch`.
@@ -49,18 +75,44 @@ public struct FeatureGenerator: Sendable {
     /// The most series a governed batch holds: 32 series of 2,000 draws are about 40 MB of
     /// features_hist, and two batches are alive at once (one written, one computed).
     public static let batchCeiling = 32
-    /// Only the 58 lag and rolling columns of features_hist (the benchmark's set); the others NULL.
-    public var coreHistOnly: Bool
+    /// Where each layout column comes from: per table, per numeric column, the index of the
+    /// pipeline in `pipelines` and of the value in its output; then the same for text columns.
+    private let sources: [FeatureTable: (numbers: [(Int, Int)], texts: [(Int, Int)])]
 
+    /// Runs `pipelines` (default all) into those of `tables` they write to. `coreHistOnly`
+    /// writes only the 58 lag and rolling columns of features_hist (the benchmark's set, P1 and
+    /// P3 into the schema's columns).
     public init(
-        tables: [FeatureTable] = FeatureTable.allCases, workers: Int = 2, governor: MemoryGovernor? = nil,
-        fixedBatch: Int = 16, coreHistOnly: Bool = false
+        tables: [FeatureTable] = FeatureTable.allCases, pipelines: [PipelineID] = PipelineID.allCases,
+        workers: Int = 2, governor: MemoryGovernor? = nil, fixedBatch: Int = 16, coreHistOnly: Bool = false
     ) {
-        self.tables = tables.sorted()
+        let ids = coreHistOnly ? [.p1, .p3] : pipelines.filter { FeaturePipelines.byID[$0] != nil }.sorted()
+        let chosen = FeaturePipelines.select(ids)
+        let wanted = coreHistOnly ? [.hist] : tables
+        self.tables = wanted.sorted().filter { table in chosen.contains { !$0.columns(in: table).isEmpty } }
+        self.pipelines = ids
+        self.chosen = chosen
+        var layouts = self.tables.map { TableLayout(table: $0, pipelines: chosen) }
+        if coreHistOnly {
+            layouts = [TableLayout(table: .hist, pipelines: chosen, schemaOnly: true)]
+        }
+        self.layouts = layouts
+        var sources: [FeatureTable: (numbers: [(Int, Int)], texts: [(Int, Int)])] = [:]
+        for layout in layouts {
+            func source(_ column: FeatureColumn, texts: Bool) -> (Int, Int) {
+                let pipe = chosen.firstIndex { $0.id == column.pipeline }!
+                let own = chosen[pipe].columns(in: layout.table).filter { $0.type.isText == texts }
+                return (pipe, own.firstIndex { $0.name == column.name }!)
+            }
+            sources[layout.table] = (
+                layout.numericColumns.map { source($0, texts: false) },
+                layout.textColumns.map { source($0, texts: true) }
+            )
+        }
+        self.sources = sources
         self.workers = max(workers, 1)
         self.governor = governor
         self.fixedBatch = max(fixedBatch, 1)
-        self.coreHistOnly = coreHistOnly
     }
 
     /// Runs every series into `store`; each batch commits whole or not at all, so after a
@@ -74,8 +126,15 @@ public struct FeatureGenerator: Sendable {
         _ series: [DrawSeries], into store: any FeatureStore, resume: Bool = false,
         progress: (GenerateProgress) -> Void = { _ in }
     ) async throws -> GenerateSummary {
-        try store.prepare(tables)
+        try Self.checkKeys(series)
+        let contexts = Self.contexts(series)
+        try store.prepare(layouts)
         var summary = GenerateSummary(series: 0, batches: 0, rowsComputed: 0, rowsChanged: 0)
+        summary.pipelines = FeaturePipelines.select(pipelines).map { pipeline in
+            PipelineSummary(
+                pipeline: pipeline.id.description, title: pipeline.title, seconds: 0, rows: [:],
+                columns: layouts.reduce(0) { $0 + $1.columns.filter { $0.pipeline == pipeline.id }.count })
+        }
         var todo = series
         if resume {
             let complete = try completeSeries(of: series, in: store)
@@ -111,13 +170,22 @@ public struct FeatureGenerator: Sendable {
             job?.recordOwnBytes(batch.byteCount)
             summary.rowsChanged += try store.write(batch)
             summary.rowsComputed += batch.rowCount
+            for (index, seconds) in batch.pipelineSeconds.enumerated() { summary.pipelines[index].seconds += seconds }
+            for layout in layouts {
+                let rows = batch.blocks[layout.table]?.reduce(0) { $0 + $1.rowCount } ?? 0
+                for index in summary.pipelines.indices
+                where layout.columns.contains(where: { $0.pipeline.description == summary.pipelines[index].pipeline }) {
+                    summary.pipelines[index].rows[layout.table.name, default: 0] += rows
+                }
+            }
             summary.batches += 1
             summary.series = end
             committed += 1
             cacheRelease.record(store.cacheBytes)
             progress(
-                GenerateProgress(seriesDone: skipped + end, seriesTotal: series.count, rowsChanged: summary.rowsChanged)
-            )
+                GenerateProgress(
+                    seriesDone: skipped + end, seriesTotal: series.count, rowsChanged: summary.rowsChanged,
+                    pipelineSeconds: summary.pipelines.map { ($0.pipeline, $0.seconds) }))
         }
         func stopIfAsked(after end: Int) throws {
             // A safe point: everything up to `end` is committed, and this run kept at least one batch.
@@ -131,7 +199,7 @@ public struct FeatureGenerator: Sendable {
         var (size, light) = plan()
         var start = 0
         var end = min(size, todo.count)
-        var current = await compute(Array(todo[start..<end]), workers: light ? 1 : workers)
+        var current = await compute(Array(todo[start..<end]), workers: light ? 1 : workers, contexts: contexts)
         while start < todo.count {
             var nextEnd = end
             var overlap = false
@@ -143,7 +211,7 @@ public struct FeatureGenerator: Sendable {
             }
             let following = Array(todo[end..<nextEnd])
             if overlap {
-                async let next = compute(following, workers: workers)
+                async let next = compute(following, workers: workers, contexts: contexts)
                 try commit(current, through: end)
                 try stopIfAsked(after: end)
                 current = await next
@@ -151,7 +219,7 @@ public struct FeatureGenerator: Sendable {
                 try commit(current, through: end)
                 try stopIfAsked(after: end)
                 current = FeatureBatch()
-                current = await compute(following, workers: light ? 1 : workers)
+                current = await compute(following, workers: light ? 1 : workers, contexts: contexts)
             }
             start = end
             end = nextEnd
@@ -175,50 +243,111 @@ public struct FeatureGenerator: Sendable {
 
     /// The features of one batch, computed by up to `workers` concurrent tasks, in series order.
     public func compute(_ batch: [DrawSeries]) async -> FeatureBatch {
-        await compute(batch, workers: workers)
+        await compute(batch, workers: workers, contexts: Self.contexts(batch))
     }
 
     /// The features of one batch computed by up to `workers` tasks (one in light mode). A
     /// cancelled computation (a run that stops while it is under way) starts no further series
     /// and returns an empty batch.
-    func compute(_ batch: [DrawSeries], workers: Int) async -> FeatureBatch {
+    func compute(_ batch: [DrawSeries], workers: Int, contexts: [String: SeriesContext]) async -> FeatureBatch {
         guard !batch.isEmpty else { return FeatureBatch() }
-        let tables = self.tables
-        let coreOnly = coreHistOnly
-        var results = [[FeatureTable: FeatureBlock]?](repeating: nil, count: batch.count)
-        await withTaskGroup(of: (Int, [FeatureTable: FeatureBlock]).self) { group in
+        var results = [SeriesFeatures?](repeating: nil, count: batch.count)
+        await withTaskGroup(of: (Int, SeriesFeatures).self) { group in
             var nextIndex = 0
             func addNext() {
                 let index = nextIndex
                 let series = batch[index]
-                group.addTask { (index, Self.features(of: series, tables: tables, coreHistOnly: coreOnly)) }
+                let context = contexts[series.loto] ?? SeriesContext()
+                group.addTask { (index, self.features(of: series, context: context)) }
                 nextIndex += 1
             }
             while nextIndex < min(max(workers, 1), batch.count) { addNext() }
-            while let (index, blocks) = await group.next() {
-                results[index] = blocks
+            while let (index, features) = await group.next() {
+                results[index] = features
                 if nextIndex < batch.count, !Task.isCancelled { addNext() }
             }
         }
         guard results.allSatisfy({ $0 != nil }) else { return FeatureBatch() }
         var out = FeatureBatch()
-        for table in tables { out.blocks[table] = results.map { $0![table]! } }
+        out.pipelineSeconds = [Double](repeating: 0, count: pipelines.count)
+        for result in results {
+            for (index, seconds) in result!.seconds.enumerated() { out.pipelineSeconds[index] += seconds }
+        }
+        for table in tables { out.blocks[table] = results.map { $0!.blocks[table]! } }
         return out
     }
 
-    /// Every requested table of one series.
-    public static func features(of series: DrawSeries, tables: [FeatureTable], coreHistOnly: Bool = false)
+    /// One series' blocks and each pipeline's time on it.
+    struct SeriesFeatures: Sendable {
+        var blocks: [FeatureTable: FeatureBlock]
+        var seconds: [Double]
+    }
+
+    /// Every chosen pipeline over one series, assembled into the layouts' blocks.
+    func features(of series: DrawSeries, context: SeriesContext) -> SeriesFeatures {
+        let clock = ContinuousClock()
+        var outputs: [PipelineOutput] = []
+        var seconds: [Double] = []
+        for pipeline in chosen {
+            let start = clock.now
+            outputs.append(pipeline.compute(series, context: context))
+            let elapsed = clock.now - start
+            seconds.append(
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        var blocks: [FeatureTable: FeatureBlock] = [:]
+        for layout in layouts {
+            let table = layout.table
+            let (numbers, texts) = sources[table]!
+            let width = numbers.count
+            if table == .stat {
+                blocks[table] = FeatureBlock(
+                    key: series.key, days: [], columnCount: width,
+                    values: numbers.map { outputs[$0.0].stat[$0.1] }, texts: texts.map { outputs[$0.0].statTexts[$0.1] }
+                )
+                continue
+            }
+            let n = series.count
+            var values = [Double](repeating: .nan, count: n * width)
+            values.withUnsafeMutableBufferPointer { values in
+                for (column, (pipe, index)) in numbers.enumerated() {
+                    let source = table == .hist ? outputs[pipe].hist[index] : outputs[pipe].futr[index]
+                    for row in 0..<n { values[row * width + column] = source[row] }
+                }
+            }
+            blocks[table] = FeatureBlock(key: series.key, days: series.days, columnCount: width, values: values)
+        }
+        return SeriesFeatures(blocks: blocks, seconds: seconds)
+    }
+
+    /// Every requested table of one series, all pipelines.
+    public static func features(of series: DrawSeries, tables: [FeatureTable] = FeatureTable.allCases)
         -> [FeatureTable: FeatureBlock]
     {
-        var blocks: [FeatureTable: FeatureBlock] = [:]
-        for table in tables {
-            switch table {
-            case .hist: blocks[table] = HistFeatures.compute(series, coreOnly: coreHistOnly)
-            case .futr: blocks[table] = FutrFeatures.compute(series)
-            case .stat: blocks[table] = StatFeatures.compute(series)
+        FeatureGenerator(tables: tables).features(of: series, context: contexts([series])[series.loto]!).blocks
+    }
+
+    /// The context of each game in `series`: the game by name and its distinct draw days.
+    static func contexts(_ series: [DrawSeries]) -> [String: SeriesContext] {
+        var days: [String: Set<Int>] = [:]
+        for one in series { days[one.loto, default: []].formUnion(one.days.lazy.map(\.daysSinceEpoch)) }
+        return days.reduce(into: [:]) { result, entry in
+            result[entry.key] = SeriesContext(game: LotoGame.named(entry.key), gameDrawCount: entry.value.count)
+        }
+    }
+
+    /// Refuses keys longer than the tables' `loto` (50) and `unique_id` (10) columns hold, before
+    /// anything is written.
+    public static func checkKeys(_ series: [DrawSeries]) throws {
+        for one in series {
+            for (name, value, limit) in [
+                ("loto", one.loto, FeatureSchema.lotoLength), ("unique_id", one.uniqueId, FeatureSchema.uniqueIdLength),
+            ] where value.count > limit {
+                throw LotoFeaturesError.usage(
+                    "series \(one.key): \(name) '\(value.prefix(60))' is \(value.count) characters; the tables hold at most \(limit) (nothing written)"
+                )
             }
         }
-        return blocks
     }
 }
 

@@ -1,5 +1,6 @@
-/// The three tables the engine writes, their keys and columns: the one schema every store
-/// creates and checks against (identifiers in SQL come only from here).
+/// The three tables the engine writes and their keys; their columns are ``FeatureSchema``'s and
+/// the pipelines' (``columns``), the one schema every store creates and checks against
+/// (identifiers in SQL come only from here).
 public enum FeatureTable: String, CaseIterable, Sendable, Comparable {
     case hist, futr, stat
 
@@ -8,21 +9,6 @@ public enum FeatureTable: String, CaseIterable, Sendable, Comparable {
 
     /// The key: game, position and (for hist and futr) the day.
     public var keyColumns: [String] { self == .stat ? ["loto", "unique_id"] : ["loto", "unique_id", "ds"] }
-
-    /// Numeric columns after the key (REAL / double precision), in order.
-    public var valueColumns: [String] {
-        switch self {
-        case .hist: return HistFeatures.columns
-        case .futr: return FutrFeatures.columns
-        case .stat: return StatFeatures.columns
-        }
-    }
-
-    /// Text columns after the numeric ones.
-    public var textColumns: [String] { self == .stat ? StatFeatures.textColumns : [] }
-
-    /// Every column in table order.
-    public var allColumns: [String] { keyColumns + valueColumns + textColumns }
 
     public static func < (lhs: FeatureTable, rhs: FeatureTable) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -52,6 +38,8 @@ public enum FeatureTable: String, CaseIterable, Sendable, Comparable {
 public struct FeatureBatch: Sendable {
     /// Blocks per table; a table not generated has no entry.
     public var blocks: [FeatureTable: [FeatureBlock]] = [:]
+    /// Seconds each chosen pipeline spent on the batch (summed over its series).
+    public var pipelineSeconds: [Double] = []
 
     public init(blocks: [FeatureTable: [FeatureBlock]] = [:]) { self.blocks = blocks }
 
@@ -66,14 +54,28 @@ public struct FeatureBatch: Sendable {
 public protocol FeatureStore: AnyObject {
     /// `sqlite:PATH` or `postgresql://user@host:port/db`, never with a password.
     var target: String { get }
-    /// Creates missing tables (keys and indexes) and checks existing ones have the schema.
-    func prepare(_ tables: [FeatureTable]) throws
+    /// Creates missing tables (every column of ``FeatureTable/columns``, keys, indexes) and
+    /// checks that existing ones have exactly that schema; then writes go to the layouts'
+    /// columns only, so a run of some pipelines leaves the other pipelines' columns as they are.
+    func prepare(_ layouts: [TableLayout]) throws
     /// Upserts a batch in one transaction, whole or not at all; returns rows inserted or
-    /// changed (rows whose values were already stored count zero).
+    /// changed (rows whose values were already stored count zero; `updated_at` changes only
+    /// on a changed row).
     func write(_ batch: FeatureBatch) throws -> Int
     /// What `table` holds per series, from one `GROUP BY loto, unique_id` query that reads only
     /// the key columns (`--resume` compares it with the input to skip finished series).
     func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries]
+    /// The tables that differ from this version's schema and how `migrate` would rebuild them.
+    func migrationPlan() throws -> [TableMigration]
+    /// Rebuilds every table of `migrationPlan()` in one transaction; returns the plan it carried out.
+    func migrate() throws -> [TableMigration]
+    /// Rows of `table` (optionally one game, one unique_id), key order, as CSV cells; the first
+    /// call gives the header. Stops early when `body` returns false.
+    func forEachRow(
+        _ table: FeatureTable, loto: String?, uniqueId: String?, _ body: ([String]) throws -> Bool
+    ) throws
+    /// Per table: rows, series, date range, last update.
+    func info() throws -> [TableInfo]
     /// Bytes the store's own cache holds now (SQLite's page cache; 0 for a store without one).
     var cacheBytes: Int { get }
     /// Empties the store's cache between transactions and returns about how many bytes that freed.

@@ -45,16 +45,11 @@ public enum HistFeatures {
             for (column, lag) in lags.enumerated() where lag < n {
                 for row in lag..<n { out[row * width + column] = y[row - lag] }
             }
-            var window = RollingWindow(capacity: windows.last!)
             for (windowIndex, w) in windows.enumerated() {
                 let base = lags.count + windowIndex * rollingStats.count
                 let iqrColumn = coreColumnCount + windowIndex
                 let zColumn = coreColumnCount + windows.count + windowIndex
-                window.reset(size: w)
-                for row in 0..<n {
-                    window.push(y[row], leaving: row >= w ? y[row - w] : nil)
-                    guard row >= w - 1, window.isFull else { continue }
-                    let stats = window.statistics()
+                forEachFullWindow(y, size: w) { row, stats in
                     let at = row * width + base
                     out[at] = stats.mean
                     out[at + 1] = stats.std
@@ -77,5 +72,17 @@ public enum HistFeatures {
             for row in 1..<max(n, 1) { out[row * width + diffBase + 2] = y[row] / y[row - 1] - 1 }
         }
         return FeatureBlock(key: series.key, days: series.days, columnCount: width, values: out)
+    }
+
+    /// Calls `body` with each row whose window of `size` values (ending at the row) is full
+    /// and has no missing value, in row order: pandas' `rolling(size)` with `min_periods = size`.
+    static func forEachFullWindow(_ y: [Double], size: Int, _ body: (Int, WindowStatistics) -> Void) {
+        var window = RollingWindow(capacity: size)
+        window.reset(size: size)
+        for row in y.indices {
+            window.push(y[row], leaving: row >= size ? y[row - size] : nil)
+            guard row >= size - 1, window.isFull else { continue }
+            body(row, window.statistics())
+        }
     }
 }

@@ -45,6 +45,10 @@ public struct LotoGame: Sendable, Equatable {
             firstDay: CivilDay(year: 1994, month: 10, day: 7)!, carriesOver: false),
     ]
 
+    /// The kind of game: `pick` (distinct numbers from one range), `bingo` (one number from
+    /// each column) or `digits` (independent digits).
+    public var kind: String { distinctSorted ? "pick" : name.hasPrefix("bingo") ? "bingo" : "digits" }
+
     /// The game called `name`, or nil.
     public static func named(_ name: String) -> LotoGame? { all.first { $0.name == name } }
 

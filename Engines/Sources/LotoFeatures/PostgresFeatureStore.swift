@@ -21,31 +21,123 @@ public final class PostgresFeatureStore: FeatureStore {
         _ = try guarded { try connection.execute("SET client_min_messages = warning") }
     }
 
-    public func prepare(_ tables: [FeatureTable]) throws {
+    public func prepare(_ layouts: [TableLayout]) throws {
         try guarded {
-            for table in tables {
-                let types =
-                    table.keyColumns.map { "\($0) \($0 == "ds" ? "date" : "text") NOT NULL" }
-                    + table.valueColumns.map { "\($0) double precision" } + table.textColumns.map { "\($0) text" }
-                try connection.execute(
-                    "CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))))"
-                )
-                try connection.execute(
-                    "CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"))"
-                )
-                let found = try connection.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-                    [table.name])
-                let names = (0..<found.rowCount).map { found.value(row: $0, column: 0) ?? "" }
-                guard names == table.allColumns else {
-                    throw LotoFeaturesError.store(
-                        target: target,
-                        problem: "table \(table.name) exists with other columns; drop it or use another database")
+            for layout in layouts {
+                let table = layout.table
+                if let found = try storedColumns(table) {
+                    if let difference = schemaDifference(table, found: found, dialect: .postgres) {
+                        throw LotoFeaturesError.store(
+                            target: target, problem: SQLiteFeatureStore.refusal(table, difference, target: target))
+                    }
+                } else {
+                    try connection.execute(SQLDialect.postgres.createTable(table, named: table.name))
                 }
+                for statement in SQLDialect.postgres.createIndexes(table) { try connection.execute(statement) }
                 // A session's staging table, emptied at every commit.
                 try connection.execute(
-                    "CREATE TEMPORARY TABLE IF NOT EXISTS staging_\(table.name) (LIKE \(table.name)) ON COMMIT DELETE ROWS"
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS staging_\(table.name) (LIKE \(table.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
                 )
+                self.layouts[table] = layout
+            }
+        }
+    }
+
+    private var layouts: [FeatureTable: TableLayout] = [:]
+
+    /// The table's columns in order (types as `format_type` spells them), nil when there is none.
+    private func storedColumns(_ table: FeatureTable) throws -> [StoredColumn]? {
+        let found = try connection.execute(
+            """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """, [table.name])
+        guard found.rowCount > 0 else { return nil }
+        return (0..<found.rowCount).map {
+            StoredColumn(name: found.value(row: $0, column: 0) ?? "", type: found.value(row: $0, column: 1) ?? "")
+        }
+    }
+
+    public func migrationPlan() throws -> [TableMigration] {
+        try guarded {
+            var plans: [TableMigration] = []
+            for table in FeatureTable.allCases {
+                guard let found = try storedColumns(table),
+                    schemaDifference(table, found: found, dialect: .postgres) != nil
+                else { continue }
+                let rows =
+                    Int(try connection.execute("SELECT count(*) FROM \(table.name)").value(row: 0, column: 0) ?? "0")
+                    ?? 0
+                plans.append(TableMigration(table: table, found: found, rows: rows, dialect: .postgres))
+            }
+            return plans
+        }
+    }
+
+    public func migrate() throws -> [TableMigration] {
+        try guarded {
+            try connection.execute("BEGIN")
+            do {
+                let plans = try migrationPlan()
+                for plan in plans {
+                    for statement in plan.statements(dialect: .postgres) { try connection.execute(statement) }
+                }
+                try connection.execute("COMMIT")
+                return plans
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func forEachRow(
+        _ table: FeatureTable, loto: String?, uniqueId: String?, _ body: ([String]) throws -> Bool
+    ) throws {
+        try guarded {
+            guard let found = try storedColumns(table) else {
+                throw LotoFeaturesError.store(
+                    target: target, problem: "there is no table \(table.name) yet; run loto-features generate first")
+            }
+            guard try body(found.map(\.name)) else { return }
+            let types = found.map { SQLDialect.postgres.type(of: $0.name, in: table) }
+            // A cursor, a thousand rows at a time: a whole table never sits in memory at once.
+            try connection.execute("BEGIN")
+            defer { _ = try? connection.execute("ROLLBACK") }
+            try connection.execute(
+                "DECLARE show_rows NO SCROLL CURSOR FOR SELECT * FROM \(table.name) WHERE ($1::text IS NULL OR loto = $1) AND ($2::text IS NULL OR unique_id = $2) ORDER BY \(table.keyColumns.joined(separator: ", "))",
+                [loto, uniqueId])
+            while true {
+                let page = try connection.execute("FETCH 1000 FROM show_rows")
+                guard page.rowCount > 0 else { return }
+                for row in 0..<page.rowCount {
+                    let cells = types.enumerated().map { column, type in
+                        CSVCell.format(page.value(row: row, column: column), type: type)
+                    }
+                    guard try body(cells) else { return }
+                }
+            }
+        }
+    }
+
+    public func info() throws -> [TableInfo] {
+        try guarded {
+            try FeatureTable.allCases.map { table in
+                guard try storedColumns(table) != nil else {
+                    return TableInfo(table: table, exists: false, rows: 0, series: 0)
+                }
+                let (first, last) =
+                    table == .stat
+                    ? ("min(stat_series_start_date)", "max(stat_series_end_date)") : ("min(ds)", "max(ds)")
+                let result = try connection.execute(
+                    "SELECT count(*), (SELECT count(*) FROM (SELECT 1 FROM \(table.name) GROUP BY loto, unique_id) s), to_char(\(first), 'YYYY-MM-DD'), to_char(\(last), 'YYYY-MM-DD'), to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM \(table.name)"
+                )
+                return TableInfo(
+                    table: table, exists: true, rows: Int(result.value(row: 0, column: 0) ?? "") ?? 0,
+                    series: Int(result.value(row: 0, column: 1) ?? "") ?? 0, firstDay: result.value(row: 0, column: 2),
+                    lastDay: result.value(row: 0, column: 3), lastUpdate: result.value(row: 0, column: 4))
             }
         }
     }
@@ -57,13 +149,17 @@ public final class PostgresFeatureStore: FeatureStore {
                 var changed = 0
                 for table in batch.blocks.keys.sorted() {
                     let target = self.target
-                    try connection.copyIn("COPY staging_\(table.name) FROM STDIN") { copy in
+                    guard let layout = layouts[table] else {
+                        throw LotoFeaturesError.store(target: target, problem: "table \(table.name) was not prepared")
+                    }
+                    let columns = (table.keyColumns + layout.columns.map(\.name)).joined(separator: ", ")
+                    try connection.copyIn("COPY staging_\(table.name) (\(columns)) FROM STDIN") { copy in
                         for block in batch.blocks[table]! {
-                            try block.check(for: table, target: target)
-                            try Self.append(block, keyColumns: table.keyColumns.count, to: copy)
+                            try block.check(for: layout, target: target)
+                            try Self.append(block, layout: layout, to: copy)
                         }
                     }
-                    changed += try connection.execute(Self.upsertSQL(table)).affectedRows
+                    changed += try connection.execute(Self.upsertSQL(layout)).affectedRows
                 }
                 try connection.execute("COMMIT")
                 return changed
@@ -74,42 +170,64 @@ public final class PostgresFeatureStore: FeatureStore {
         }
     }
 
-    /// One block's rows as COPY text, a line at a time: the key's fields and the texts are
-    /// escaped once per block; days and numbers never hold a byte that needs escaping, so the
-    /// line goes in as formatted text without a second scan.
-    private static func append(_ block: FeatureBlock, keyColumns: Int, to copy: PostgresCopy) throws {
+    /// One block's rows as COPY text, a line at a time, in the layout's column order: the key's
+    /// fields and the texts are escaped once per block; days and numbers never hold a byte that
+    /// needs escaping, so the line goes in as formatted text without a second scan.
+    private static func append(_ block: FeatureBlock, layout: TableLayout, to copy: PostgresCopy) throws {
         let width = block.columnCount
         let key = copyTextField(block.key.loto) + "\t" + copyTextField(block.key.uniqueId)
         let texts = block.texts.map { copyTextField($0) }
+        var numeric = 0
+        var textIndex = 0
+        let plan: [(type: ColumnType, index: Int)] = layout.columns.map { column in
+            if column.type.isText {
+                textIndex += 1
+                return (column.type, textIndex - 1)
+            }
+            numeric += 1
+            return (column.type, numeric - 1)
+        }
         var line = ""
         line.reserveCapacity(key.utf8.count + 16 + width * 24 + texts.reduce(0) { $0 + $1.utf8.count + 1 })
         for row in 0..<block.rowCount {
             line.removeAll(keepingCapacity: true)
             line += key
-            if keyColumns == 3 {
+            if layout.table.keyColumns.count == 3 {
                 line += "\t"
                 line += block.days[row].description
             }
-            for column in 0..<width {
-                let value = block.values[row * width + column]
+            for (type, index) in plan {
                 line += "\t"
+                if case .text = type {
+                    line += texts[index]
+                    continue
+                }
+                let value = block.values[row * width + index]
+                guard value.isFinite else {
+                    line += "\\N"
+                    continue
+                }
+                switch type {
                 // Swift's shortest round-trip form; PostgreSQL reads it back to the same double.
-                line += value.isFinite ? value.description : "\\N"
-            }
-            for text in texts {
-                line += "\t"
-                line += text
+                case .float: line += value.description
+                case .integer: line += Int(exactly: value.rounded()).map(String.init) ?? "\\N"
+                case .boolean: line += value != 0 ? "t" : "f"
+                case .date: line += Int(exactly: value).map { CivilDay(daysSinceEpoch: $0).description } ?? "\\N"
+                case .text: break
+                }
             }
             line += "\n"
             try copy.appendFormatted(line)
         }
     }
 
-    static func upsertSQL(_ table: FeatureTable) -> String {
-        let updated = table.valueColumns + table.textColumns
+    static func upsertSQL(_ layout: TableLayout) -> String {
+        let table = layout.table
+        let updated = layout.columns.map(\.name)
+        let columns = (table.keyColumns + updated).joined(separator: ", ")
         return """
-            INSERT INTO \(table.name) SELECT * FROM staging_\(table.name)
-            ON CONFLICT (\(table.keyColumns.joined(separator: ", "))) DO UPDATE SET \(updated.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
+            INSERT INTO \(table.name) (\(columns)) SELECT \(columns) FROM staging_\(table.name)
+            ON CONFLICT (\(table.keyColumns.joined(separator: ", "))) DO UPDATE SET \(updated.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")), updated_at = now()
             WHERE (\(updated.map { "\(table.name).\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(updated.map { "EXCLUDED.\($0)" }.joined(separator: ", ")))
             """
     }

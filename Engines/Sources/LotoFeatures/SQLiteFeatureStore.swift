@@ -7,7 +7,7 @@ import CSQLite
 /// nothing (and reports 0 rows) and a run over extended input adds only the new rows.
 public final class SQLiteFeatureStore: FeatureStore {
     private let database: SQLiteDatabase
-    private var upserts: [FeatureTable: SQLiteStatement] = [:]
+    private var upserts: [FeatureTable: (statement: SQLiteStatement, layout: TableLayout)] = [:]
     public var target: String { "sqlite:\(database.path)" }
 
     /// Opens (creating if missing) the file at `path`.
@@ -25,45 +25,81 @@ public final class SQLiteFeatureStore: FeatureStore {
     }
 
     /// Creates missing tables as rowid tables whose key is a PRIMARY KEY (a unique index), plus
-    /// the `(loto, ds)` / `(loto)` index. Not `WITHOUT ROWID`: that clusters whole ~700-byte
-    /// rows in an index b-tree (interior pages included), which SQLite's documentation advises
-    /// against for large rows, and measured slower for a 2,000,000-row load. Files made with the
-    /// earlier `WITHOUT ROWID` tables keep them and work unchanged (same columns, same key).
-    public func prepare(_ tables: [FeatureTable]) throws {
-        for table in tables {
-            let types =
-                table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" }
-                + table.textColumns.map { "\($0) TEXT" }
-            try database.execute(
-                """
-                CREATE TABLE IF NOT EXISTS \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", "))));
-                CREATE INDEX IF NOT EXISTS \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
-                """)
-            try checkColumns(of: table)
-            upserts[table] = try database.prepare(Self.upsertSQL(table))
+    /// the schema's `(loto, unique_id)` and `(ds)` indexes. Not `WITHOUT ROWID`: that clusters
+    /// whole ~1 KB rows in an index b-tree (interior pages included), which SQLite's
+    /// documentation advises against for large rows, and measured slower for a 2,000,000-row
+    /// load. A table with another column set is refused, naming its first difference: nothing
+    /// is written until `loto-features migrate` rebuilds it.
+    public func prepare(_ layouts: [TableLayout]) throws {
+        for layout in layouts {
+            let table = layout.table
+            if let found = try storedColumns(table) {
+                if let difference = schemaDifference(table, found: found, dialect: .sqlite) {
+                    throw database.failure(Self.refusal(table, difference, target: target))
+                }
+            } else {
+                try database.execute(SQLDialect.sqlite.createTable(table, named: table.name))
+            }
+            for statement in SQLDialect.sqlite.createIndexes(table) { try database.execute(statement) }
+            upserts[table] = (try database.prepare(Self.upsertSQL(layout)), layout)
         }
     }
 
-    /// Refuses a table of the same name whose columns are not this schema's.
-    private func checkColumns(of table: FeatureTable) throws {
-        let statement = try database.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+    /// The `CREATE TABLE` this store runs for a missing table (every column, the key, timestamps
+    /// defaulting to now).
+    public static func createTableSQL(_ table: FeatureTable) -> String {
+        SQLDialect.sqlite.createTable(table, named: table.name)
+    }
+
+    /// The one line that refuses a table of another schema, with the command to type.
+    static func refusal(_ table: FeatureTable, _ difference: String, target: String) -> String {
+        "table \(table.name) does not have this version's schema (\(difference)); nothing was written. See what a migration does with: loto-features migrate --store \(target) --dry-run"
+    }
+
+    /// The table's columns in order, nil when there is no such table.
+    private func storedColumns(_ table: FeatureTable) throws -> [StoredColumn]? {
+        let statement = try database.prepare("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")
         statement.bind(table.name, at: 1)
-        var found: [String] = []
-        while try statement.step() { found.append(statement.text(0) ?? "") }
-        guard found == table.allColumns else {
-            let missing = table.allColumns.filter { !found.contains($0) }
-            throw database.failure(
-                "table \(table.name) exists with other columns (\(missing.count) missing, e.g. \(missing.first ?? found.first ?? "?")); drop it or use another --store file"
-            )
+        var found: [StoredColumn] = []
+        while try statement.step() {
+            found.append(StoredColumn(name: statement.text(0) ?? "", type: statement.text(1) ?? ""))
+        }
+        return found.isEmpty ? nil : found
+    }
+
+    public func migrationPlan() throws -> [TableMigration] {
+        var plans: [TableMigration] = []
+        for table in FeatureTable.allCases {
+            guard let found = try storedColumns(table),
+                schemaDifference(table, found: found, dialect: .sqlite) != nil
+            else { continue }
+            plans.append(TableMigration(table: table, found: found, rows: try rowCount(table), dialect: .sqlite))
+        }
+        return plans
+    }
+
+    public func migrate() throws -> [TableMigration] {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            let plans = try migrationPlan()
+            for plan in plans {
+                for statement in plan.statements(dialect: .sqlite) { try database.execute(statement) }
+            }
+            try database.execute("COMMIT")
+            return plans
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
         }
     }
 
-    static func upsertSQL(_ table: FeatureTable) -> String {
-        let columns = table.allColumns
-        let updated = table.valueColumns + table.textColumns
+    static func upsertSQL(_ layout: TableLayout) -> String {
+        let table = layout.table
+        let updated = layout.columns.map(\.name)
+        let columns = table.keyColumns + updated
         return """
             INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
-            ON CONFLICT (\(table.keyColumns.joined(separator: ", "))) DO UPDATE SET \(updated.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            ON CONFLICT (\(table.keyColumns.joined(separator: ", "))) DO UPDATE SET \(updated.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), updated_at = CURRENT_TIMESTAMP
             WHERE \(updated.map { "\(table.name).\($0) IS NOT excluded.\($0)" }.joined(separator: " OR "))
             """
     }
@@ -73,10 +109,10 @@ public final class SQLiteFeatureStore: FeatureStore {
         do {
             var changed = 0
             for table in batch.blocks.keys.sorted() {
-                guard let statement = upserts[table] else {
+                guard let (statement, layout) = upserts[table] else {
                     throw database.failure("table \(table.name) was not prepared")
                 }
-                changed += try write(batch.blocks[table]!, of: table, with: statement)
+                changed += try write(batch.blocks[table]!, of: layout, with: statement)
             }
             try database.execute("COMMIT")
             return changed
@@ -115,9 +151,21 @@ public final class SQLiteFeatureStore: FeatureStore {
         return rows
     }
 
-    private func write(_ blocks: [FeatureBlock], of table: FeatureTable, with statement: SQLiteStatement) throws -> Int
+    private func write(_ blocks: [FeatureBlock], of layout: TableLayout, with statement: SQLiteStatement) throws -> Int
     {
-        for block in blocks { try block.check(for: table, target: target) }
+        let table = layout.table
+        for block in blocks { try block.check(for: layout, target: target) }
+        // Each layout column's parameter: its value or text index and its type.
+        var numeric = 0
+        var textIndex = 0
+        let plan: [(type: ColumnType, index: Int)] = layout.columns.map { column in
+            if column.type.isText {
+                textIndex += 1
+                return (column.type, textIndex - 1)
+            }
+            numeric += 1
+            return (column.type, numeric - 1)
+        }
         let hasDay = table.keyColumns.count == 3
         let keyCount = Int32(table.keyColumns.count)
         // The key texts of every block in one buffer, bound without copying; unbound below
@@ -147,17 +195,69 @@ public final class SQLiteFeatureStore: FeatureStore {
                 if hasDay { dayText.bind(block.days[row], to: statement, at: 3) }
                 let width = block.columnCount
                 block.values.withUnsafeBufferPointer { values in
-                    for column in 0..<width {
-                        statement.bind(values[row * width + column], at: keyCount + 1 + Int32(column))
+                    for (parameter, (type, index)) in plan.enumerated() {
+                        let at = keyCount + 1 + Int32(parameter)
+                        switch type {
+                        case .float: statement.bind(values[row * width + index], at: at)
+                        case .integer, .boolean:
+                            let value = values[row * width + index]
+                            statement.bind(value.isFinite ? Int(exactly: value.rounded()) : nil, at: at)
+                        case .date:
+                            let value = values[row * width + index]
+                            if value.isFinite, let days = Int(exactly: value) {
+                                dayText.bind(CivilDay(daysSinceEpoch: days), to: statement, at: at)
+                            } else {
+                                statement.bind(nil as Double?, at: at)
+                            }
+                        case .text: statement.bind(block.texts[index], at: at)
+                        }
                     }
-                }
-                for (offset, text) in block.texts.enumerated() {
-                    statement.bind(text, at: keyCount + 1 + Int32(width + offset))
                 }
                 changed += try statement.run()
             }
         }
         return changed
+    }
+
+    public func forEachRow(
+        _ table: FeatureTable, loto: String?, uniqueId: String?, _ body: ([String]) throws -> Bool
+    ) throws {
+        guard let found = try storedColumns(table) else {
+            throw database.failure("there is no table \(table.name) yet; run loto-features generate first")
+        }
+        let statement = try database.prepare(
+            "SELECT * FROM \(table.name) WHERE (?1 IS NULL OR loto = ?1) AND (?2 IS NULL OR unique_id = ?2) ORDER BY \(table.keyColumns.joined(separator: ", "))"
+        )
+        statement.bind(loto, at: 1)
+        statement.bind(uniqueId, at: 2)
+        guard try body(found.map(\.name)) else { return }
+        let types = found.map { SQLDialect.sqlite.type(of: $0.name, in: table) }
+        while try statement.step() {
+            let cells = types.enumerated().map { column, type in
+                // A REAL read as a double: SQLite's own text keeps only 15 digits.
+                type == .float
+                    ? (statement.double(Int32(column))?.description ?? "")
+                    : CSVCell.format(statement.text(Int32(column)), type: type)
+            }
+            guard try body(cells) else { return }
+        }
+    }
+
+    public func info() throws -> [TableInfo] {
+        try FeatureTable.allCases.map { table in
+            guard try storedColumns(table) != nil else {
+                return TableInfo(table: table, exists: false, rows: 0, series: 0)
+            }
+            let (first, last) =
+                table == .stat ? ("min(stat_series_start_date)", "max(stat_series_end_date)") : ("min(ds)", "max(ds)")
+            let statement = try database.prepare(
+                "SELECT count(*), (SELECT count(*) FROM (SELECT 1 FROM \(table.name) GROUP BY loto, unique_id)), \(first), \(last), max(updated_at) FROM \(table.name)"
+            )
+            _ = try statement.step()
+            return TableInfo(
+                table: table, exists: true, rows: statement.int(0), series: statement.int(1),
+                firstDay: statement.text(2), lastDay: statement.text(3), lastUpdate: statement.text(4))
+        }
     }
 
     /// Rows in a table (for tests and the summary).

@@ -34,14 +34,25 @@ import Foundation
 /// hw_parameters, nonlinearity, pacf_features, unitroot_kpss, unitroot_pp, series_length) has
 /// no column.
 public enum TimeSeriesFeatures {
-    /// Columns, in order.
+    /// Columns, in the order ``compute(_:)`` returns them: the schema's names where
+    /// `../shared/loto-schema.md` has the feature, `stat_ts_…` for this project's own.
     public static let columns = [
         "stat_ts_x_acf1", "stat_ts_x_acf10", "stat_ts_diff1_acf1", "stat_ts_diff1_acf10", "stat_ts_diff2_acf1",
         "stat_ts_diff2_acf10",
-        "stat_ts_lumpiness", "stat_ts_stability", "stat_ts_crossing_points", "stat_ts_flat_spots", "stat_ts_entropy",
-        "stat_ts_hurst",
-        "stat_ts_trend", "stat_ts_spike", "stat_ts_linearity", "stat_ts_curvature", "stat_ts_e_acf1", "stat_ts_e_acf10",
+        "stat_lumpiness", "stat_stability", "stat_crossing_points", "stat_flat_spots", "stat_entropy_tsfeatures",
+        "stat_hurst_exponent",
+        "stat_ts_trend", "stat_spikiness", "stat_linearity", "stat_curvature", "stat_ts_e_acf1", "stat_ts_e_acf10",
     ]
+
+    /// The schema's tsfeatures columns this type computes, in the schema's order (trend and
+    /// seasonal strength come from ``TrendPipeline``'s STL with the draw calendar's period).
+    public static let schemaColumns = [
+        "stat_linearity", "stat_curvature", "stat_spikiness", "stat_stability", "stat_lumpiness",
+        "stat_entropy_tsfeatures", "stat_hurst_exponent", "stat_crossing_points", "stat_flat_spots",
+    ]
+
+    /// The rest, in ``columns`` order.
+    public static let extraColumns = columns.filter { !schemaColumns.contains($0) }
 
     /// tsfeatures' window for lumpiness and stability when `freq = 1`.
     static let width = 10

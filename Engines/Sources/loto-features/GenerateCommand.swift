@@ -44,6 +44,19 @@ struct GenerateCommand: AsyncParsableCommand {
         transform: OptionValue.parser(FeatureTable.parseList))
     var tables = FeatureTable.allCases
 
+    @Option(
+        help: ArgumentHelp(
+            "Pipelines to run, a comma-separated subset of P1 … P14 (default: all this version has; see loto-features pipelines). Only their columns are written; the other columns of an existing row keep their values.",
+            valueName: "P1,P4,…"),
+        transform: OptionValue.parser(PipelineID.parseList))
+    var pipelines = FeaturePipelines.all.map(\.id)
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the run summary (per pipeline its computing seconds, rows and columns; series, batches, rows) as JSON to FILE when the run ends. Never a directory or a symbolic link; the directory must exist.",
+            valueName: "FILE"))
+    var summary: String?
+
     @Option(help: "Series computed at once, 1 to 256 (default: the number of cores).")
     var workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 256)
 
@@ -84,6 +97,9 @@ struct GenerateCommand: AsyncParsableCommand {
         if let governorReport, let problem = OutputPath.problem(governorReport) {
             throw ValidationError("--governor-report \(governorReport): \(problem)")
         }
+        if let summary, let problem = OutputPath.problem(summary) {
+            throw ValidationError("--summary \(summary): \(problem)")
+        }
         if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
         if let problem = DrawSource.problem(input) {
             throw ValidationError("--input \(Redaction.url(input)): \(problem)")
@@ -97,6 +113,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let series = try DrawSource.read(input, table: inputTable)
+        try FeatureGenerator.checkKeys(series)
         // Made after the input is read, so its start is the process with the draws in memory,
         // and before the store is opened, so a refused budget touches nothing.
         let governor: MemoryGovernor
@@ -114,11 +131,16 @@ struct GenerateCommand: AsyncParsableCommand {
         var failure: Error?
         do {
             let opened = try store.open()
-            let generator = FeatureGenerator(tables: tables, workers: workers, governor: governor)
+            let generator = FeatureGenerator(tables: tables, pipelines: pipelines, workers: workers, governor: governor)
+            let started = ContinuousClock.now
             let summary = try await generator.run(series, into: opened, resume: resume) { progress in
+                let times = progress.pipelineSeconds.map { "\($0.pipeline) \(String(format: "%.1f", $0.seconds))" }
                 bar.update(
                     done: progress.seriesDone, total: progress.seriesTotal,
-                    detail: "\(progress.rowsChanged) rows written")
+                    detail: "\(progress.rowsChanged) rows written · s: \(times.joined(separator: " "))")
+            }
+            if let path = self.summary {
+                try RunSummary(summary, store: opened.target, seconds: started.duration(to: .now)).write(to: path)
             }
             bar.finish()
             let skipped =

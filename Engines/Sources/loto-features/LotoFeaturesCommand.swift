@@ -21,7 +21,10 @@ struct LotoFeaturesCommand: AsyncParsableCommand {
             budget below what the process already uses, nothing written.
             """,
         version: SoakGateVersion.current,
-        subcommands: [SampleCommand.self, GenerateCommand.self]
+        subcommands: [
+            SampleCommand.self, GenerateCommand.self, MigrateCommand.self, ShowCommand.self, InfoCommand.self,
+            PipelinesCommand.self,
+        ]
     )
 
     /// The entry point: every failure is one line `loto-features: error: …` and its exit code.

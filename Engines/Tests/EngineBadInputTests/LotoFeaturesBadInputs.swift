@@ -23,6 +23,13 @@ final class LotoFeaturesBadInputTests: XCTestCase {
     private static let password = BadInput.password
 
     private static let flagCases: [BadInput] = [
+        // A pipeline this version does not have: exit 2 listing the known ones; a key longer
+        // than the tables' loto (50) or unique_id (10) column: the series named, nothing written.
+        BadInput("loto-features", generate(["--pipelines", "P1,P99"]), names: "'P99'", setup: draws(goodRows)),
+        BadInput("loto-features", generate(["--pipelines", ""]), names: "--pipelines", setup: draws(goodRows)),
+        BadInput(
+            "loto-features", generate(), names: "unique_id 'N12345678901'",
+            setup: draws("loto6,N12345678901,2020-01-02,3,1,0\n")),
         // --memory-budget (first named --budget-mib, which still works) crashed with signal 4
         // (overflow of MiB → bytes). A range error names --memory-budget; ArgumentParser's
         // refusal of a value that is no whole number names the flag as typed.

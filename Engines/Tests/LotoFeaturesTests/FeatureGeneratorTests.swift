@@ -37,9 +37,13 @@ final class FeatureGeneratorTests: XCTestCase {
         ) { seen.append($0) }
         XCTAssertEqual(summary.series, series.count)
         XCTAssertEqual(seen.count, summary.batches)
-        XCTAssertEqual(
-            seen.last,
-            GenerateProgress(seriesDone: series.count, seriesTotal: series.count, rowsChanged: summary.rowsChanged))
+        XCTAssertEqual(seen.last?.seriesDone, series.count)
+        XCTAssertEqual(seen.last?.seriesTotal, series.count)
+        XCTAssertEqual(seen.last?.rowsChanged, summary.rowsChanged)
+        // Every pipeline's time so far, in pipeline order, as the summary ends with.
+        XCTAssertEqual(seen.last?.pipelineSeconds.map(\.pipeline), summary.pipelines.map(\.pipeline))
+        XCTAssertEqual(seen.last?.pipelineSeconds.map(\.seconds), summary.pipelines.map(\.seconds))
+        XCTAssertTrue(summary.pipelines.allSatisfy { $0.seconds > 0 }, "\(summary.pipelines)")
         XCTAssertEqual(seen.map(\.seriesDone), seen.map(\.seriesDone).sorted())
         XCTAssertEqual(governor.report().jobs.last?.name, "loto-features")
         XCTAssertThrowsError(try store.rowCount(.futr), "only the tables asked for are created")

@@ -11,6 +11,13 @@ import XCTest
 /// a committed batch with a line that says what was kept and what to type, and reruns with
 /// `--resume` at the same budget reach exactly the store an unbudgeted run writes. Against the
 /// real executable and real stores (SQLite, and the PostgreSQL that ci/with-postgres.sh starts).
+
+/// The pipelines these tests run: the rolling, lag, calendar and static ones, whose memory the
+/// tests were sized by. STL, the entropies and the Isolation Forest over 5,600-draw series
+/// would make a debug-build test minutes long without exercising the governor any further.
+let lightPipelines: [PipelineID] = [.p1, .p2, .p3, .p12, .p14]
+let lightPipelineList = "P1,P2,P3,P12,P14"
+
 final class MemoryPressureTests: XCTestCase {
     // MARK: - The executable under a budget far below its need
 
@@ -72,7 +79,8 @@ final class MemoryPressureTests: XCTestCase {
         let free = try Command.run(
             "loto-features",
             [
-                "generate", "--input", csv, "--store", unbudgeted, "--tables", tables, "--governor-report",
+                "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", unbudgeted, "--tables", tables,
+                "--governor-report",
                 freeReportPath,
             ])
         XCTAssertEqual(free.status, 0, free.standardError)
@@ -88,7 +96,8 @@ final class MemoryPressureTests: XCTestCase {
 
         let reportPath = directory + "/tight.json"
         var arguments = [
-            "generate", "--input", csv, "--store", budgeted, "--tables", tables, "--memory-budget", "\(budget)",
+            "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", budgeted, "--tables", tables,
+            "--memory-budget", "\(budget)",
             "--governor-report", reportPath,
         ]
         var outcome = try Command.run("loto-features", arguments)
@@ -136,7 +145,7 @@ final class MemoryPressureTests: XCTestCase {
     }
 
     private static func completeSeries(_ series: [DrawSeries], in store: any FeatureStore) throws -> Int {
-        try FeatureGenerator(tables: tables).completeSeries(of: series, in: store).count
+        try FeatureGenerator(tables: tables, pipelines: lightPipelines).completeSeries(of: series, in: store).count
     }
 
     private func MiB(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
@@ -150,7 +159,8 @@ final class MemoryPressureTests: XCTestCase {
         let refused = try Command.run(
             "loto-features",
             [
-                "generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "16",
+                "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", "sqlite:\(directory)/f.sqlite",
+                "--memory-budget", "16",
                 "--governor-report", directory + "/r.json",
             ])
         XCTAssertEqual(refused.status, 2, refused.standardError)
@@ -166,7 +176,10 @@ final class MemoryPressureTests: XCTestCase {
         // The size it names is enough to work in.
         let enough = try Command.run(
             "loto-features",
-            ["generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--memory-budget", "\(needed)"])
+            [
+                "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", "sqlite:\(directory)/f.sqlite",
+                "--memory-budget", "\(needed)",
+            ])
         XCTAssertEqual(enough.status, 0, enough.standardError)
     }
 
@@ -178,7 +191,8 @@ final class MemoryPressureTests: XCTestCase {
         let refused = try Command.run(
             "loto-features",
             [
-                "generate", "--input", csv, "--store", "sqlite:\(directory)/f.sqlite", "--governor-report",
+                "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", "sqlite:\(directory)/f.sqlite",
+                "--governor-report",
                 directory + "/reports",
             ])
         XCTAssertEqual(refused.status, 2)
@@ -203,7 +217,8 @@ final class MemoryPressureTests: XCTestCase {
         let failed = try Command.run(
             "loto-features",
             [
-                "generate", "--input", csv, "--store", "sqlite:\(garbage)", "--memory-budget", "4096",
+                "generate", "--pipelines", lightPipelineList, "--input", csv, "--store", "sqlite:\(garbage)",
+                "--memory-budget", "4096",
                 "--governor-report", directory + "/r.json",
             ])
         XCTAssertEqual(failed.status, 1, failed.standardError)
@@ -227,7 +242,9 @@ final class MemoryPressureTests: XCTestCase {
         let store = try WatchedStore(SQLiteFeatureStore(path: path))
         var committed = 0
         do {
-            _ = try await FeatureGenerator(workers: 2, governor: governor).run(series, into: store) { _ in
+            _ = try await FeatureGenerator(pipelines: lightPipelines, workers: 2, governor: governor).run(
+                series, into: store
+            ) { _ in
                 committed += 1
                 if committed == 1 { usage.set(1.05) }
             }
@@ -241,7 +258,8 @@ final class MemoryPressureTests: XCTestCase {
         }
         XCTAssertEqual(committed, 2)
         XCTAssertEqual(
-            try FeatureGenerator().completeSeries(of: series, in: store).count, 6, "both batches are kept whole")
+            try FeatureGenerator(pipelines: lightPipelines).completeSeries(of: series, in: store).count, 6,
+            "both batches are kept whole")
         XCTAssertEqual(store.lightModes, [true, true, true], "every batch was planned light")
         XCTAssertGreaterThan(store.cacheReleases, 0, "the cache drop the governor asked for was done")
         let job = try XCTUnwrap(governor.report().jobs.last)
@@ -264,7 +282,8 @@ final class MemoryPressureTests: XCTestCase {
         let governor = try usage.governor()
         let store = try WatchedStore(SQLiteFeatureStore(path: path))
         store.onPlan = { _ in usage.set(0.1) }
-        let summary = try await FeatureGenerator(workers: 2, governor: governor).run(series, into: store)
+        let summary = try await FeatureGenerator(pipelines: lightPipelines, workers: 2, governor: governor).run(
+            series, into: store)
         XCTAssertEqual(summary.series, series.count)
         XCTAssertEqual(store.lightModes.first, true)
         XCTAssertEqual(Array(store.lightModes.dropFirst()), Array(repeating: false, count: store.lightModes.count - 1))
@@ -286,19 +305,23 @@ final class MemoryPressureTests: XCTestCase {
             // Emergency from the first batch's planning on: the stop is asked before anything is kept.
             store.onPlan = { _ in usage.set(1.05) }
             do {
-                let summary = try await FeatureGenerator(workers: 2, governor: try usage.governor()).run(
+                let summary = try await FeatureGenerator(
+                    pipelines: lightPipelines, workers: 2, governor: try usage.governor()
+                ).run(
                     series, into: store, resume: true)
                 XCTAssertEqual(summary.seriesAlreadyComplete + summary.series, series.count)
                 break
             } catch LotoFeaturesError.interrupted(let message) {
                 XCTAssertTrue(message.contains("after 1 batch:"), message)
-                keptAfterEach.append(try FeatureGenerator().completeSeries(of: series, in: store).count)
+                keptAfterEach.append(
+                    try FeatureGenerator(pipelines: lightPipelines).completeSeries(of: series, in: store).count)
                 XCTAssertEqual(keptAfterEach.last, 4 * run, "run \(run) kept one batch of 4 more series")
             }
         }
         XCTAssertEqual(keptAfterEach, [4, 8])
         let freePath = directory.appendingPathComponent("free.sqlite").path
-        _ = try await FeatureGenerator(workers: 2).run(series, into: SQLiteFeatureStore(path: freePath))
+        _ = try await FeatureGenerator(pipelines: lightPipelines, workers: 2).run(
+            series, into: SQLiteFeatureStore(path: freePath))
         var rows: [FeatureTable: Int] = [:]
         XCTAssertNil(
             try StoreContents.firstDifference(sqlite: freePath, path, tables: FeatureTable.allCases, rows: &rows))
@@ -345,7 +368,7 @@ final class MemoryPressureTests: XCTestCase {
         XCTAssertEqual(full.count, 11)
         var first = full
         first[3] = droppingLastDraws(5, of: [full[3]])[0]
-        let generator = FeatureGenerator(workers: 2, fixedBatch: 4)
+        let generator = FeatureGenerator(pipelines: lightPipelines, workers: 2, fixedBatch: 4)
         _ = try await generator.run(first, into: open())
         func key(_ one: DrawSeries) -> String { "loto = '\(one.loto)' AND unique_id = '\(one.uniqueId)'" }
         try execute("DELETE FROM features_hist WHERE \(key(full[0])) AND ds = '\(full[0].days.last!)'")
@@ -354,7 +377,7 @@ final class MemoryPressureTests: XCTestCase {
         let incomplete = Set(full[0...3].map(\.key))
         XCTAssertEqual(try generator.completeSeries(of: full, in: open()), Set(full.map(\.key)).subtracting(incomplete))
         XCTAssertEqual(
-            try FeatureGenerator(tables: [.stat]).completeSeries(of: full, in: open()),
+            try FeatureGenerator(tables: [.stat], pipelines: lightPipelines).completeSeries(of: full, in: open()),
             Set(full.map(\.key)).subtracting([full[1].key]), "only the tables asked for count")
 
         let resumed = try await generator.run(full, into: open(), resume: true)
@@ -437,7 +460,13 @@ final class WatchedStore: FeatureStore {
     init(_ store: any FeatureStore) { self.store = store }
 
     var target: String { store.target }
-    func prepare(_ tables: [FeatureTable]) throws { try store.prepare(tables) }
+    func prepare(_ layouts: [TableLayout]) throws { try store.prepare(layouts) }
+    func migrationPlan() throws -> [TableMigration] { try store.migrationPlan() }
+    func migrate() throws -> [TableMigration] { try store.migrate() }
+    func info() throws -> [TableInfo] { try store.info() }
+    func forEachRow(
+        _ table: FeatureTable, loto: String?, uniqueId: String?, _ body: ([String]) throws -> Bool
+    ) throws { try store.forEachRow(table, loto: loto, uniqueId: uniqueId, body) }
     func write(_ batch: FeatureBatch) throws -> Int { try store.write(batch) }
     func storedSeries(_ table: FeatureTable) throws -> [SeriesKey: StoredSeries] { try store.storedSeries(table) }
     var cacheBytes: Int { store.cacheBytes }

@@ -22,7 +22,8 @@ final class PostgresFeatureStoreTests: XCTestCase {
         let url = try schemaURL()
         let full = sampleSeries(draws: 100)
         let short = droppingLastDraws(20, of: full)
-        let generator = FeatureGenerator(workers: 2, fixedBatch: 4)
+        // The causal pipelines: P4 and P11 fit the whole series, so extending it rewrites earlier rows.
+        let generator = FeatureGenerator(pipelines: FeaturePipelines.causal, workers: 2, fixedBatch: 4)
         let first = try await generator.run(short, into: PostgresFeatureStore(connectionString: url))
         XCTAssertEqual(first.rowsChanged, first.rowsComputed)
         let rerun = try await generator.run(short, into: PostgresFeatureStore(connectionString: url))

@@ -5,9 +5,12 @@ import XCTest
 
 /// The SQLite store: idempotent upserts, extension adds only new rows, whole batches only.
 final class SQLiteFeatureStoreTests: XCTestCase {
+    /// The causal pipelines only: with P4 and P11 (fitted on the whole series) an extended
+    /// series rewrites its earlier rows too, which the extension tests below would count.
     private func generate(_ series: [DrawSeries], into path: String, batch: Int = 3) async throws -> GenerateSummary {
         let store = try SQLiteFeatureStore(path: path)
-        return try await FeatureGenerator(workers: 2, fixedBatch: batch).run(series, into: store)
+        return try await FeatureGenerator(pipelines: FeaturePipelines.causal, workers: 2, fixedBatch: batch).run(
+            series, into: store)
     }
 
     func testARerunOverTheSameInputChangesNothing() async throws {
@@ -67,8 +70,9 @@ final class SQLiteFeatureStoreTests: XCTestCase {
         let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path
         let series = sampleSeries(draws: 50)
         let store = try SQLiteFeatureStore(path: path)
-        try store.prepare(FeatureTable.allCases)
-        var batch = await FeatureGenerator(workers: 2).compute(Array(series.prefix(2)))
+        let generator = FeatureGenerator(workers: 2)
+        try store.prepare(generator.layouts)
+        var batch = await generator.compute(Array(series.prefix(2)))
         // A block whose row count disagrees with its keys fails mid-batch (no day for row 50).
         var broken = batch.blocks[.futr]![1]
         broken.days.removeLast()
@@ -89,8 +93,11 @@ final class SQLiteFeatureStoreTests: XCTestCase {
             "CREATE TABLE features_hist (loto TEXT, unique_id TEXT, ds TEXT, y REAL, PRIMARY KEY (loto, unique_id, ds))"
         )
         let store = try SQLiteFeatureStore(path: path)
-        XCTAssertThrowsError(try store.prepare([.hist])) { error in
-            XCTAssertTrue("\(error)".contains("table features_hist exists with other columns"), "\(error)")
+        XCTAssertThrowsError(try store.prepare(FeatureGenerator(tables: [.hist]).layouts)) { error in
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "table features_hist does not have this version's schema (column loto is TEXT where the schema has VARCHAR(50)); nothing was written. See what a migration does with: loto-features migrate --store sqlite:"
+                ), "\(error)")
         }
     }
 
@@ -99,9 +106,9 @@ final class SQLiteFeatureStoreTests: XCTestCase {
         _ = try await generate(sampleSeries(draws: 30), into: path)
         let database = try SQLiteDatabase(path: path)
         for (table, key, index) in [
-            ("features_hist", ["loto", "unique_id", "ds"], ["loto", "ds"]),
-            ("features_futr", ["loto", "unique_id", "ds"], ["loto", "ds"]),
-            ("features_stat", ["loto", "unique_id"], ["loto"]),
+            ("features_hist", ["loto", "unique_id", "ds"], true),
+            ("features_futr", ["loto", "unique_id", "ds"], true),
+            ("features_stat", ["loto", "unique_id"], false),
         ] {
             let indexes = try database.prepare(
                 "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
@@ -111,7 +118,8 @@ final class SQLiteFeatureStoreTests: XCTestCase {
             let primary = try XCTUnwrap(found.first { $0.value.origin == "pk" }, "\(table) has no key: \(found)")
             XCTAssertEqual(primary.value.unique, 1)
             XCTAssertEqual(try columns(of: primary.key, in: database), key)
-            XCTAssertEqual(try columns(of: "\(table)_loto_ds", in: database), index)
+            XCTAssertEqual(try columns(of: "\(table)_loto_unique_id", in: database), ["loto", "unique_id"])
+            XCTAssertEqual(try columns(of: "\(table)_ds", in: database), index ? ["ds"] : [])
         }
         let pageSize = try database.prepare("PRAGMA page_size")
         _ = try pageSize.step()
@@ -137,14 +145,7 @@ final class SQLiteFeatureStoreTests: XCTestCase {
             let database = try SQLiteDatabase(path: path)
             try database.execute("PRAGMA journal_mode=WAL")
             for table in FeatureTable.allCases {
-                let types =
-                    table.keyColumns.map { "\($0) TEXT NOT NULL" } + table.valueColumns.map { "\($0) REAL" }
-                    + table.textColumns.map { "\($0) TEXT" }
-                try database.execute(
-                    """
-                    CREATE TABLE \(table.name) (\(types.joined(separator: ", ")), PRIMARY KEY (\(table.keyColumns.joined(separator: ", ")))) WITHOUT ROWID;
-                    CREATE INDEX \(table.name)_loto_ds ON \(table.name) (\(table.keyColumns.count == 3 ? "loto, ds" : "loto"));
-                    """)
+                try database.execute(SQLiteFeatureStore.createTableSQL(table) + " WITHOUT ROWID")
             }
         }
         let full = sampleSeries(draws: 80)

@@ -15,7 +15,8 @@ enum StoreContents {
         let first = try ReadOnlySQLite(a)
         let second = try ReadOnlySQLite(b)
         for table in tables {
-            let sql = "SELECT * FROM \(table.name) ORDER BY \(table.keyColumns.joined(separator: ", "))"
+            let sql =
+                "SELECT \(valueColumns(table)) FROM \(table.name) ORDER BY \(table.keyColumns.joined(separator: ", "))"
             let left = try first.prepare(sql)
             let right = try second.prepare(sql)
             defer {
@@ -60,6 +61,11 @@ enum StoreContents {
         return nil
     }
 
+    /// Every column but `created_at` and `updated_at`, which say when a run wrote the row.
+    static func valueColumns(_ table: FeatureTable) -> String {
+        table.allColumnNames.filter { !FeatureSchema.timestampColumns.contains($0) }.joined(separator: ", ")
+    }
+
     private static func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
         guard column < sqlite3_column_count(statement), let bytes = sqlite3_column_text(statement, column) else {
             return "NULL"
@@ -79,9 +85,11 @@ enum StoreContents {
         for table in tables {
             let order = table.keyColumns.joined(separator: ", ")
             try connection.execute(
-                "DECLARE left_rows NO SCROLL CURSOR FOR SELECT * FROM \(a).\(table.name) ORDER BY \(order)")
+                "DECLARE left_rows NO SCROLL CURSOR FOR SELECT \(valueColumns(table)) FROM \(a).\(table.name) ORDER BY \(order)"
+            )
             try connection.execute(
-                "DECLARE right_rows NO SCROLL CURSOR FOR SELECT * FROM \(b).\(table.name) ORDER BY \(order)")
+                "DECLARE right_rows NO SCROLL CURSOR FOR SELECT \(valueColumns(table)) FROM \(b).\(table.name) ORDER BY \(order)"
+            )
             var row = 0
             while true {
                 let left = try connection.execute("FETCH 2000 FROM left_rows")

@@ -324,7 +324,13 @@ public struct FeatureGenerator: Sendable {
     public static func features(of series: DrawSeries, tables: [FeatureTable] = FeatureTable.allCases)
         -> [FeatureTable: FeatureBlock]
     {
-        FeatureGenerator(tables: tables).features(of: series, context: contexts([series])[series.loto]!).blocks
+        FeatureGenerator(tables: tables).features(of: series)
+    }
+
+    /// This generator's blocks of one series (its pipelines, its layouts), the game known from
+    /// this series alone.
+    public func features(of series: DrawSeries) -> [FeatureTable: FeatureBlock] {
+        features(of: series, context: Self.contexts([series])[series.loto]!).blocks
     }
 
     /// The context of each game in `series`: the game by name and its distinct draw days.

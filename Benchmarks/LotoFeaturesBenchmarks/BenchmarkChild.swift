@@ -29,18 +29,33 @@ enum BenchmarkChild {
         var checksum = 0.0
         var rows = 0
         var t2 = t1
+        // The per-pipeline line, printed last: the parent keeps a child's last line.
+        var pipelineLine: String?
         switch mode {
         case "compute":
             (checksum, rows) = await computeOnly(series)
             t2 = clock()
+        case "pipelines":
+            var parts: [String] = []
+            for pipeline in FeaturePipelines.all {
+                let start = clock()
+                let (sum, count) = await computeOnly(series, pipeline: pipeline)
+                parts.append("\(pipeline.id)=\(String(format: "%.2f", clock() - start))")
+                checksum += sum
+                rows += count
+            }
+            t2 = clock()
+            pipelineLine = "pipeline seconds " + parts.joined(separator: " ")
         case "sqlite-core", "sqlite-full":
             let core = mode == "sqlite-core"
             let generator = FeatureGenerator(
                 tables: core ? [.hist] : FeatureTable.allCases, workers: 2,
                 governor: try MemoryGovernor.forThisProcess(), coreHistOnly: core)
             let store = try SQLiteFeatureStore(path: output)
-            rows = try await generator.run(series, into: store).rowsComputed
+            let summary = try await generator.run(series, into: store)
+            rows = summary.rowsComputed
             t2 = clock()
+            pipelineLine = pipelineCPU(summary)
             checksum = try SQLiteChecksum.read(path: output)
         case "postgres-full":
             let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"]!
@@ -49,14 +64,49 @@ enum BenchmarkChild {
             defer { try? PostgresSchema.drop(schema, at: base) }
             let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
             let generator = FeatureGenerator(workers: 2, governor: try MemoryGovernor.forThisProcess())
-            rows = try await generator.run(series, into: try PostgresFeatureStore(connectionString: url)).rowsComputed
+            let summary = try await generator.run(series, into: try PostgresFeatureStore(connectionString: url))
+            rows = summary.rowsComputed
             t2 = clock()
+            pipelineLine = pipelineCPU(summary)
         default:
             fatalError("unknown mode \(mode)")
         }
         print(
             "phases read=\(String(format: "%.3f", t1 - t0)) compute+write=\(String(format: "%.3f", t2 - t1)) rows=\(rows) checksum=\(String(format: "%.6f", checksum))"
         )
+        if let pipelineLine { print(pipelineLine) }
+    }
+
+    /// Each pipeline's computing seconds in a store run (summed over the two workers).
+    static func pipelineCPU(_ summary: GenerateSummary) -> String {
+        "pipeline CPU seconds "
+            + summary.pipelines.map { "\($0.pipeline)=\(String(format: "%.2f", $0.seconds))" }.joined(separator: " ")
+    }
+
+    /// One pipeline over every series, two workers, summing its finite values so nothing is
+    /// optimised away; returns the sum and the values counted.
+    static func computeOnly(_ series: [DrawSeries], pipeline: any FeaturePipeline) async -> (Double, Int) {
+        let context = SeriesContext(game: LotoGame.named("loto6"), gameDrawCount: series.first?.count)
+        return await withTaskGroup(of: (Double, Int).self) { group in
+            let workers = 2
+            for worker in 0..<workers {
+                group.addTask {
+                    var sum = 0.0
+                    var count = 0
+                    for index in stride(from: worker, to: series.count, by: workers) {
+                        let output = pipeline.compute(series[index], context: context)
+                        for value in output.stat + output.hist.joined() + output.futr.joined() where value.isFinite {
+                            sum += value
+                            count += 1
+                        }
+                    }
+                    return (sum, count)
+                }
+            }
+            var total = (0.0, 0)
+            for await part in group { total = (total.0 + part.0, total.1 + part.1) }
+            return total
+        }
     }
 
     /// The 58 columns of every series in parallel, summing two columns so nothing is optimised

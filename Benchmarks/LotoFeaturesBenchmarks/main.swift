@@ -4,7 +4,12 @@
 //
 //   swift build --package-path Benchmarks -c release --product loto-features-benchmarks
 //   Benchmarks/.build/release/loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
-//       [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
+//       [--modes compute,polars,sqlite,polars-sqlite,pipelines,reference,sqlite-full,postgres-full]
+//
+// `pipelines` times each pipeline alone over every series (two workers, no store); `reference`
+// runs reference_pipelines.py, the reference libraries the golden tests use, over the same file
+// with two processes; the full modes run every pipeline into a store and print each pipeline's
+// computing seconds.
 //
 // --modes picks some of the modes (all by default), e.g. `--modes sqlite --series 200` for a
 // quick SQLite-only iteration.
@@ -30,7 +35,7 @@ if arguments.contains("--help") || arguments.contains("-h") {
     print(
         """
         usage: loto-features-benchmarks [--series 1000] [--draws 2000] [--runs 3] [--full-runs 1] [--dir /tmp/loto-bench]
-                                        [--modes compute,polars,sqlite,polars-sqlite,sqlite-full,postgres-full]
+                                        [--modes compute,polars,sqlite,polars-sqlite,pipelines,reference,sqlite-full,postgres-full]
         Each mode runs as a child process; prints wall time, CPU time and peak RSS per run and the medians.
         postgres-full needs SOAKGATE_TEST_DATABASE_URL (bash ci/with-postgres.sh …); polars needs
         pip install polars adbc-driver-sqlite pyarrow.
@@ -56,6 +61,8 @@ if !FileManager.default.fileExists(atPath: csv) {
 }
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("polars_features.py")
     .path
+let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("reference_pipelines.py").path
 let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
 let database = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
@@ -70,15 +77,20 @@ var modes: [(key: String, name: String, command: [String], full: Bool)] = [
         "polars-sqlite", "polars: 58 columns into SQLite (ADBC)",
         ["/usr/bin/env", "python3", script, csv, "\(directory)/polars.sqlite"], false
     ),
+    ("pipelines", "loto-features: each pipeline alone, compute only", [me, "--child", "pipelines", csv, "-"], true),
     (
-        "sqlite-full", "loto-features: all three tables into SQLite",
+        "reference", "reference libraries: each pipeline alone (2 processes)",
+        ["/usr/bin/env", "python3", reference, csv, "--jobs", "2"], true
+    ),
+    (
+        "sqlite-full", "loto-features: all pipelines, three tables into SQLite",
         [me, "--child", "sqlite-full", csv, "\(directory)/full.sqlite"], true
     ),
 ]
 if database != nil {
     modes.append(
         (
-            "postgres-full", "loto-features: all three tables into PostgreSQL",
+            "postgres-full", "loto-features: all pipelines, three tables into PostgreSQL",
             [me, "--child", "postgres-full", csv, "-"], true
         ))
 }

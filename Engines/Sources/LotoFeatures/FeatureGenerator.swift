@@ -153,7 +153,10 @@ public struct FeatureGenerator: Sendable {
             job: "loto-features",
             batch: AdaptiveBatchSize(initial: 8, floor: 1, ceiling: Self.batchCeiling, increase: 4))
         defer { job?.finish() }
-        guard !todo.isEmpty else { return summary }
+        guard !todo.isEmpty else {
+            try store.finish()
+            return summary
+        }
 
         /// The next batch's size and whether to go light, read once per batch; a cache drop the
         /// governor asked for is done here, on the task that owns the store.
@@ -190,6 +193,8 @@ public struct FeatureGenerator: Sendable {
         func stopIfAsked(after end: Int) throws {
             // A safe point: everything up to `end` is committed, and this run kept at least one batch.
             guard job?.shouldStop == true, committed > 0, end < todo.count else { return }
+            // The indexes of what is kept; under memory pressure a failure here is left to the next run.
+            try? store.finish()
             let already = skipped > 0 ? ", \(skipped) complete before it" : ""
             throw LotoFeaturesError.interrupted(
                 "stopped by the memory governor after \(committed) batch\(committed == 1 ? "" : "es"): \(skipped + end) of \(series.count) series kept in \(store.target) (\(end) written by this run\(already)); rerun with --resume to complete the rest"
@@ -224,6 +229,7 @@ public struct FeatureGenerator: Sendable {
             start = end
             end = nextEnd
         }
+        try store.finish()
         return summary
     }
 

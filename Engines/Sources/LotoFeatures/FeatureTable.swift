@@ -76,6 +76,10 @@ public protocol FeatureStore: AnyObject {
     ) throws
     /// Per table: rows, series, date range, last update.
     func info() throws -> [TableInfo]
+    /// Ends a run: builds what the store deferred until the rows were in (SQLite: the schema's
+    /// secondary indexes of the tables this run created, one sort over the loaded rows instead of
+    /// an insert per row). A run that stops early leaves them to the next run's `prepare`.
+    func finish() throws
     /// Bytes the store's own cache holds now (SQLite's page cache; 0 for a store without one).
     var cacheBytes: Int { get }
     /// Empties the store's cache between transactions and returns about how many bytes that freed.
@@ -87,6 +91,7 @@ public protocol FeatureStore: AnyObject {
 extension FeatureStore {
     public var cacheBytes: Int { 0 }
     public func releaseCache() -> Int { 0 }
+    public func finish() throws {}
     public func setLightMode(_ light: Bool) {}
 }
 

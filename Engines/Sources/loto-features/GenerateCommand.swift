@@ -100,6 +100,11 @@ struct GenerateCommand: AsyncParsableCommand {
         if let summary, let problem = OutputPath.problem(summary) {
             throw ValidationError("--summary \(summary): \(problem)")
         }
+        if FeatureGenerator(tables: tables, pipelines: pipelines).tables.isEmpty {
+            throw ValidationError(
+                "--pipelines \(pipelines.map(\.description).joined(separator: ",")) writes no column of --tables \(tables.map(\.rawValue).joined(separator: ",")); see loto-features pipelines for which tables each pipeline writes"
+            )
+        }
         if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
         if let problem = DrawSource.problem(input) {
             throw ValidationError("--input \(Redaction.url(input)): \(problem)")
@@ -134,10 +139,10 @@ struct GenerateCommand: AsyncParsableCommand {
             let generator = FeatureGenerator(tables: tables, pipelines: pipelines, workers: workers, governor: governor)
             let started = ContinuousClock.now
             let summary = try await generator.run(series, into: opened, resume: resume) { progress in
-                let times = progress.pipelineSeconds.map { "\($0.pipeline) \(String(format: "%.1f", $0.seconds))" }
+                let times = progress.pipelineSeconds.map { "\($0.pipeline) \(String(format: "%.1f", $0.seconds))s" }
                 bar.update(
                     done: progress.seriesDone, total: progress.seriesTotal,
-                    detail: "\(progress.rowsChanged) rows written · s: \(times.joined(separator: " "))")
+                    detail: "\(progress.rowsChanged) rows written · \(times.joined(separator: " "))")
             }
             if let path = self.summary {
                 try RunSummary(summary, store: opened.target, seconds: started.duration(to: .now)).write(to: path)

@@ -28,6 +28,10 @@ final class LotoFeaturesBadInputTests: XCTestCase {
         BadInput("loto-features", generate(["--pipelines", "P1,P99"]), names: "'P99'", setup: draws(goodRows)),
         BadInput("loto-features", generate(["--pipelines", ""]), names: "--pipelines", setup: draws(goodRows)),
         BadInput(
+            "loto-features", generate(["--pipelines", "P1", "--tables", "futr"]),
+            names: "writes no column of --tables futr",
+            setup: draws(goodRows)),
+        BadInput(
             "loto-features", generate(), names: "unique_id 'N12345678901'",
             setup: draws("loto6,N12345678901,2020-01-02,3,1,0\n")),
         // --memory-budget (first named --budget-mib, which still works) crashed with signal 4

@@ -464,6 +464,7 @@ final class WatchedStore: FeatureStore {
     func migrationPlan() throws -> [TableMigration] { try store.migrationPlan() }
     func migrate() throws -> [TableMigration] { try store.migrate() }
     func info() throws -> [TableInfo] { try store.info() }
+    func finish() throws { try store.finish() }
     func forEachRow(
         _ table: FeatureTable, loto: String?, uniqueId: String?, _ body: ([String]) throws -> Bool
     ) throws { try store.forEachRow(table, loto: loto, uniqueId: uniqueId, body) }

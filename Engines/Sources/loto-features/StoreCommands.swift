@@ -40,6 +40,15 @@ struct RunSummary: Codable {
     }
 }
 
+extension StoreLocation {
+    /// Why a store that must exist already cannot be read: an SQLite file that is not there
+    /// (opening it would create an empty one); nil otherwise.
+    var missingProblem: String? {
+        guard case .sqlite(let path) = self, !FileManager.default.fileExists(atPath: path) else { return nil }
+        return "there is no such file; make one with loto-features generate --input DRAWS.csv --store \(shown)"
+    }
+}
+
 /// `loto-features migrate`: rebuilds tables of an earlier column set in this version's schema.
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,7 +74,9 @@ struct MigrateCommand: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
+        if let problem = store.problem ?? store.missingProblem {
+            throw ValidationError("--store \(store.shown): \(problem)")
+        }
     }
 
     func run() throws {
@@ -125,13 +136,15 @@ struct ShowCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
         if let limit {
             do {
                 try CheckedNumber.checked(limit, in: 1...1_000_000_000, source: "--limit")
             } catch {
                 throw ValidationError("\(error)")
             }
+        }
+        if let problem = store.problem ?? store.missingProblem {
+            throw ValidationError("--store \(store.shown): \(problem)")
         }
     }
 
@@ -163,7 +176,9 @@ struct InfoCommand: ParsableCommand {
     var store: StoreLocation
 
     func validate() throws {
-        if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
+        if let problem = store.problem ?? store.missingProblem {
+            throw ValidationError("--store \(store.shown): \(problem)")
+        }
     }
 
     func run() throws {

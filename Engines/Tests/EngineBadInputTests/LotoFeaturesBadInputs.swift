@@ -31,6 +31,16 @@ final class LotoFeaturesBadInputTests: XCTestCase {
             "loto-features", generate(["--pipelines", "P1", "--tables", "futr"]),
             names: "writes no column of --tables futr",
             setup: draws(goodRows)),
+        // show, info and migrate read a store: a missing SQLite file is named, never created.
+        BadInput("loto-features", ["info", "--store", "sqlite:{dir}/f.sqlite"], names: "there is no such file"),
+        BadInput(
+            "loto-features", ["show", "--store", "sqlite:{dir}/f.sqlite", "--table", "stat"], names: "no such file"),
+        BadInput(
+            "loto-features", ["show", "--store", "sqlite:{dir}/f.sqlite", "--table", "nope"], names: "--table"),
+        BadInput(
+            "loto-features", ["show", "--store", "sqlite:{dir}/f.sqlite", "--table", "stat", "--limit", "0"],
+            names: "--limit"),
+        BadInput("loto-features", ["migrate", "--store", "sqlite:{dir}/f.sqlite"], names: "no such file"),
         BadInput(
             "loto-features", generate(), names: "unique_id 'N12345678901'",
             setup: draws("loto6,N12345678901,2020-01-02,3,1,0\n")),

@@ -61,7 +61,7 @@ public struct GenerateSummary: Sendable, Equatable {
 public struct FeatureGenerator: Sendable {
     /// The tables to generate, in table order: those of `tables` that a chosen pipeline writes to.
     public let tables: [FeatureTable]
-    /// The pipelines to run, in pipeline order.
+    /// The pipelines to run, in pipeline order: those asked for that write to one of `tables`.
     public let pipelines: [PipelineID]
     /// The columns written per table.
     public let layouts: [TableLayout]
@@ -86,13 +86,15 @@ public struct FeatureGenerator: Sendable {
         tables: [FeatureTable] = FeatureTable.allCases, pipelines: [PipelineID] = PipelineID.allCases,
         workers: Int = 2, governor: MemoryGovernor? = nil, fixedBatch: Int = 16, coreHistOnly: Bool = false
     ) {
-        let ids = coreHistOnly ? [.p1, .p3] : pipelines.filter { FeaturePipelines.byID[$0] != nil }.sorted()
-        let chosen = FeaturePipelines.select(ids)
+        let requested = FeaturePipelines.select(coreHistOnly ? [.p1, .p3] : pipelines)
         let wanted = coreHistOnly ? [.hist] : tables
-        self.tables = wanted.sorted().filter { table in chosen.contains { !$0.columns(in: table).isEmpty } }
-        self.pipelines = ids
+        let tables = wanted.sorted().filter { table in requested.contains { !$0.columns(in: table).isEmpty } }
+        self.tables = tables
+        // Only the pipelines with a column in these tables run: `--tables futr` computes P12 alone.
+        let chosen = requested.filter { pipeline in tables.contains { !pipeline.columns(in: $0).isEmpty } }
+        self.pipelines = chosen.map(\.id)
         self.chosen = chosen
-        var layouts = self.tables.map { TableLayout(table: $0, pipelines: chosen) }
+        var layouts = tables.map { TableLayout(table: $0, pipelines: chosen) }
         if coreHistOnly {
             layouts = [TableLayout(table: .hist, pipelines: chosen, schemaOnly: true)]
         }
@@ -130,7 +132,7 @@ public struct FeatureGenerator: Sendable {
         let contexts = Self.contexts(series)
         try store.prepare(layouts)
         var summary = GenerateSummary(series: 0, batches: 0, rowsComputed: 0, rowsChanged: 0)
-        summary.pipelines = FeaturePipelines.select(pipelines).map { pipeline in
+        summary.pipelines = chosen.map { pipeline in
             PipelineSummary(
                 pipeline: pipeline.id.description, title: pipeline.title, seconds: 0, rows: [:],
                 columns: layouts.reduce(0) { $0 + $1.columns.filter { $0.pipeline == pipeline.id }.count })

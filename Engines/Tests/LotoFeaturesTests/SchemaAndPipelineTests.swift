@@ -76,6 +76,14 @@ final class SchemaAndPipelineTests: XCTestCase {
         return stamps
     }
 
+    /// Only the pipelines that write to the chosen tables run.
+    func testOnlyPipelinesWritingToTheChosenTablesRun() {
+        XCTAssertEqual(FeatureGenerator(tables: [.futr]).pipelines, [.p12])
+        XCTAssertEqual(FeatureGenerator(tables: [.stat], pipelines: [.p1, .p4, .p14]).pipelines, [.p4, .p14])
+        XCTAssertEqual(FeatureGenerator(tables: [.futr], pipelines: [.p1]).tables, [])
+        XCTAssertEqual(FeatureGenerator(coreHistOnly: true).layouts.map(\.columns.count), [58])
+    }
+
     /// A run of some pipelines writes their columns and leaves the others' values in place.
     func testAPipelineSubsetLeavesTheOtherPipelinesColumnsAlone() async throws {
         let path = try temporaryDirectory(self).appendingPathComponent("f.sqlite").path

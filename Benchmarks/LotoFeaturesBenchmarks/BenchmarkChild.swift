@@ -85,16 +85,34 @@ enum BenchmarkChild {
 
     /// One pipeline over every series, two workers, summing its finite values so nothing is
     /// optimised away; returns the sum and the values counted.
-    static func computeOnly(_ series: [DrawSeries], pipeline: any FeaturePipeline) async -> (Double, Int) {
-        let context = SeriesContext(game: LotoGame.named("loto6"), gameDrawCount: series.first?.count)
+    ///
+    /// P13 reads the game's draws across positions: the series are taken six at a time as the
+    /// positions N1–N6 of one loto6 game each (the games' draws built inside the timed part).
+    static func computeOnly(_ input: [DrawSeries], pipeline: any FeaturePipeline) async -> (Double, Int) {
+        var series = input
+        var contexts = [SeriesContext](
+            repeating: SeriesContext(game: LotoGame.named("loto6"), gameDrawCount: series.first?.count),
+            count: series.count)
+        if pipeline.id == .p13 {
+            for start in stride(from: 0, to: series.count, by: 6) {
+                let range = start..<min(start + 6, series.count)
+                for index in range {
+                    series[index].loto = "loto6"
+                    series[index].uniqueId = "N\(index - start + 1)"
+                }
+                let draws = GameDraws(game: LotoGame.named("loto6"), series: Array(series[range]))
+                for index in range { contexts[index].draws = draws }
+            }
+        }
+        let (inputs, seriesContexts) = (series, contexts)
         return await withTaskGroup(of: (Double, Int).self) { group in
             let workers = 2
             for worker in 0..<workers {
                 group.addTask {
                     var sum = 0.0
                     var count = 0
-                    for index in stride(from: worker, to: series.count, by: workers) {
-                        let output = pipeline.compute(series[index], context: context)
+                    for index in stride(from: worker, to: inputs.count, by: workers) {
+                        let output = pipeline.compute(inputs[index], context: seriesContexts[index])
                         for value in output.stat + output.hist.joined() + output.futr.joined() where value.isFinite {
                             sum += value
                             count += 1

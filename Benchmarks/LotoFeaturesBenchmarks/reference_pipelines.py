@@ -1,7 +1,8 @@
 """Wall time of the Python reference libraries on loto-features' pipelines (a dev tool, never a
 runtime dependency of loto-features).
 
-    pip install pandas numpy scipy statsmodels tsfel==0.2.0 antropy==0.2.3 scikit-learn tsfeatures==0.4.5 jpholiday
+    pip install pandas numpy scipy statsmodels tsfel==0.2.0 antropy==0.2.3 scikit-learn \
+        tsfeatures==0.4.5 jpholiday tsfresh==0.21.2 pycatch22==1.0.2 stumpy==1.14.1
     python3 reference_pipelines.py DRAWS.csv [--pipelines P1,P4,...] [--jobs 2] [--series N] [--p5-raw-false]
 
 DRAWS.csv is the engine's input (header loto,unique_id,ds,y,num,co; y may be empty = missing).
@@ -38,6 +39,8 @@ values, NaN dropped; W = 3, 7, 14, 21, 30, 60, 90):
       does, took 1.3-1.7 s of wall time per 2,000-draw series with 2 workers here (22-28 minutes
       for 1,000 series, 3.7-4.9 times the raw=True lambda, same values); --p5-raw-false
       measures that one.
+- P6  tsfresh 0.21.2: extract_features(frame of x, default_fc_parameters=SETTINGS of
+      make_golden_tsfresh.py (the 37 features), disable_progressbar=True, n_jobs=0).
 - P7  tsfel 0.2.0: tsfel.feature_extraction.features.<f>(x, 1) for spectral_centroid,
       spectral_spread, spectral_skewness, spectral_kurtosis, spectral_slope, spectral_decrease,
       spectral_roll_off, spectral_roll_on, spectral_entropy, max_frequency, median_frequency,
@@ -49,6 +52,11 @@ values, NaN dropped; W = 3, 7, 14, 21, 30, 60, 90):
       normalize=True), app_entropy(x, order=2, metric='chebyshev'), sample_entropy(x, order=2,
       metric='chebyshev'), hjorth_params(x), petrosian_fd(x), katz_fd(x), higuchi_fd(x, kmax=10),
       detrended_fluctuation(x).
+- P8  pycatch22 1.0.2: catch22_all(x, catch24=True), and for every full window of 90 draws
+      (no missing value) the window z-scored (numpy, ddof 1) and pycatch22's MD_pNN_pnn40,
+      SB_BinaryStats_mean_longstretch1, SB_BinaryStats_diff_longstretch0,
+      SB_MotifThree_quantile_hh and CO_trev_1_num on it (catch22_all z-scores the same way).
+- P10 stumpy 1.14.1: stumpy.stump(x, m) for m = 8 and 26 (NUMBA_NUM_THREADS=1 per worker).
 - P11 pandas: for w in W, rolling mean/std/quantile(0.25)/quantile(0.75) and the flags
       |s - mean| > 3 * std, s < q25 - 1.5 * iqr or s > q75 + 1.5 * iqr (NaN where the window is
       not full); scikit-learn IsolationForest(n_estimators=100, max_samples=min(256, n),
@@ -320,6 +328,67 @@ def p12(series):
     return finite_sum(*out)
 
 
+# ---- P6: tsfresh ----------------------------------------------------------------------------
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Engines", "Tests",
+                      "LotoFeaturesTests", "Golden")
+
+
+def p6(series):
+    from tsfresh import extract_features
+    sys.path.insert(0, GOLDEN)
+    from make_golden_tsfresh import SETTINGS
+    y = np.asarray(series["y"], dtype=float)
+    x = y[~np.isnan(y)]
+    if len(x) == 0:
+        return 0.0
+    frame = pd.DataFrame({"id": 0, "t": np.arange(len(x)), "y": x})
+    out = extract_features(frame, column_id="id", column_sort="t", column_value="y",
+                           default_fc_parameters=SETTINGS, disable_progressbar=True, n_jobs=0)
+    return finite_sum(out.to_numpy(dtype=float))
+
+
+# ---- P8: pycatch22 ----------------------------------------------------------------------------
+
+CATCH22_ROLLING = ["MD_pNN_pnn40", "SB_BinaryStats_mean_longstretch1", "SB_BinaryStats_diff_longstretch0",
+                   "SB_MotifThree_quantile_hh", "CO_trev_1_num"]
+
+
+def p8(series):
+    import pycatch22
+    y = np.asarray(series["y"], dtype=float)
+    x = y[~np.isnan(y)]
+    total = 0.0
+    if len(x) > 0:
+        total += finite_sum(pycatch22.catch22_all(x.tolist(), catch24=True)["values"])
+    functions = [getattr(pycatch22, name) for name in CATCH22_ROLLING]
+    for end in range(89, len(y)):
+        window = y[end - 89:end + 1]
+        if np.isnan(window).any():
+            continue
+        sd = window.std(ddof=1)
+        if not sd > 0:
+            continue
+        z = ((window - window.mean()) / sd).tolist()
+        total += finite_sum([f(z) for f in functions])
+    return total
+
+
+# ---- P10: stumpy matrix profile -------------------------------------------------------------
+
+def p10(series):
+    import stumpy
+    y = np.asarray(series["y"], dtype=float)
+    x = y[~np.isnan(y)]
+    total = 0.0
+    for m in (8, 26):
+        if len(x) < m:
+            continue  # stumpy raises: every column of this m is NULL
+        profile = np.asarray(stumpy.stump(x, m)[:, 0], dtype=float)
+        total += finite_sum(profile)
+    return total
+
+
 # ---- P14: global statistics and tsfeatures ---------------------------------------------------
 
 def p14(series):
@@ -343,8 +412,11 @@ PIPELINES = {
     "P3": ("pandas shift/diff/pct_change", p3),
     "P4": ("statsmodels STL + tsfeatures strengths", p4),
     "P5": ("statsmodels acf/pacf + pandas rolling apply(autocorr)/corr", p5),
+    "P6": ("tsfresh extract_features (37 values)", p6),
     "P7": ("tsfel spectral/temporal features", p7),
+    "P8": ("pycatch22 catch22_all + 5 features per 90-draw window", p8),
     "P9": ("antropy entropies", p9),
+    "P10": ("stumpy stump, m = 8 and 26", p10),
     "P11": ("pandas rolling flags + sklearn IsolationForest", p11),
     "P12": ("pandas dt accessors + jpholiday", p12),
     "P14": ("pandas statistics + tsfeatures", p14),

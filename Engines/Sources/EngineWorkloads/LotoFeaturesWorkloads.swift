@@ -45,6 +45,30 @@ struct LotoPipelines: Workload {
     }
 }
 
+/// One pipeline alone over a whole loto7 game (7 positions × 230 draws), no store: for P13 the
+/// game's draws across positions are built in every iteration, as a run builds them.
+struct LotoOnePipeline: Workload {
+    let pipeline: any FeaturePipeline
+    var series: [DrawSeries] = []
+
+    init(_ id: PipelineID) { pipeline = FeaturePipelines.byID[id]! }
+
+    mutating func setUp() async throws {
+        series = SampleDraws.series(game: LotoGame.named("loto7")!, draws: 230, seed: 11)
+    }
+
+    mutating func run() async throws {
+        let context = FeatureGenerator.contexts(series, draws: pipeline.id == .p13)["loto7"]!
+        var total = 0.0
+        for one in series {
+            let output = pipeline.compute(one, context: context)
+            let values = output.stat + output.hist.joined() + output.futr.joined()
+            total += values.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }
+        }
+        precondition(total.isFinite && total != 0, "\(pipeline.id) computed nothing")
+    }
+}
+
 /// Batches into PostgreSQL over one connection kept for the whole measurement, as
 /// `loto-features generate` keeps one for a whole run: each iteration prepares the tables
 /// (as every run does) and writes one batch (COPY into the session's staging tables, upsert,
@@ -131,13 +155,24 @@ enum LotoFeaturesWorkloads {
             ) {
                 LotoPipelines()
             },
+        ]
+        + [(PipelineID.p6, "tsfresh"), (.p8, "catch22"), (.p10, "matrix-profile"), (.p13, "lottery")].map { id, name in
+            WorkloadDefinition(
+                "loto.\(id.description.lowercased())-\(name)",
+                summary:
+                    "loto-features: \(id) (\(FeaturePipelines.byID[id]!.title)) alone over one loto7 game, 7 positions × 230 draws, no store"
+            ) {
+                LotoOnePipeline(id)
+            }
+        }
+        + [
             WorkloadDefinition(
                 "loto.governed-resume-sqlite",
                 summary:
                     "loto-features: a governed run of 2 series × 95 draws into a fresh in-memory SQLite database, then --resume over 3 (skips 2, writes 1)"
             ) {
                 LotoGovernedResumeIntoSQLite()
-            },
+            }
         ]
         + (hasDatabase
             ? [

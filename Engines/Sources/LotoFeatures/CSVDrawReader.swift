@@ -1,8 +1,8 @@
 import Foundation
 import SoakGateBasics
 
-/// Reads draws from CSV: a header naming at least `loto`, `unique_id`, `ds` and `y` (`num` and
-/// `co` are optional; other columns are ignored), one row per draw and position.
+/// Reads draws from CSV: a header naming at least `loto`, `unique_id`, `ds` and `y` (`num`,
+/// `co` and `prize` are optional; other columns are ignored), one row per draw and position.
 ///
 /// Rows of different series may interleave, but each series' rows must come in increasing
 /// `ds`. Every refusal names the file, the line and the column. An empty `y` (or `NaN`) is a
@@ -17,6 +17,8 @@ public enum CSVDrawReader {
     public static let numRange: ClosedRange<Int> = 0...1_000_000_000
     /// Carry-over amounts (`co`): money, never negative, and within `yRange`'s precision.
     public static let coRange: ClosedRange<Double> = 0...1e15
+    /// Prize amounts (`prize`): money, as `co`.
+    public static let prizeRange: ClosedRange<Double> = 0...1e15
 
     /// Reads and checks the whole file; the series come back sorted by key. Only a regular file
     /// is read (a FIFO or a device named as the input is refused at once, never waited on).
@@ -56,7 +58,7 @@ public enum CSVDrawReader {
             throw LotoFeaturesError.csv(
                 file: name, line: 1, column: column,
                 problem:
-                    "missing from the header (found: '\(found)'); the header needs loto,unique_id,ds,y and may have num,co"
+                    "missing from the header (found: '\(found)'); the header needs loto,unique_id,ds,y and may have num,co,prize"
             )
         }
         let lotoAt = index(of: "loto")!
@@ -65,6 +67,7 @@ public enum CSVDrawReader {
         let yAt = index(of: "y")!
         let numAt = index(of: "num")
         let coAt = index(of: "co")
+        let prizeAt = index(of: "prize")
         // Series by the hash of their key bytes (verified against the stored bytes), so a row
         // costs no String unless it starts a new series.
         var positions: [UInt64: [Int]] = [:]
@@ -144,17 +147,20 @@ public enum CSVDrawReader {
                 }
                 num = value
             }
-            var co: Double?
-            if let coAt, !row[coAt].isEmpty {
-                guard let value = FieldParser.number(bytes[row[coAt]]) else {
+            /// An optional amount column: nil when empty, else a number in `range`.
+            func amount(_ at: Int?, _ column: String, _ range: ClosedRange<Double>) throws -> Double? {
+                guard let at, !row[at].isEmpty else { return nil }
+                guard let value = FieldParser.number(bytes[row[at]]) else {
                     throw fail(
-                        "co",
-                        FieldParser.isBeyondDouble(bytes[row[coAt]])
-                            ? "'\(shown(coAt))' is out of range: expected \(expectation(coRange))"
-                            : "'\(shown(coAt))' is not a number")
+                        column,
+                        FieldParser.isBeyondDouble(bytes[row[at]])
+                            ? "'\(shown(at))' is out of range: expected \(expectation(range))"
+                            : "'\(shown(at))' is not a number")
                 }
-                co = try checked(value, coRange, "co", shown(coAt))
+                return try checked(value, range, column, shown(at))
             }
+            let co = try amount(coAt, "co", coRange)
+            let prize = try amount(prizeAt, "prize", prizeRange)
             let hash = FieldParser.hash(bytes[lotoRange], bytes[idRange])
             func matches(_ position: Int) -> Bool {
                 let stored = keyBytes[position]
@@ -196,7 +202,7 @@ public enum CSVDrawReader {
                 series.append(DrawSeries(loto: loto, uniqueId: uniqueId))
             }
             lastPosition = position
-            series[position].append(day: day, y: y, num: num, co: co)
+            series[position].append(day: day, y: y, num: num, co: co, prize: prize)
         }
         guard !series.isEmpty else {
             throw LotoFeaturesError.csv(file: name, line: lineNumber, column: nil, problem: "no rows after the header")

@@ -15,9 +15,12 @@ public struct DrawSeries: Sendable, Equatable {
     public var num: [Int?]
     /// Carry-over amounts (`co`); nil where the source had none.
     public var co: [Double?]
+    /// Prize amounts (`prize`, optional in the input); nil where the source had none.
+    public var prize: [Double?]
 
     public init(
-        loto: String, uniqueId: String, days: [CivilDay] = [], y: [Double] = [], num: [Int?] = [], co: [Double?] = []
+        loto: String, uniqueId: String, days: [CivilDay] = [], y: [Double] = [], num: [Int?] = [], co: [Double?] = [],
+        prize: [Double?] = []
     ) {
         self.loto = loto
         self.uniqueId = uniqueId
@@ -25,6 +28,7 @@ public struct DrawSeries: Sendable, Equatable {
         self.y = y
         self.num = num
         self.co = co
+        self.prize = prize.isEmpty ? [Double?](repeating: nil, count: days.count) : prize
     }
 
     /// Number of draws.
@@ -34,11 +38,15 @@ public struct DrawSeries: Sendable, Equatable {
     public var key: SeriesKey { SeriesKey(loto: loto, uniqueId: uniqueId) }
 
     /// Appends one draw.
-    public mutating func append(day: CivilDay, y value: Double, num drawNumber: Int?, co carryOver: Double?) {
+    public mutating func append(
+        day: CivilDay, y value: Double, num drawNumber: Int?, co carryOver: Double?, prize amount: Double? = nil
+    ) {
+        if prize.count < days.count { prize += [Double?](repeating: nil, count: days.count - prize.count) }
         days.append(day)
         y.append(value)
         num.append(drawNumber)
         co.append(carryOver)
+        prize.append(amount)
     }
 }
 

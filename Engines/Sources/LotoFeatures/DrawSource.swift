@@ -63,16 +63,19 @@ public enum PostgresDrawReader {
             for column in CSVDrawReader.required where !names.contains(column) {
                 throw LotoFeaturesError.source(
                     target: where_,
-                    problem: "column '\(column)' is missing; the table needs loto, unique_id, ds, y (num, co optional)")
+                    problem:
+                        "column '\(column)' is missing; the table needs loto, unique_id, ds, y (num, co, prize optional)"
+                )
             }
             // The identifier was checked above and is quoted here; values are never spliced.
             let quoted = parts.map { "\"\($0)\"" }.joined(separator: ".")
             let num = names.contains("num") ? "num::text" : "NULL"
             let co = names.contains("co") ? "co::text" : "NULL"
+            let prize = names.contains("prize") ? "prize::text" : "NULL"
             try connection.execute("BEGIN")
             defer { _ = try? connection.execute("ROLLBACK") }
             try connection.execute(
-                "DECLARE draws_cursor NO SCROLL CURSOR FOR SELECT loto::text, unique_id::text, ds::date::text, y::text, \(num), \(co) FROM \(quoted) ORDER BY loto, unique_id, ds"
+                "DECLARE draws_cursor NO SCROLL CURSOR FOR SELECT loto::text, unique_id::text, ds::date::text, y::text, \(num), \(co), \(prize) FROM \(quoted) ORDER BY loto, unique_id, ds"
             )
             var series: [DrawSeries] = []
             var rowNumber = 0
@@ -121,12 +124,15 @@ public enum PostgresDrawReader {
                     let co = try rows.value(row: row, column: 5).map { text -> Double in
                         try number(text, "co", CSVDrawReader.coRange)
                     }
+                    let prize = try rows.value(row: row, column: 6).map { text -> Double in
+                        try number(text, "prize", CSVDrawReader.prizeRange)
+                    }
                     if series.last?.loto != loto || series.last?.uniqueId != uniqueId {
                         series.append(DrawSeries(loto: loto, uniqueId: uniqueId))
                     } else if series[series.count - 1].days.last == day {
                         throw fail("ds", "duplicate key: each series has one row per day")
                     }
-                    series[series.count - 1].append(day: day, y: y, num: num, co: co)
+                    series[series.count - 1].append(day: day, y: y, num: num, co: co, prize: prize)
                 }
             }
             guard !series.isEmpty else {

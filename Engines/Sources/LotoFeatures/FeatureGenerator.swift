@@ -129,7 +129,7 @@ public struct FeatureGenerator: Sendable {
         progress: (GenerateProgress) -> Void = { _ in }
     ) async throws -> GenerateSummary {
         try Self.checkKeys(series)
-        let contexts = Self.contexts(series)
+        let contexts = Self.contexts(series, draws: pipelines.contains(.p13))
         try store.prepare(layouts)
         var summary = GenerateSummary(series: 0, batches: 0, rowsComputed: 0, rowsChanged: 0)
         summary.pipelines = chosen.map { pipeline in
@@ -251,7 +251,7 @@ public struct FeatureGenerator: Sendable {
 
     /// The features of one batch, computed by up to `workers` concurrent tasks, in series order.
     public func compute(_ batch: [DrawSeries]) async -> FeatureBatch {
-        await compute(batch, workers: workers, contexts: Self.contexts(batch))
+        await compute(batch, workers: workers, contexts: Self.contexts(batch, draws: pipelines.contains(.p13)))
     }
 
     /// The features of one batch computed by up to `workers` tasks (one in light mode). A
@@ -338,15 +338,21 @@ public struct FeatureGenerator: Sendable {
     /// This generator's blocks of one series (its pipelines, its layouts), the game known from
     /// this series alone.
     public func features(of series: DrawSeries) -> [FeatureTable: FeatureBlock] {
-        features(of: series, context: Self.contexts([series])[series.loto]!).blocks
+        features(of: series, context: Self.contexts([series], draws: pipelines.contains(.p13))[series.loto]!).blocks
     }
 
-    /// The context of each game in `series`: the game by name and its distinct draw days.
-    static func contexts(_ series: [DrawSeries]) -> [String: SeriesContext] {
-        var days: [String: Set<Int>] = [:]
-        for one in series { days[one.loto, default: []].formUnion(one.days.lazy.map(\.daysSinceEpoch)) }
-        return days.reduce(into: [:]) { result, entry in
-            result[entry.key] = SeriesContext(game: LotoGame.named(entry.key), gameDrawCount: entry.value.count)
+    /// The context of each game in `series`: the game by name and its distinct draw days, and
+    /// with `draws` (when P13 runs) every position's draws.
+    public static func contexts(_ series: [DrawSeries], draws: Bool = false) -> [String: SeriesContext] {
+        var games: [String: [DrawSeries]] = [:]
+        for one in series { games[one.loto, default: []].append(one) }
+        return games.reduce(into: [:]) { result, entry in
+            let game = LotoGame.named(entry.key)
+            var days = Set<Int>()
+            for one in entry.value { days.formUnion(one.days.lazy.map(\.daysSinceEpoch)) }
+            result[entry.key] = SeriesContext(
+                game: game, gameDrawCount: days.count,
+                draws: draws ? GameDraws(game: game, series: entry.value) : nil)
         }
     }
 

@@ -31,10 +31,13 @@ public struct SeriesContext: Sendable {
     public var game: LotoGame?
     /// Draws of the whole game in the input: distinct draw days across its series.
     public var gameDrawCount: Int?
+    /// Every position's draws of the game, for P13 (built only when P13 runs).
+    public var draws: GameDraws?
 
-    public init(game: LotoGame? = nil, gameDrawCount: Int? = nil) {
+    public init(game: LotoGame? = nil, gameDrawCount: Int? = nil, draws: GameDraws? = nil) {
         self.game = game
         self.gameDrawCount = gameDrawCount
+        self.draws = draws
     }
 }
 
@@ -96,7 +99,8 @@ public enum FeaturePipelines {
     /// Every pipeline, in id order.
     public static let all: [any FeaturePipeline] = [
         BasicStatisticsPipeline(), RollingWindowPipeline(), LagPipeline(), TrendPipeline(), AutocorrelationPipeline(),
-        SpectralPipeline(), EntropyPipeline(), AnomalyPipeline(), CalendarPipeline(), StaticPipeline(),
+        TsfreshPipeline(), SpectralPipeline(), Catch22Pipeline(), EntropyPipeline(), MatrixProfilePipeline(),
+        AnomalyPipeline(), CalendarPipeline(), LotteryPipeline(), StaticPipeline(),
     ]
 
     public static let byID: [PipelineID: any FeaturePipeline] = Dictionary(

@@ -12,7 +12,7 @@ struct GenerateCommand: AsyncParsableCommand {
         commandName: "generate",
         abstract: "Generate features_hist, features_futr and features_stat from draws into SQLite or PostgreSQL.",
         discussion: """
-            Input is a CSV file (header loto,unique_id,ds,y[,num,co]) or a PostgreSQL table
+            Input is a CSV file (header loto,unique_id,ds,y[,num,co,prize]) or a PostgreSQL table
             (--input postgresql://user@host/db --input-table draws). Writes are idempotent
             upserts, one transaction per batch of series: a rerun changes nothing, a run over
             extended input adds only the new rows, and after a failure a rerun completes the rest.
@@ -31,7 +31,9 @@ struct GenerateCommand: AsyncParsableCommand {
     var input: String
 
     @Option(
-        help: "The table to read when --input is PostgreSQL; needs columns loto, unique_id, ds, y (num, co optional).")
+        help:
+            "The table to read when --input is PostgreSQL; needs columns loto, unique_id, ds, y (num, co, prize optional)."
+    )
     var inputTable = "draws"
 
     @Option(

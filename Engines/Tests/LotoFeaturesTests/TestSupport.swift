@@ -28,6 +28,7 @@ func droppingLastDraws(_ count: Int, of series: [DrawSeries]) -> [DrawSeries] {
         cut.y.removeLast(count)
         cut.num.removeLast(count)
         cut.co.removeLast(count)
+        cut.prize.removeLast(count)
         return cut
     }
 }

@@ -89,6 +89,10 @@ import warnings
 
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# stumpy's parallel numba functions start numba's threading layer in the parent's warm-up; with
+# GNU OpenMP as that layer a forked worker aborts ("fork() called from a process already using
+# GNU OpenMP"), so the fork-safe workqueue layer is used.
+os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
 
 import multiprocessing  # noqa: E402
 

@@ -11,61 +11,26 @@ import XCTest
 /// correlation with the draw number), 1.1e-15 (rolling autocorrelation), 8.6e-13 on a PACF of
 /// magnitude 18 (edge/period3, the pseudo-inverse path) and 2.3e-16 on the ACF.
 final class AutocorrelationGoldenTests: XCTestCase {
-    private func series() throws -> [String: DrawSeries] {
-        let all = try CSVDrawReader.read(path: try GoldenTable.url("autocorr_draws").path)
-        return Dictionary(uniqueKeysWithValues: all.map { ("\($0.loto)/\($0.uniqueId)", $0) })
-    }
+    private func series() throws -> [String: DrawSeries] { try GoldenTable.seriesByKey("autocorr_draws") }
 
     func testACFAndPACFMatchStatsmodels() throws {
         let golden = try GoldenTable(named: "autocorr")
         let all = try series()
         XCTAssertEqual(Array(golden.header.dropFirst(2)), AutocorrelationFeatures.statColumns)
         XCTAssertEqual(golden.rows.count, all.count)
-        var numbers = Set<String>()
-        for row in golden.rows {
-            let key = "\(row[0])/\(row[1])"
-            let one = try XCTUnwrap(all[key], "series \(key) was not read")
-            let values = AutocorrelationFeatures.stat(one.y)
-            XCTAssertEqual(values.count, AutocorrelationFeatures.statColumns.count)
-            for (column, name) in AutocorrelationFeatures.statColumns.enumerated() {
-                let expected = golden.number(row, name)
-                if expected != nil { numbers.insert(name) }
-                let actual = values[column].isNaN ? nil : values[column]
-                _ = assertClose(actual, expected, absolute: 1e-12, relative: 1e-9, "\(key) \(name)")
-            }
+        try golden.assertSeriesLevel(all, columns: AutocorrelationFeatures.statColumns) {
+            AutocorrelationFeatures.stat($0.y)
         }
-        XCTAssertEqual(numbers, Set(AutocorrelationFeatures.statColumns), "every column compared against a number")
     }
 
     func testRollingCorrelationsMatchPandas() throws {
         let golden = try GoldenTable(named: "autocorr_hist")
         let all = try series()
         XCTAssertEqual(Array(golden.header.dropFirst(3)), AutocorrelationFeatures.histColumns)
-        var computed: [String: [[Double]]] = [:]
-        var rowInSeries: [String: Int] = [:]
-        var numbers = Set<String>()
-        var failures = 0
-        for row in golden.rows {
-            let key = "\(row[0])/\(row[1])"
-            let one = try XCTUnwrap(all[key], "series \(key) was not read")
-            if computed[key] == nil { computed[key] = AutocorrelationFeatures.hist(one.y, num: one.num) }
-            let columns = try XCTUnwrap(computed[key])
-            let index = rowInSeries[key, default: 0]
-            rowInSeries[key] = index + 1
-            XCTAssertEqual(one.days[index].description, row[2])
-            for (column, name) in AutocorrelationFeatures.histColumns.enumerated() {
-                XCTAssertEqual(columns[column].count, one.count)
-                let expected = golden.number(row, name)
-                if expected != nil { numbers.insert(name) }
-                let actual = columns[column][index].isNaN ? nil : columns[column][index]
-                if !assertClose(actual, expected, absolute: 1e-12, relative: 1e-9, "\(key) \(row[2]) \(name)") {
-                    failures += 1
-                }
-                if failures > 20 { return XCTFail("more than 20 mismatches; stopping") }
-            }
+        let rowInSeries = try golden.assertPerDraw(all, columns: AutocorrelationFeatures.histColumns) {
+            AutocorrelationFeatures.hist($0.y, num: $0.num)
         }
         XCTAssertEqual(rowInSeries.count, all.count)
-        XCTAssertEqual(numbers, Set(AutocorrelationFeatures.histColumns), "every column compared against a number")
     }
 
     /// NULL rules on hand-built input: nothing crashes on empty, short, constant or missing data.

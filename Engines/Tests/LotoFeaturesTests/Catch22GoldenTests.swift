@@ -10,61 +10,26 @@ import XCTest
 /// values (uniform draws, digits, random walks, sinusoids, 1e7 offsets), the FFT-based columns
 /// included: the port follows the C library's FFT and summation order.
 final class Catch22GoldenTests: XCTestCase {
-    private func series() throws -> [String: DrawSeries] {
-        let all = try CSVDrawReader.read(path: try GoldenTable.url("catch22_draws").path)
-        return Dictionary(uniqueKeysWithValues: all.map { ("\($0.loto)/\($0.uniqueId)", $0) })
-    }
+    private func series() throws -> [String: DrawSeries] { try GoldenTable.seriesByKey("catch22_draws") }
 
     func testFeaturesMatchPycatch22() throws {
         let golden = try GoldenTable(named: "catch22")
         let all = try series()
         XCTAssertEqual(golden.header, ["loto", "unique_id"] + Catch22Features.columns)
         XCTAssertEqual(golden.rows.count, all.count)
-        var numbers = Set<String>()
-        for row in golden.rows {
-            let key = "\(row[0])/\(row[1])"
-            let one = try XCTUnwrap(all[key], "series \(key) was not read")
-            let values = Catch22Features.compute(one.y.filter { !$0.isNaN })
-            XCTAssertEqual(values.count, Catch22Features.columns.count)
-            for (column, name) in Catch22Features.columns.enumerated() {
-                let expected = golden.number(row, name)
-                if expected != nil { numbers.insert(name) }
-                let actual = values[column].isNaN ? nil : values[column]
-                _ = assertClose(actual, expected, absolute: 1e-12, relative: 1e-9, "\(key) \(name)")
-            }
+        try golden.assertSeriesLevel(all, columns: Catch22Features.columns) {
+            Catch22Features.compute($0.y.filter { !$0.isNaN })
         }
-        XCTAssertEqual(numbers, Set(Catch22Features.columns), "every column compared against a number")
     }
 
     func testRollingMatchesPycatch22() throws {
         let golden = try GoldenTable(named: "catch22_hist")
         let all = try series()
         XCTAssertEqual(golden.header, ["loto", "unique_id", "ds"] + Catch22Features.rollingColumns)
-        var computed: [String: [[Double]]] = [:]
-        var rowInSeries: [String: Int] = [:]
-        var numbers = Set<String>()
-        var failures = 0
-        for row in golden.rows {
-            let key = "\(row[0])/\(row[1])"
-            let one = try XCTUnwrap(all[key], "series \(key) was not read")
-            if computed[key] == nil { computed[key] = Catch22Features.rolling(one.y) }
-            let columns = try XCTUnwrap(computed[key])
-            let index = rowInSeries[key, default: 0]
-            rowInSeries[key] = index + 1
-            XCTAssertEqual(one.days[index].description, row[2])
-            for (column, name) in Catch22Features.rollingColumns.enumerated() {
-                XCTAssertEqual(columns[column].count, one.count)
-                let expected = golden.number(row, name)
-                if expected != nil { numbers.insert(name) }
-                let actual = columns[column][index].isNaN ? nil : columns[column][index]
-                if !assertClose(actual, expected, absolute: 1e-12, relative: 1e-9, "\(key) \(row[2]) \(name)") {
-                    failures += 1
-                }
-                if failures > 20 { return XCTFail("more than 20 mismatches; stopping") }
-            }
+        let rowInSeries = try golden.assertPerDraw(all, columns: Catch22Features.rollingColumns) {
+            Catch22Features.rolling($0.y)
         }
         for (key, rows) in rowInSeries { XCTAssertEqual(rows, all[key]?.count, key) }
-        XCTAssertEqual(numbers, Set(Catch22Features.rollingColumns), "every column compared against a number")
     }
 
     func testColumnNames() {

@@ -124,8 +124,17 @@ public enum InProcessMeasurement {
             for reading in 1...plan.finalReadings {
                 // Sized again at every reading from the latest pace, so the stretch ends with the budget.
                 let step = schedule.finalStep(now: now, pace: pace, readingsLeft: plan.finalReadings - reading + 1)
-                for _ in 0..<step { try await workload.run() }
-                done += step
+                // In chunks, with a look at the clock after each: a step sized from a pace that
+                // then slowed stops at the target instead of running past the budget.
+                let chunk = max(1, step / 32)
+                var ran = 0
+                while ran < step {
+                    let count = min(chunk, step - ran)
+                    for _ in 0..<count { try await workload.run() }
+                    ran += count
+                    if schedule.pastTarget(Double(MonotonicClock.nanoseconds() - start) / 1e9) { break }
+                }
+                done += ran
                 now = read()
                 let next = schedule.finalStep(now: now, pace: pace, readingsLeft: max(1, plan.finalReadings - reading))
                 stop.budgetEnded = schedule.endsBudget(reading: reading, elapsed: now, pace: pace, step: next)
@@ -205,19 +214,25 @@ struct BudgetSchedule {
             && now + pace * Double(phaseEnd - done) > plan.budgetSeconds * MeasurementPlan.windowShareOfBudget
     }
 
-    /// Iterations to the next reading of the final stretch: what is left of the budget, divided
-    /// among the readings left, at least one.
+    /// Iterations to the next reading of the final stretch: what is left until the target,
+    /// divided among the readings left, at least one.
     func finalStep(now: Double, pace: Double, readingsLeft: Int) -> Int {
-        let remaining = max(0, plan.budgetSeconds - now)
+        let remaining = max(0, target - now)
         let perReading = remaining / Double(max(1, readingsLeft)) / max(pace, 1e-9)
         return Int(min(max(perReading, 1), Double(1 << 40)))
     }
 
     /// Whether reading `reading` of the final stretch is its last: the planned last, or the
-    /// next would end past the budget.
+    /// next would end past the target.
     func endsBudget(reading: Int, elapsed: Double, pace: Double, step: Int) -> Bool {
-        reading == plan.finalReadings || elapsed + pace * Double(step) > plan.budgetSeconds
+        reading == plan.finalReadings || elapsed + pace * Double(step) > target
     }
+
+    /// Whether the final stretch has reached the time it aims to end at.
+    func pastTarget(_ elapsed: Double) -> Bool { elapsed >= target }
+
+    /// Where the final stretch aims to end: ``MeasurementPlan/finalStretchTarget`` of the budget.
+    private var target: Double { plan.budgetSeconds * MeasurementPlan.finalStretchTarget }
 }
 
 /// The measuring loop run on a made-up workload: `retained(iterations)` live bytes after so

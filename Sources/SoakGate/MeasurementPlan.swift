@@ -87,6 +87,9 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
     /// The share of the budget the ladder and the windows may use: a window starts only if it
     /// can end by then, so the final stretch has at least the rest (a fifth of the budget).
     public static let windowShareOfBudget = 0.8
+    /// Where the final stretch aims to end, as a share of the budget: short of it by a margin,
+    /// so that a reading's own cost and a slightly slower last step still end inside the budget.
+    public static let finalStretchTarget = 0.99
 
     public init(
         ladder: [Int] = MeasurementPlan.defaultLadder,

@@ -12,7 +12,8 @@ import SoakGateBasics
 ///     { "match": "planted.leak.*", "expect": "leak" },
 ///     { "match": "parser.*", "toleratedBytesPerIteration": 4, "allowedGrowth": ["none", "linear"] }
 ///   ],
-///   "baseline": { "relativeTolerance": 0.10, "absoluteToleranceBytesPerIteration": 1 }
+///   "baseline": { "relativeTolerance": 0.10, "absoluteToleranceBytesPerIteration": 1 },
+///   "bench": { "allocationsTolerance": 0, "minimumEffect": 0.05, "confidence": 0.99 }
 /// }
 /// ```
 /// Every key is optional; the first `workloads` entry whose `match` pattern fits a workload
@@ -54,6 +55,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
     public var inconclusive: InconclusiveRule?
     public var workloads: [WorkloadRule]?
     public var baseline: BaselineRule?
+    /// How benchmark figures are compared with the baseline's (see ``BenchRule``).
+    public var bench: BenchRule?
 
     public init() {}
 
@@ -88,7 +91,7 @@ public struct GatePolicy: Sendable, Equatable, Codable {
             top,
             known: [
                 "toleratedBytesPerIteration", "toleratedBytesPerHour", "allowedGrowth", "inconclusive", "workloads",
-                "baseline",
+                "baseline", "bench",
             ],
             at: "the top level", path: path)
         if let entries = top["workloads"] as? [Any] {
@@ -124,6 +127,23 @@ public struct GatePolicy: Sendable, Equatable, Codable {
                 baseline, known: ["relativeTolerance", "absoluteToleranceBytesPerIteration"], at: "baseline", path: path
             )
         }
+        if let bench = top["bench"] {
+            guard let bench = bench as? [String: Any] else {
+                throw PolicyError(path: path, reason: "bench is not an object")
+            }
+            try checkKeys(
+                bench,
+                known: ["allocationsTolerance", "minimumEffect", "confidence", "peakResidentTolerance", "metrics"],
+                at: "bench", path: path)
+            for case let metric as String in (bench["metrics"] as? [Any]) ?? []
+            where BenchMetric(rawValue: metric) == nil {
+                throw PolicyError(
+                    path: path,
+                    reason:
+                        "bench.metrics has '\(metric)'; write any of \(BenchMetric.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+                )
+            }
+        }
         do {
             let policy = try JSONDecoder().decode(GatePolicy.self, from: data)
             // Every number through one checked range: 0 to 1 PiB (a relative tolerance to 1000 ×).
@@ -135,6 +155,12 @@ public struct GatePolicy: Sendable, Equatable, Codable {
                     "baseline.absoluteToleranceBytesPerIteration", policy.baseline?.absoluteToleranceBytesPerIteration,
                     0...Self.maximumBytes
                 ),
+            ]
+            tolerances += [
+                ("bench.allocationsTolerance", policy.bench?.allocationsTolerance, 0...1e12),
+                ("bench.minimumEffect", policy.bench?.minimumEffect, 0...100),
+                ("bench.confidence", policy.bench?.confidence, 0.5...0.999_999),
+                ("bench.peakResidentTolerance", policy.bench?.peakResidentTolerance, 0...1000),
             ]
             for (index, rule) in (policy.workloads ?? []).enumerated() {
                 tolerances.append(

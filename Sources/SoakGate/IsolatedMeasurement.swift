@@ -7,6 +7,10 @@ public enum ChildResult: Sendable, Codable {
     case measured(MeasurementRecord)
     /// A profiling run's two heap profiles.
     case profiled(ProfileRecord)
+    /// A benchmark's timed run.
+    case timed(BenchTiming)
+    /// A benchmark's counting run.
+    case counted(BenchAllocations)
     /// The set-up is wrong (not jemalloc, thread cache on): no workload can be measured.
     case configurationError(String)
     /// The workload threw.
@@ -84,8 +88,8 @@ public struct IsolatedMeasurement: Sendable {
             switch result {
             case .measured(let record):
                 return WorkloadAnalysis.analyze(record, summary: workload.summary, plan: plan)
-            case .profiled:
-                throw ConfigurationError(description: "the measuring process profiled when it was asked to measure")
+            case .profiled, .timed, .counted:
+                throw ConfigurationError(description: "the measuring process did other work than it was asked to")
             case .configurationError(let message):
                 throw ConfigurationError(description: message)
             case .workloadError(let message):

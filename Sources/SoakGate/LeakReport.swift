@@ -16,6 +16,8 @@ public struct LeakReport: Sendable, Equatable, Codable {
     /// jemalloc options the measuring processes ran with.
     public var mallocConf: String
     public var plan: MeasurementPlan
+    /// The timed runs' plan, when the check ran with `--bench`; nil otherwise.
+    public var bench: BenchPlan?
     public var workloads: [WorkloadResult]
 
     public struct Tool: Sendable, Equatable, Codable {
@@ -120,6 +122,15 @@ public struct WorkloadResult: Sendable, Equatable, Codable {
     /// `offset + coefficient · iterations^exponent` over the readings past the ladder: the
     /// growth class's evidence.
     public var growthExponent: PowerFit?
+    /// What one iteration handles, when the workload says (then the slope is also per unit).
+    public var unit: WorkloadUnit?
+    /// The leak's slope per unit of work: bytes per issue, per node, per draw.
+    public var bytesPerUnit: Double? {
+        guard let unit, let rate = bytesPerIteration else { return nil }
+        return rate / unit.perIteration
+    }
+    /// The benchmark half (`check --bench`): its figures, or why there are none.
+    public var bench: BenchResult?
 
     public init(
         name: String, summary: String, verdict: Verdict, growth: GrowthClass, bytesPerIteration: Double?,

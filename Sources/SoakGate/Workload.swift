@@ -52,27 +52,32 @@ public struct WorkloadDefinition: Sendable {
     /// Whether `soakgate check` without `--workload` measures it. Planted leaks say no: they
     /// exist to show the harness finding a leak, and run only when named.
     public let runsByDefault: Bool
+    /// What one iteration handles (`issues`, `nodes`, `draws`), when it says; nil otherwise.
+    public let unit: WorkloadUnit?
     /// Builds the workload in the measuring process.
     public let make: @Sendable () -> any Workload
 
     /// A workload built from a type that adopts ``Workload``.
     public init<W: Workload>(
-        _ name: String, summary: String = "", runsByDefault: Bool = true,
+        _ name: String, summary: String = "", runsByDefault: Bool = true, unit: WorkloadUnit? = nil,
         make: @escaping @Sendable () -> W
     ) {
         self.name = name
         self.summary = summary
         self.runsByDefault = runsByDefault
+        self.unit = unit
         self.make = { make() }
     }
 
     /// A workload whose iteration is a closure, for work that keeps no state between
     /// iterations.
     public init(
-        _ name: String, summary: String = "", runsByDefault: Bool = true,
+        _ name: String, summary: String = "", runsByDefault: Bool = true, unit: WorkloadUnit? = nil,
         iteration: @escaping @Sendable () async throws -> Void
     ) {
-        self.init(name, summary: summary, runsByDefault: runsByDefault) { ClosureWorkload(iteration: iteration) }
+        self.init(name, summary: summary, runsByDefault: runsByDefault, unit: unit) {
+            ClosureWorkload(iteration: iteration)
+        }
     }
 }
 

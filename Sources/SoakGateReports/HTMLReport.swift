@@ -128,6 +128,9 @@ public enum HTMLReport {
                     "body": section.rows.dropFirst().map { ["cells": $0] },
                 ] as [String: Any]
         }
+        if let bench = BenchHTML.section(for: workload) {
+            view["benchSection"] = bench
+        }
         if let failure = workload.failure {
             view["failure"] = [
                 "reason": failure.reason, "output": failure.outputTail.suffix(40).joined(separator: "\n"),

@@ -1,5 +1,6 @@
 /// The HTML report's template (Mustache). `{{x}}` escapes HTML; only the charts, which
-/// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`.
+/// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`, and the
+/// benchmark fragment, which ``BenchHTML/section(for:)`` escapes itself, as `{{{benchSection}}}`.
 /// No scripts, fonts or other files: the page is complete on its own.
 enum HTMLTemplate {
     /// The start of every page up to `<body>`: the same metadata and style sheet.
@@ -86,6 +87,7 @@ enum HTMLTemplate {
         {{#fits}}<tr><td>{{model}}{{#chosen}} (chosen){{/chosen}}</td><td>{{coefficients}}</td><td class="num">{{rss}}</td><td class="num">{{bic}}</td></tr>
         {{/fits}}</table>
         {{/hasChart}}
+        {{{benchSection}}}
         {{#hasSizeClasses}}
         <h3>Size classes whose live count changed</h3>
         <table><tr><th>size</th><th>kind</th><th>at baseline</th><th>at end</th><th>change</th><th>bytes</th></tr>

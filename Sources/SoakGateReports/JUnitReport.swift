@@ -4,7 +4,8 @@ import SoakGateBasics
 
 /// Renders a ``LeakReport`` as JUnit XML: one test case per workload, a leak as a failure whose
 /// text is the verdict and slope, an inconclusive workload as a failure of type
-/// `inconclusive` (the gate rejects it unless the policy accepts it), a crash as an error.
+/// `inconclusive` (the gate rejects it unless the policy accepts it), a crash as an error. A
+/// workload with benchmark figures (`check --bench`) carries them as properties.
 public enum JUnitReport {
     public static func render(_ report: LeakReport) -> String {
         let failures = report.workloads.filter { $0.verdict == .leak || $0.verdict == .inconclusive }.count
@@ -16,11 +17,13 @@ public enum JUnitReport {
         xml +=
             "  <testsuite name=\"soakgate.check\" tests=\"\(report.workloads.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(seconds))\" timestamp=\"\(escape(report.startedAt))\">\n"
         for workload in report.workloads {
+            // JUnit's schema puts a test case's properties before its failure or error.
+            let properties = workload.bench?.figures.map { BenchJUnit.properties($0, indent: "      ") } ?? ""
             xml +=
                 "    <testcase classname=\"soakgate\" name=\"\(escape(workload.name))\" time=\"\(format(workload.durationSeconds))\""
             switch workload.verdict {
             case .pass:
-                xml += "/>\n"
+                xml += properties.isEmpty ? "/>\n" : ">\n" + properties + "    </testcase>\n"
             case .leak:
                 let rate = workload.bytesPerIteration.map(ByteCount.rate) ?? "?"
                 let message = "leak (\(workload.growth.rawValue), \(rate))"
@@ -30,17 +33,20 @@ public enum JUnitReport {
                         "\n  \(ByteCount.rate(site.bytesPerIteration)) allocated by \(site.frames.joined(separator: " <- "))"
                 }
                 xml +=
-                    ">\n      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
+                    ">\n" + properties
+                    + "      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"
             case .inconclusive:
                 let message = "inconclusive within the \(String(format: "%g", report.plan.budgetSeconds)) s budget"
                 let text = message + ": " + (workload.evidenceSummary ?? "")
                 xml +=
-                    ">\n      <failure message=\"\(escape(message))\" type=\"inconclusive\">\(escape(text))</failure>\n    </testcase>\n"
+                    ">\n" + properties
+                    + "      <failure message=\"\(escape(message))\" type=\"inconclusive\">\(escape(text))</failure>\n    </testcase>\n"
             case .crashed:
                 let reason = workload.failure?.reason ?? "crashed"
                 let output = workload.failure?.outputTail.suffix(40).joined(separator: "\n") ?? ""
                 xml +=
-                    ">\n      <error message=\"\(escape(reason))\" type=\"crashed\">\(escape(output))</error>\n    </testcase>\n"
+                    ">\n" + properties
+                    + "      <error message=\"\(escape(reason))\" type=\"crashed\">\(escape(output))</error>\n    </testcase>\n"
             }
         }
         return xml + "  </testsuite>\n</testsuites>\n"

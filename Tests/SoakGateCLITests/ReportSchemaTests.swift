@@ -11,9 +11,10 @@ final class ReportSchemaTests: XCTestCase {
         .appendingPathComponent("reports/schema")
     static let schema = schemas.appendingPathComponent("leak-report.schema.json").path
     static let soakSchema = schemas.appendingPathComponent("soak-report.schema.json").path
+    static let benchSchema = schemas.appendingPathComponent("bench-report.schema.json").path
 
-    /// Validates `report` against `schema`; the soak schema takes shared shapes from the leak
-    /// report's, which is registered by its `$id` so nothing is fetched.
+    /// Validates `report` against `schema`; the soak and bench schemas take shared shapes from the
+    /// leak report's, which is registered by its `$id` so nothing is fetched.
     private func validate(_ report: String, schema: String = ReportSchemaTests.schema) throws -> Command.Outcome {
         let script = """
             import json, sys, jsonschema, referencing
@@ -81,6 +82,61 @@ final class ReportSchemaTests: XCTestCase {
         try Data(#"{"schemaVersion": 1, "kind": "soak", "workloads": [{"name": "x", "verdict": "leaky"}]}"#.utf8).write(
             to: URL(fileURLWithPath: broken))
         XCTAssertNotEqual(try validate(broken, schema: Self.soakSchema).status, 0)
+    }
+
+    func testBenchReportMatchesItsSchema() throws {
+        let out = try Command.temporaryDirectory(self)
+        let bench = try Command.run(
+            "soakgate", ["bench", "--workload", "planted-bench.fixed-work", "--bench-budget", "1s", "--out", out])
+        XCTAssertEqual(bench.status, 0, bench.standardOutput + bench.standardError)
+        let path = out + "/bench-report.json"
+        let outcome = try validate(path, schema: Self.benchSchema)
+        XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
+
+        // The real report with one field broken, so the schema refuses it for that field alone
+        // (rewritten unchanged, it still passes).
+        let report = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        func rewritten(_ object: [String: Any]) throws -> String {
+            let copy = out + "/rewritten.json"
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: copy))
+            return copy
+        }
+        XCTAssertEqual(try validate(rewritten(report), schema: Self.benchSchema).status, 0)
+
+        var leakKind = report
+        leakKind["kind"] = "leak"
+        XCTAssertNotEqual(try validate(rewritten(leakKind), schema: Self.benchSchema).status, 0, "kind \"leak\"")
+
+        var workloads = try XCTUnwrap(report["workloads"] as? [[String: Any]])
+        var figures = try XCTUnwrap(workloads.first?["figures"] as? [String: Any])
+        var allocations = try XCTUnwrap(figures["allocations"] as? [String: Any])
+        allocations["iterationsPerBlock"] = -1
+        figures["allocations"] = allocations
+        workloads[0]["figures"] = figures
+        var negativeBlock = report
+        negativeBlock["workloads"] = workloads
+        XCTAssertNotEqual(
+            try validate(rewritten(negativeBlock), schema: Self.benchSchema).status, 0, "a negative iterationsPerBlock")
+    }
+
+    func testCheckWithBenchMatchesTheSchema() throws {
+        let out = try Command.temporaryDirectory(self)
+        let check = try Command.run(
+            "soakgate",
+            [
+                "check", "--workload", "planted-bench.fixed-work", "--bench", "--bench-budget", "1s", "--budget", "10s",
+                "--out", out,
+            ])
+        XCTAssertEqual(check.status, 0, check.standardOutput + check.standardError)
+        let path = out + "/leak-report.json"
+        let outcome = try validate(path)
+        XCTAssertEqual(outcome.status, 0, outcome.standardOutput)
+        // Not valid by leaving the new fields out: the report has them.
+        let report = try LeakReport.read(from: Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        XCTAssertNotNil(report.bench)
+        XCTAssertNotNil(report.workloads.first?.unit)
+        XCTAssertNotNil(report.workloads.first?.bench?.figures)
     }
 
     func testSchemaRejectsAReportThatBreaksIt() throws {

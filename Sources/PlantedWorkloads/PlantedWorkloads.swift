@@ -43,5 +43,5 @@ public enum PlantedWorkloads {
         ) { ConcurrentPerformWork() },
     ]
 
-    public static var all: [WorkloadDefinition] { leaks + clean + budget + soak }
+    public static var all: [WorkloadDefinition] { leaks + clean + budget + soak + bench }
 }

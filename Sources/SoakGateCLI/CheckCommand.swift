@@ -14,6 +14,7 @@ struct CheckCommand: RunnableCommand {
               soakgate check                                  every workload that runs by default
               soakgate check --workload 'planted.*'           the planted cases; exits 1 (they include leaks)
               soakgate check --workload planted.clean.task-group --iterations 1,10,100,1000,10000
+              soakgate check --bench --gate --baseline main/leak-report.json   leaks and benchmarks, gated
             Each workload gets --budget (60 s): growth that goes on is followed, windows doubling, until it \
             stops (no leak) or the budget ends; then the sequential rule decides, or says inconclusive. \
             Exit codes: 0 no leak, 1 leak, 2 usage or configuration error, 3 a workload crashed or timed out, \
@@ -73,6 +74,14 @@ struct CheckCommand: RunnableCommand {
     @Flag(help: "Skip the profiled run that names the allocation sites of a leak.")
     var noSites = false
 
+    @Flag(
+        help:
+            "Also time each workload and count its allocations exactly (see 'soakgate help bench'); the figures go into the same reports."
+    )
+    var bench = false
+
+    @OptionGroup var benchOptions: BenchOptions
+
     @Flag(help: "Apply the gate (--policy, --baseline) to the new report; the exit code is the gate's.")
     var gate = false
 
@@ -109,6 +118,9 @@ struct CheckCommand: RunnableCommand {
         if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
             throw ValidationError(
                 "--policy and --baseline go with --gate; add --gate, or run 'soakgate gate REPORT --policy FILE'")
+        }
+        if !bench && benchOptions.budget != nil {
+            throw ValidationError("--bench-budget goes with --bench; add --bench")
         }
     }
 
@@ -161,25 +173,52 @@ struct CheckCommand: RunnableCommand {
             }
         }
 
+        for index in results.indices {
+            results[index].unit = selected.first { $0.name == results[index].name }?.unit
+        }
+        if bench {
+            let benchRunner = IsolatedMeasurement(
+                executable: runner.executable, plan: plan,
+                timeoutSeconds: BenchOptions.timeoutSeconds(benchOptions.plan), baseEnvironment: runner.baseEnvironment)
+            // A leaking or crashed workload is not timed: its heap would grow through the whole
+            // timed run (a quadratic leak for minutes), and its figures would gate nothing.
+            let timed = selected.filter { workload in
+                guard let result = results.first(where: { $0.name == workload.name }) else { return false }
+                if result.verdict == .leak || result.verdict == .crashed {
+                    Terminal.status(
+                        "bench: \(workload.name) is not timed: it \(result.verdict == .leak ? "leaks" : "crashed")\n")
+                    return false
+                }
+                return true
+            }
+            let figures = try await BenchOptions.run(timed, runner: benchRunner, plan: benchOptions.plan)
+            for figure in figures {
+                guard let index = results.firstIndex(where: { $0.name == figure.name }) else { continue }
+                results[index].bench = figure
+            }
+        }
+
         let info = ProcessInfo.processInfo
-        let report = LeakReport(
+        var report = LeakReport(
             tool: .init(name: "soakgate", version: SoakGateVersion.current), startedAt: startedAt,
             host: .init(
                 operatingSystem: info.operatingSystemVersionString, processorCount: info.processorCount,
                 physicalMemoryBytes: Int(info.physicalMemory)),
             mallocConf: runner.mallocConf, plan: plan, workloads: results)
-        let written = try ReportFiles.write(report, to: out)
+        report.bench = bench ? benchOptions.plan : nil
+        let decisions = gateInputs.map { policy, baseline in
+            GateOptions.evaluate(report, policy: policy, baseline: baseline)
+        }
+        let written = try ReportFiles.write(report, to: out, gate: decisions)
         print(SummaryTable.render(report))
         print("reports: \(written.joined(separator: ", "))")
-        if let (policy, baseline) = gateInputs {
-            return GateOptions.report(Gate.evaluate(report, policy: policy, baseline: baseline))
-        }
+        if let decisions { return GateOptions.report(decisions) }
         return report.exitCode
     }
 
     /// SIGINT and SIGTERM kill every measuring process group and remove the scratch directories
     /// before `check` ends (with 130 or 143, as a shell reports a signal).
-    private static func cleanUpOnSignals() -> [any DispatchSourceSignal] {
+    static func cleanUpOnSignals() -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

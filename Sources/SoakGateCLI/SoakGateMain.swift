@@ -144,7 +144,8 @@ struct SoakGateCommand: ParsableCommand {
             """,
         version: SoakGateVersion.current,
         subcommands: [
-            ListCommand.self, CheckCommand.self, SoakCommand.self, ReportCommand.self, GateCommand.self,
+            ListCommand.self, CheckCommand.self, BenchCommand.self, SoakCommand.self, ReportCommand.self,
+            GateCommand.self,
             MeasureCommand.self,
             SoakProcessCommand.self,
         ]

@@ -117,18 +117,22 @@ extension EngineWorkloads {
     /// ast2graph's operations as harness workloads.
     static let astGraph: [WorkloadDefinition] = [
         WorkloadDefinition(
-            "ast2graph.parse-batch", summary: "ast2graph: parse 3 sample files into graphs with 2 workers"
+            "ast2graph.parse-batch", summary: "ast2graph: parse 3 sample files into graphs with 2 workers",
+            unit: WorkloadUnit("files", perIteration: 3)
         ) {
             ASTGraphParseBatch()
         },
         WorkloadDefinition(
             "ast2graph.export-batch",
-            summary: "ast2graph: export 3 sample files' graphs as JSON Lines (partial file, rename)"
+            summary: "ast2graph: export 3 sample files' graphs as JSON Lines (partial file, rename)",
+            unit: WorkloadUnit("files", perIteration: 3)
         ) {
             ASTGraphExportBatch()
         },
-        WorkloadDefinition("ast2graph.stream", summary: "ast2graph: consume 3 sample files' graphs as an AsyncSequence")
-        {
+        WorkloadDefinition(
+            "ast2graph.stream", summary: "ast2graph: consume 3 sample files' graphs as an AsyncSequence",
+            unit: WorkloadUnit("files", perIteration: 3)
+        ) {
             ASTGraphStreamConsumer()
         },
     ]

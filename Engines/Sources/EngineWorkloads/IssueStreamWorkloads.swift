@@ -74,13 +74,15 @@ enum IssueStreamWorkloads {
     static let all: [WorkloadDefinition] = [
         WorkloadDefinition(
             "issue-stream.page-through-triage",
-            summary: "issue-stream: list 60 issues (3 pages of 20, ETag 304s) from the local server and triage them"
+            summary: "issue-stream: list 60 issues (3 pages of 20, ETag 304s) from the local server and triage them",
+            unit: WorkloadUnit("issues", perIteration: 60)
         ) {
             IssueStreamPageThroughTriage()
         },
         WorkloadDefinition(
             "issue-stream.apply-pass",
-            summary: "issue-stream: triage --apply again on 40 triaged issues (2 pages; reads comments, adds nothing)"
+            summary: "issue-stream: triage --apply again on 40 triaged issues (2 pages; reads comments, adds nothing)",
+            unit: WorkloadUnit("issues", perIteration: 40)
         ) {
             IssueStreamApplyPass()
         },

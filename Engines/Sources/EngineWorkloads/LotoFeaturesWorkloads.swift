@@ -145,13 +145,15 @@ enum LotoFeaturesWorkloads {
             WorkloadDefinition(
                 "loto.batch-sqlite",
                 summary:
-                    "loto-features: one batch of 2 series × 95 draws, all three tables, into a fresh (in-memory) SQLite database"
+                    "loto-features: one batch of 2 series × 95 draws, all three tables, into a fresh (in-memory) SQLite database",
+                unit: WorkloadUnit("draws", perIteration: 190)
             ) {
                 LotoBatchIntoSQLite()
             },
             WorkloadDefinition(
                 "loto.pipelines",
-                summary: "loto-features: every pipeline (P1 … P14) over 2 series × 230 draws, no store"
+                summary: "loto-features: every pipeline (P1 … P14) over 2 series × 230 draws, no store",
+                unit: WorkloadUnit("draws", perIteration: 460)
             ) {
                 LotoPipelines()
             },
@@ -160,7 +162,8 @@ enum LotoFeaturesWorkloads {
             WorkloadDefinition(
                 "loto.\(id.description.lowercased())-\(name)",
                 summary:
-                    "loto-features: \(id) (\(FeaturePipelines.byID[id]!.title)) alone over one loto7 game, 7 positions × 230 draws, no store"
+                    "loto-features: \(id) (\(FeaturePipelines.byID[id]!.title)) alone over one loto7 game, 7 positions × 230 draws, no store",
+                unit: WorkloadUnit("draws", perIteration: 7 * 230)
             ) {
                 LotoOnePipeline(id)
             }
@@ -179,7 +182,8 @@ enum LotoFeaturesWorkloads {
                 WorkloadDefinition(
                     LotoBatchesIntoPostgres.name,
                     summary:
-                        "loto-features: prepare and one batch of 2 series × 60 draws per iteration (COPY, upsert, commit) over one PostgreSQL connection, as generate keeps one"
+                        "loto-features: prepare and one batch of 2 series × 60 draws per iteration (COPY, upsert, commit) over one PostgreSQL connection, as generate keeps one",
+                    unit: WorkloadUnit("draws", perIteration: 120)
                 ) {
                     LotoBatchesIntoPostgres()
                 }

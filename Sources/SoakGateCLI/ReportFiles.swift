@@ -6,12 +6,12 @@ import SoakGateReports
 /// Writes a report in every format beside each other, each file replaced atomically.
 enum ReportFiles {
     /// Returns the paths written, JSON first.
-    /// With `gate`, the Markdown summary ends with the gate's decisions.
+    /// With `gate`, the Markdown summary ends with the gate's decisions and the HTML shows them.
     static func write(_ report: LeakReport, to directory: String, gate: [GateDecision]? = nil) throws -> [String] {
         let base = (directory as NSString).appendingPathComponent("leak-report")
         return try write([
             (base + ".json", try report.jsonData()),
-            (base + ".html", Data(try HTMLReport.render(report).utf8)),
+            (base + ".html", Data(try HTMLReport.render(report, gate: gate).utf8)),
             (base + ".junit.xml", Data(JUnitReport.render(report).utf8)),
             (base + ".md", Data(MarkdownSummary.render(report, gate: gate).utf8)),
         ])
@@ -22,7 +22,7 @@ enum ReportFiles {
         let base = (directory as NSString).appendingPathComponent("bench-report")
         return try write([
             (base + ".json", try report.jsonData()),
-            (base + ".html", Data(try BenchHTML.render(report).utf8)),
+            (base + ".html", Data(try BenchHTML.render(report, gate: gate).utf8)),
             (base + ".junit.xml", Data(BenchJUnit.render(report).utf8)),
             (
                 base + ".md",

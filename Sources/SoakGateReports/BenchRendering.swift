@@ -106,9 +106,13 @@ public enum BenchMarkdown {
 public enum BenchHTML {
     /// The page: the summary table, then per workload its histogram and figures. The same report
     /// always renders to the same bytes.
-    public static func render(_ report: BenchReport) throws -> String {
+    /// With `gate`, the gate's decisions show as on the leak report's page: a table under the
+    /// summary and each workload's line, with its deltas against the baseline, under its heading.
+    public static func render(_ report: BenchReport, gate: [GateDecision]? = nil) throws -> String {
         let template = try MustacheTemplate(string: page)
-        return template.render(view(of: report))
+        var view = view(of: report)
+        HTMLReport.addGate(gate, to: &view, names: report.workloads.map(\.name))
+        return template.render(view)
     }
 
     /// The fragment for a leak report's workload that ran the benchmark half: its histogram and
@@ -302,9 +306,11 @@ public enum BenchHTML {
         <tr><td><a href="#{{anchor}}">{{name}}</a></td>{{#cells}}<td class="num">{{.}}</td>{{/cells}}{{#failedRow}}<td colspan="{{span}}"><span class="verdict crashed">{{label}}</span> {{reason}}</td>{{/failedRow}}</tr>
         {{/workloads}}
         </table>
+        \(HTMLTemplate.gateTable)
         {{#workloads}}
         <h2 id="{{anchor}}">{{name}}</h2>
         <p class="meta">{{summary}}</p>
+        \(HTMLTemplate.gateLines)
         {{{fragment}}}
         {{#failure}}
         <h3>What happened</h3>

@@ -8,9 +8,34 @@ import SoakGateBasics
 /// the ladder, the windows, the fits, the size classes that changed, and what happened to a
 /// workload that crashed. The same report always renders to the same bytes.
 public enum HTMLReport {
-    public static func render(_ report: LeakReport) throws -> String {
+    /// With `gate`, the page also shows the gate's decisions: under the summary as a table, and
+    /// each workload's under its heading (with a baseline, the deltas against it).
+    public static func render(_ report: LeakReport, gate: [GateDecision]? = nil) throws -> String {
         let template = try MustacheTemplate(string: HTMLTemplate.report)
-        return template.render(view(of: report))
+        var view = view(of: report)
+        HTMLReport.addGate(gate, to: &view, names: report.workloads.map(\.name))
+        return template.render(view)
+    }
+
+    /// Puts the gate's decisions into a page's view: `gate` (headline and rows) for the table
+    /// under the summary, and `gateOutcome`/`gateReason` into each workload's view, found by
+    /// name (the gate decides once per workload, twice with both halves: then both lines show).
+    static func addGate(_ gate: [GateDecision]?, to view: inout [String: Any], names: [String]) {
+        guard let gate else { return }
+        func row(_ decision: GateDecision) -> [String: Any] {
+            [
+                "workload": decision.workload, "outcome": decision.outcome.rawValue, "reason": decision.reason,
+                "class": decision.outcome == .accepted || decision.outcome == .expectedLeak ? "pass" : "leak",
+            ]
+        }
+        let failed = Gate.exitCode(gate) != 0
+        view["gate"] = ["headline": failed ? "Gate: failed" : "Gate: passed", "rows": gate.map(row)]
+        guard var workloads = view["workloads"] as? [[String: Any]], workloads.count == names.count else { return }
+        for index in workloads.indices {
+            let decisions = gate.filter { $0.workload == names[index] }
+            if !decisions.isEmpty { workloads[index]["gateDecisions"] = decisions.map(row) }
+        }
+        view["workloads"] = workloads
     }
 
     static func view(of report: LeakReport) -> [String: Any] {

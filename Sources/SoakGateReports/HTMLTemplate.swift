@@ -49,6 +49,26 @@ enum HTMLTemplate {
         </style>
         """
 
+    /// The gate's table under a page's summary; `{{#gate}}` is absent without a gate.
+    static let gateTable = """
+        {{#gate}}
+        <h2>{{headline}}</h2>
+        <table>
+        <tr><th>workload</th><th>outcome</th><th>why</th></tr>
+        {{#rows}}
+        <tr><td>{{workload}}</td><td><span class="verdict {{class}}">{{outcome}}</span></td><td class="evidence">{{reason}}</td></tr>
+        {{/rows}}
+        </table>
+        {{/gate}}
+        """
+
+    /// A workload's gate decisions under its heading, inside `{{#workloads}}`.
+    static let gateLines = """
+        {{#gateDecisions}}
+        <p class="evidence">gate: <span class="verdict {{class}}">{{outcome}}</span> {{reason}}</p>
+        {{/gateDecisions}}
+        """
+
     static let report = """
         \(head(title: "SoakGate leak report"))
         <body>
@@ -62,9 +82,11 @@ enum HTMLTemplate {
         <tr><td><a href="#{{anchor}}">{{name}}</a></td><td><span class="verdict {{verdict}}">{{verdict}}</span></td><td>{{growth}}</td><td class="num">{{rate}}</td><td class="evidence">{{evidence}}</td></tr>
         {{/workloads}}
         </table>
+        \(gateTable)
         {{#workloads}}
         <h2 id="{{anchor}}">{{name}} <span class="verdict {{verdict}}">{{verdict}}</span></h2>
         <p class="meta">{{summary}}</p>
+        \(gateLines)
         <p class="evidence">{{evidence}}</p>
         <p class="meta">{{followed}}</p>
         {{#hasChart}}

@@ -113,6 +113,29 @@ final class BenchRenderingTests: XCTestCase {
         }
     }
 
+    /// With a baseline, the page shows the gate's table under the summary and each workload's
+    /// decision, with its deltas, under its heading; without a gate, neither.
+    func testHTMLShowsTheGateAndTheDeltasAgainstTheBaseline() throws {
+        let report = benchReport()
+        var baseline = report.workloads
+        for index in baseline.indices {
+            guard var figures = baseline[index].figures else { continue }
+            figures.timing.wallNanoseconds = figures.timing.wallNanoseconds.map { $0 * 0.8 }
+            baseline[index].figures = figures
+        }
+        let decisions = Gate.evaluateBench(report.workloads, baseline: baseline, rule: BenchRule())
+        XCTAssertTrue(decisions.contains { $0.outcome == .rejected }, "25 % slower over 40 samples is a regression")
+        let html = try BenchHTML.render(report, gate: decisions)
+        XCTAssertTrue(html.contains("<h2>Gate: failed</h2>"))
+        XCTAssertFalse(html.contains("a<b>"), "names are escaped in the gate's table too")
+        let heading = try XCTUnwrap(html.range(of: "<h2 id=\"b1\">parse.issues</h2>"))
+        let nextHeading = try XCTUnwrap(html.range(of: "<h2 id=\"b2\">", range: heading.upperBound..<html.endIndex))
+        let section = html[heading.upperBound..<nextHeading.lowerBound]
+        XCTAssertTrue(section.contains("gate: <span class=\"verdict leak\">rejected</span>"), String(section))
+        XCTAssertTrue(section.contains("wall time per iteration rose +25.0 %"), String(section))
+        XCTAssertFalse(try BenchHTML.render(report).contains("Gate:"))
+    }
+
     func testHistogramBinsEverySampleAndMarksTheMedian() {
         let values = (0..<40).map { 4200 + Double($0) }
         let svg = BenchHTML.histogramSVG(values)

@@ -13,7 +13,7 @@ import SoakGateBasics
 ///     { "match": "parser.*", "toleratedBytesPerIteration": 4, "allowedGrowth": ["none", "linear"] }
 ///   ],
 ///   "baseline": { "relativeTolerance": 0.10, "absoluteToleranceBytesPerIteration": 1 },
-///   "bench": { "allocationsTolerance": 0, "minimumEffect": 0.05, "confidence": 0.99 }
+///   "bench": { "allocationsTolerance": 0, "minimumEffect": 0.05, "cpuMinimumEffect": 0.10, "confidence": 0.99 }
 /// }
 /// ```
 /// Every key is optional; the first `workloads` entry whose `match` pattern fits a workload
@@ -133,7 +133,10 @@ public struct GatePolicy: Sendable, Equatable, Codable {
             }
             try checkKeys(
                 bench,
-                known: ["allocationsTolerance", "minimumEffect", "confidence", "peakResidentTolerance", "metrics"],
+                known: [
+                    "allocationsTolerance", "minimumEffect", "cpuMinimumEffect", "effectQuantile", "confidence",
+                    "peakResidentTolerance", "metrics",
+                ],
                 at: "bench", path: path)
             for case let metric as String in (bench["metrics"] as? [Any]) ?? []
             where BenchMetric(rawValue: metric) == nil {
@@ -159,6 +162,8 @@ public struct GatePolicy: Sendable, Equatable, Codable {
             tolerances += [
                 ("bench.allocationsTolerance", policy.bench?.allocationsTolerance, 0...1e12),
                 ("bench.minimumEffect", policy.bench?.minimumEffect, 0...100),
+                ("bench.cpuMinimumEffect", policy.bench?.cpuMinimumEffect, 0...100),
+                ("bench.effectQuantile", policy.bench?.effectQuantile, 0...0.5),
                 ("bench.confidence", policy.bench?.confidence, 0.5...0.999_999),
                 ("bench.peakResidentTolerance", policy.bench?.peakResidentTolerance, 0...1000),
             ]

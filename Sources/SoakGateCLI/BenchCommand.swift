@@ -8,7 +8,7 @@ struct BenchOptions: ParsableArguments {
     @Option(
         name: .customLong("bench-budget"),
         help: ArgumentHelp(
-            "Time each workload's timed run may take after its warm-up (10s, 1m, ...; a bare number is seconds). Sampling stops sooner once the median's 95 % interval is within ±2 %.",
+            "Time each workload's timed run may take after its warm-up (10s, 1m, ...; a bare number is seconds). Sampling stops sooner, after a third of it, once the median's 95 % interval is within ±2 %.",
             valueName: "duration"))
     var budget: DurationArgument?
 
@@ -35,7 +35,7 @@ struct BenchOptions: ParsableArguments {
             let result = try await runner.bench(workload, plan: plan)
             if let figures = result.figures {
                 Terminal.status(
-                    "bench [\(index + 1)/\(workloads.count)] \(workload.name): median \(BenchText.duration(figures.wall.median)), \(BenchText.count(figures.allocationsPerIteration)) allocations per iteration (\(figures.timing.wallNanoseconds.count) samples; \(figures.timing.stoppedBecause))\n"
+                    "bench [\(index + 1)/\(workloads.count)] \(workload.name): median \(BenchText.duration(figures.wall.median)), \(BenchText.count(figures.allocationsPerIteration)) allocations per iteration (\(ByteCount.grouped(figures.timing.wallNanoseconds.count)) samples; \(figures.timing.stoppedBecause))\n"
                 )
             } else {
                 Terminal.status(

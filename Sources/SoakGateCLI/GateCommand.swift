@@ -83,8 +83,10 @@ struct GateCommand: RunnableCommand {
               soakgate gate reports/nightly-soak/soak-report.json --policy ci/soakgate-policy.json
             Benchmark figures (a bench report, or a leak report from check --bench) are compared with the \
             baseline's: allocations per iteration may not rise beyond the policy's bench.allocationsTolerance \
-            (default 0); wall and CPU time regress only when a Mann-Whitney test says so at bench.confidence \
-            (0.99) and the median rose by more than bench.minimumEffect (0.05).
+            (default 0); wall and CPU time are judged at the samples' fast end (bench.effectQuantile, 0.01: \
+            load from other processes only adds time) and regress when that rose by more than \
+            bench.minimumEffect (0.05) for wall time, bench.cpuMinimumEffect (0.10) for CPU time, and its \
+            intervals at bench.confidence (0.99) in the two runs do not overlap.
             A soak report is judged against the policy's toleratedBytesPerHour (default 0); an inconclusive \
             workload is rejected.
             Exit codes: 0 within the policy, 1 a leak or regression the policy rejects (or an expected leak missing), \

@@ -8,22 +8,28 @@ import XCTest
 final class BenchGateTests: XCTestCase {
     // MARK: Statistics
 
-    /// scipy.stats.mannwhitneyu(current, baseline, alternative='greater', method='asymptotic',
-    /// use_continuity=True), scipy 1.17.1.
-    func testMannWhitneyMatchesScipy() {
-        let a: [Double] = [1, 2, 3, 4, 5, 6, 7, 8]
-        let b: [Double] = [3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5]
+    /// The bootstrap's lower bound of a ratio of quantiles: about the true ratio with many tight
+    /// samples, under 1 for the same distribution twice and for a rise among few, noisy samples,
+    /// and the same every time.
+    func testTheQuantileRatioBoundShowsOnlyWhatTheSamplesSupport() {
+        let before = figures(wall: 1000, noise: 0.02, seed: 1, samples: 200).timing.wallNanoseconds
+        let same = figures(wall: 1000, noise: 0.02, seed: 2, samples: 200).timing.wallNanoseconds
+        let slower = figures(wall: 1100, noise: 0.02, seed: 2, samples: 200).timing.wallNanoseconds
+        let bound = BenchStatistics.quantileRatioLowerBound(
+            current: slower, baseline: before, q: 0.01, confidence: 0.99)
+        XCTAssertGreaterThan(bound, 1.05)
+        XCTAssertLessThan(bound, 1.1)
         XCTAssertEqual(
-            BenchStatistics.mannWhitneyGreater(current: b, baseline: a), 0.041561468479951666, accuracy: 1e-12)
-        // With ties, both directions.
-        let c: [Double] = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-        let d: [Double] = [2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
-        XCTAssertEqual(
-            BenchStatistics.mannWhitneyGreater(current: d, baseline: c), 0.08943034301226832, accuracy: 1e-12)
-        XCTAssertEqual(BenchStatistics.mannWhitneyGreater(current: c, baseline: d), 0.9223542306247755, accuracy: 1e-12)
-        // All equal: no evidence either way.
-        XCTAssertEqual(BenchStatistics.mannWhitneyGreater(current: [1, 1, 1], baseline: [1, 1, 1]), 1)
-        XCTAssertEqual(BenchStatistics.mannWhitneyGreater(current: [], baseline: [1]), 1)
+            bound, BenchStatistics.quantileRatioLowerBound(current: slower, baseline: before, q: 0.01, confidence: 0.99)
+        )
+        XCTAssertLessThan(
+            BenchStatistics.quantileRatioLowerBound(current: same, baseline: before, q: 0.01, confidence: 0.99), 1)
+        let few = figures(wall: 1200, noise: 0.6, seed: 3, samples: 5).timing.wallNanoseconds
+        let fewBefore = figures(wall: 1000, noise: 0.6, seed: 4, samples: 5).timing.wallNanoseconds
+        XCTAssertLessThan(
+            BenchStatistics.quantileRatioLowerBound(current: few, baseline: fewBefore, q: 0.01, confidence: 0.99), 1)
+        XCTAssertTrue(
+            BenchStatistics.quantileRatioLowerBound(current: [], baseline: before, q: 0.01, confidence: 0.99).isNaN)
     }
 
     /// numpy.quantile's default (linear) interpolation.
@@ -59,7 +65,7 @@ final class BenchGateTests: XCTestCase {
             figures(wall: 1100, noise: 0.03, seed: 1), baseline: figures(wall: 1000, noise: 0.03, seed: 2))
         XCTAssertEqual(decision.outcome, .rejected)
         XCTAssertTrue(decision.reason.contains("wall time per iteration rose +10."), decision.reason)
-        XCTAssertTrue(decision.reason.contains("Mann–Whitney"), decision.reason)
+        XCTAssertTrue(decision.reason.contains("at 99 % confidence"), decision.reason)
     }
 
     /// Significant but small: 3 % is under the 5 % minimum effect.
@@ -74,12 +80,18 @@ final class BenchGateTests: XCTestCase {
         XCTAssertEqual(strict.outcome, .rejected, strict.reason)
     }
 
-    /// Large but not shown: 5 samples a side with ±60 % noise do not reach 99 % confidence.
+    /// Large but not shown: with 5 samples a side and ±60 % noise the fast ends' intervals overlap.
     func testALargeRiseTheTestCannotConfirmIsAccepted() {
-        let decision = gate(
-            figures(wall: 1200, noise: 0.6, seed: 3, samples: 5),
-            baseline: figures(wall: 1000, noise: 0.6, seed: 4, samples: 5))
+        // The fast end rose 17 %, but five samples a side overlap all the way.
+        var now = figures(wall: 1000, noise: 0, seed: 3, samples: 5)
+        var before = figures(wall: 1000, noise: 0, seed: 4, samples: 5)
+        now.timing.wallNanoseconds = [1200, 700, 1700, 950, 1600]
+        now.timing.cpuNanoseconds = now.timing.wallNanoseconds
+        before.timing.wallNanoseconds = [1000, 600, 1500, 800, 1300]
+        before.timing.cpuNanoseconds = before.timing.wallNanoseconds
+        let decision = gate(now, baseline: before)
         XCTAssertEqual(decision.outcome, .accepted, decision.reason)
+        XCTAssertTrue(decision.reason.contains("wall +16.8 % at p1"), decision.reason)
     }
 
     func testMoreCPUAtTheSameWallTimeIsRejected() {
@@ -87,8 +99,34 @@ final class BenchGateTests: XCTestCase {
             figures(wall: 1000, cpu: 1200, noise: 0.02, seed: 1),
             baseline: figures(wall: 1000, cpu: 1000, noise: 0.02, seed: 2))
         XCTAssertEqual(decision.outcome, .rejected)
-        XCTAssertTrue(decision.reason.hasPrefix("bench: CPU time per iteration rose +1"), decision.reason)
+        XCTAssertTrue(decision.reason.hasPrefix("bench: CPU time per iteration rose +20."), decision.reason)
         XCTAssertFalse(decision.reason.contains("wall time"), "the wall time did not change: \(decision.reason)")
+    }
+
+    /// Another process's load adds time to most samples of a run: the median rises by 60 %, but
+    /// the fast end, the samples the load missed, stays where it was.
+    func testLoadThatSlowsMostSamplesIsNotARegression() {
+        let before = figures(wall: 1000, noise: 0.02, seed: 1, samples: 200)
+        var now = figures(wall: 1000, noise: 0.02, seed: 2, samples: 200)
+        now.timing.wallNanoseconds = now.timing.wallNanoseconds.enumerated().map { $0 % 5 == 0 ? $1 : $1 * 1.6 }
+        let decision = gate(now, baseline: before)
+        XCTAssertEqual(decision.outcome, .accepted, decision.reason)
+        XCTAssertTrue(decision.reason.contains(" at p1"), decision.reason)
+        // Judged at the median instead, the same load reads as a regression.
+        let atMedian = gate(now, baseline: before, rule: BenchRule(effectQuantile: 0.5))
+        XCTAssertEqual(atMedian.outcome, .rejected, atMedian.reason)
+        XCTAssertTrue(atMedian.reason.contains("(p50 "), atMedian.reason)
+    }
+
+    /// CPU time has its own minimum, 10 % by default: 7 % more passes unless the policy asks for 5 %.
+    func testCPUTimeHasItsOwnMinimumEffect() {
+        let now = figures(wall: 1000, cpu: 1070, noise: 0.005, seed: 1)
+        let before = figures(wall: 1000, cpu: 1000, noise: 0.005, seed: 2)
+        XCTAssertEqual(gate(now, baseline: before).outcome, .accepted)
+        let strict = gate(now, baseline: before, rule: BenchRule(cpuMinimumEffect: 0.05))
+        XCTAssertEqual(strict.outcome, .rejected, strict.reason)
+        XCTAssertTrue(strict.reason.contains("CPU time per iteration rose +7."), strict.reason)
+        XCTAssertTrue(strict.reason.contains("over the +5.0 % minimum"), strict.reason)
     }
 
     func testOneMoreAllocationPerIterationIsRejectedAndToleranceAllowsIt() {
@@ -150,15 +188,19 @@ final class BenchGateTests: XCTestCase {
 
     func testThePolicyReadsBenchRulesAndRefusesBadOnes() throws {
         let good = Data(
-            #"{"bench": {"allocationsTolerance": 0, "minimumEffect": 0.1, "confidence": 0.95, "metrics": ["wall", "allocations"]}}"#
+            #"{"bench": {"allocationsTolerance": 0, "minimumEffect": 0.1, "cpuMinimumEffect": 0.2, "effectQuantile": 0.05, "confidence": 0.95, "metrics": ["wall", "allocations"]}}"#
                 .utf8)
         let policy = try GatePolicy.read(from: good, path: "p.json")
         XCTAssertEqual(policy.bench?.minimumEffect, 0.1)
+        XCTAssertEqual(policy.bench?.cpuMinimumEffect, 0.2)
+        XCTAssertEqual(policy.bench?.effectQuantile, 0.05)
         XCTAssertEqual(policy.bench?.metrics, [.wall, .allocations])
         for (text, expected) in [
             (#"{"bench": {"speed": 1}}"#, "unknown key 'speed' in bench"),
             (#"{"bench": {"confidence": 1.5}}"#, "bench.confidence"),
             (#"{"bench": {"minimumEffect": -0.1}}"#, "bench.minimumEffect"),
+            (#"{"bench": {"effectQuantile": 0.7}}"#, "bench.effectQuantile"),
+            (#"{"bench": {"cpuMinimumEffect": "ten"}}"#, "cpuMinimumEffect"),
             (#"{"bench": {"metrics": ["latency"]}}"#, "bench.metrics has 'latency'"),
             (#"{"bench": 3}"#, "bench is not an object"),
         ] {

@@ -77,6 +77,7 @@ final class BenchRenderingTests: XCTestCase {
         XCTAssertEqual(BenchText.duration(1.52e9), "1.52 s")
         XCTAssertEqual(BenchText.duration(999.7), "1.00 µs", "rounding up moves to the next unit")
         XCTAssertEqual(BenchText.count(3), "3")
+        XCTAssertEqual(BenchText.count(95094), "95,094")
         XCTAssertEqual(BenchText.count(7.0 / 3), "2.333")
         XCTAssertEqual(BenchText.count(2.5), "2.5")
         XCTAssertEqual(BenchText.count(1.0 / 4096), "0.000244", "a small rate does not read as 0")

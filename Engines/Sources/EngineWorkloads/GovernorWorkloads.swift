@@ -57,5 +57,5 @@ public enum EngineWorkloads {
             ) {
                 GovernorCycle()
             }
-        ] + astGraph + LotoFeaturesWorkloads.all + IssueStreamWorkloads.all
+        ] + astGraph + LotoFeaturesWorkloads.all + IssueStreamWorkloads.all + EngineBenchWorkloads.all
 }

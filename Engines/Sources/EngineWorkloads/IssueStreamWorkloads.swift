@@ -30,13 +30,14 @@ struct IssueStreamFixture {
         self.directory = directory
     }
 
-    func triage(apply: Bool) async throws {
+    /// Small pages (20, the default) keep an iteration short (the harness runs thousands) while
+    /// still paging; the workloads at a user's scale list 100 per page, as a user's run does.
+    func triage(apply: Bool, perPage: Int = 20) async throws {
         guard let client, let directory else { return }
-        // Small pages keep an iteration short (the harness runs thousands) while still paging.
         let summary = try await TriageRun.run(
             client: client,
             options: TriageOptions(
-                repo: "soak/repo", apply: apply, perPage: 20,
+                repo: "soak/repo", apply: apply, perPage: perPage,
                 outputPath: directory.appendingPathComponent("decisions.jsonl").path))
         if let stopped = summary.stoppedBy { throw stopped }
     }

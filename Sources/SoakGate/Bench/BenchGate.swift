@@ -168,11 +168,11 @@ public enum BenchText {
         return "–"
     }
 
-    /// Allocations per iteration: `3` when whole, else up to three decimals (`2.333`); a rate too
+    /// Allocations per iteration: `3` or `95,094` when whole, else up to three decimals (`2.333`); a rate too
     /// small for three decimals keeps three significant digits (`0.000244`) rather than read 0.
     public static func count(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
-        if value == value.rounded() && abs(value) < 1e15 { return String(format: "%.0f", value) }
+        if value == value.rounded() && abs(value) < 1e15 { return ByteCount.grouped(Int(value)) }
         if abs(value) < 0.0005 { return String(format: "%.3g", value) }
         return trimmingZeros(String(format: "%.3f", value))
     }

@@ -62,29 +62,8 @@ public struct IsolatedMeasurement: Sendable {
     public func measure(
         _ workload: WorkloadDefinition, onProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> WorkloadResult {
-        let directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("measure"))
-        defer { ScratchSpace.removeDirectory(directory.path) }
-        let resultFile = directory.appendingPathComponent("result.json")
-        let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
-        var environment = baseEnvironment
-        environment["MALLOC_CONF"] = mallocConf
-
-        let exit: ChildExit
-        do {
-            exit = try await ChildProcess.run(
-                executable: executable,
-                arguments: [
-                    Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
-                    "--parent", "\(getpid())",
-                ],
-                environment: environment, timeoutSeconds: timeoutSeconds, onProgress: onProgress)
-        } catch {
-            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error)")
-        }
-
-        if !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile),
-            let result = try? JSONDecoder().decode(ChildResult.self, from: data)
-        {
+        let (exit, result) = try await runMeasuringProcess(workload, mallocConf: mallocConf, onProgress: onProgress)
+        if let result {
             switch result {
             case .measured(let record):
                 return WorkloadAnalysis.analyze(record, summary: workload.summary, plan: plan)
@@ -106,6 +85,37 @@ public struct IsolatedMeasurement: Sendable {
                 reason: Self.describe(exit, timeoutSeconds: timeoutSeconds), exitStatus: exit.status,
                 signal: exit.signal,
                 timedOut: exit.timedOut, outputTail: exit.outputTail, seconds: exit.seconds))
+    }
+
+    /// Starts `executable _measure --workload NAME --plan … --result FILE --parent PID`, then
+    /// `arguments`, with `mallocConf`, and returns how it exited and the result it wrote (nil if
+    /// it timed out, failed or wrote none that reads). Throws only when it cannot start.
+    func runMeasuringProcess(
+        _ workload: WorkloadDefinition, arguments: [String] = [], mallocConf: String?,
+        onProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> (exit: ChildExit, result: ChildResult?) {
+        let directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("measure"))
+        defer { ScratchSpace.removeDirectory(directory.path) }
+        let resultFile = directory.appendingPathComponent("result.json")
+        let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        var environment = baseEnvironment
+        environment["MALLOC_CONF"] = mallocConf
+        let exit: ChildExit
+        do {
+            exit = try await ChildProcess.run(
+                executable: executable,
+                arguments: [
+                    Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
+                    "--parent", "\(getpid())",
+                ] + arguments,
+                environment: environment, timeoutSeconds: timeoutSeconds, onProgress: onProgress)
+        } catch {
+            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error)")
+        }
+        guard !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile) else {
+            return (exit, nil)
+        }
+        return (exit, try? JSONDecoder().decode(ChildResult.self, from: data))
     }
 
     /// The `MALLOC_CONF` of a profiling run: every allocation sampled.

@@ -20,6 +20,27 @@ enum ReportJSON {
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
     }
+
+    /// Decodes a report whose `schemaVersion` was read already: one newer than `current` is
+    /// refused with the advice to update, one that does not decode names its version and what
+    /// did not match. `kind` (`"bench report"`) goes into that message; nil for the leak report.
+    static func decode<Report: Decodable>(
+        _ type: Report.Type, from data: Data, schemaVersion: Int, current: Int, kind: String?, path: String
+    ) throws -> Report {
+        guard schemaVersion <= current else {
+            throw ReportReadError(
+                path: path,
+                reason:
+                    "has schemaVersion \(schemaVersion), newer than this soakgate reads (\(current)); update soakgate")
+        }
+        do {
+            return try decoder().decode(type, from: data)
+        } catch {
+            throw ReportReadError(
+                path: path,
+                reason: "does not match \(kind.map { $0 + " " } ?? "")schemaVersion \(schemaVersion): \(error)")
+        }
+    }
 }
 
 extension LeakReport {
@@ -40,19 +61,9 @@ extension LeakReport {
             throw ReportReadError(
                 path: path, reason: "is JSON but not a SoakGate leak report (it has no schemaVersion)")
         }
-        guard version.schemaVersion <= currentSchemaVersion else {
-            throw ReportReadError(
-                path: path,
-                reason:
-                    "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate"
-            )
-        }
-        let report: LeakReport
-        do {
-            report = try decoder.decode(LeakReport.self, from: data)
-        } catch {
-            throw ReportReadError(path: path, reason: "does not match schemaVersion \(version.schemaVersion): \(error)")
-        }
+        let report = try ReportJSON.decode(
+            LeakReport.self, from: data, schemaVersion: version.schemaVersion, current: currentSchemaVersion,
+            kind: nil, path: path)
         // The slope the gate compares and multiplies, checked before it does.
         for (index, workload) in report.workloads.enumerated() {
             guard let rate = workload.bytesPerIteration else { continue }

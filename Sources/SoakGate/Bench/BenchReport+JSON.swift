@@ -27,20 +27,9 @@ extension BenchReport {
             let found = kind.map { "its kind is \(String(reflecting: $0)), not \"bench\"" } ?? "it has no kind"
             throw ReportReadError(path: path, reason: "is not a SoakGate bench report (\(found))")
         }
-        guard version.schemaVersion <= currentSchemaVersion else {
-            throw ReportReadError(
-                path: path,
-                reason:
-                    "has schemaVersion \(version.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate"
-            )
-        }
-        let report: BenchReport
-        do {
-            report = try decoder.decode(BenchReport.self, from: data)
-        } catch {
-            throw ReportReadError(
-                path: path, reason: "does not match bench report schemaVersion \(version.schemaVersion): \(error)")
-        }
+        let report = try ReportJSON.decode(
+            BenchReport.self, from: data, schemaVersion: version.schemaVersion, current: currentSchemaVersion,
+            kind: "bench report", path: path)
         do {
             for (index, workload) in report.workloads.enumerated() {
                 guard let figures = workload.figures else { continue }

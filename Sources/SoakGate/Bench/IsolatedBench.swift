@@ -57,32 +57,13 @@ extension IsolatedMeasurement {
         return Failure(reason: reason, exitStatus: 0, signal: nil, timedOut: false, outputTail: [], seconds: 0)
     }
 
-    /// Starts `executable _measure --workload NAME … ARGUMENTS` and reads its result; a
-    /// configuration error (not jemalloc, say) throws, as it does for the leak measurement.
+    /// Runs a measuring process with `arguments` and reads its result; a configuration error
+    /// (not jemalloc, say) throws, as it does for the leak measurement.
     private func runChild(_ workload: WorkloadDefinition, arguments: [String], mallocConf: String?) async throws
         -> ChildOutcome
     {
-        let directory = URL(fileURLWithPath: try ScratchSpace.makeDirectory("bench"))
-        defer { ScratchSpace.removeDirectory(directory.path) }
-        let resultFile = directory.appendingPathComponent("result.json")
-        var environment = baseEnvironment
-        environment["MALLOC_CONF"] = mallocConf
-        let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
-        let exit: ChildExit
-        do {
-            exit = try await ChildProcess.run(
-                executable: executable,
-                arguments: [
-                    Self.subcommand, "--workload", workload.name, "--plan", planJSON, "--result", resultFile.path,
-                    "--parent", "\(getpid())",
-                ] + arguments,
-                environment: environment, timeoutSeconds: timeoutSeconds, onProgress: { _, _ in })
-        } catch {
-            throw ConfigurationError(description: "cannot start the measuring process '\(executable)': \(error)")
-        }
-        if !exit.timedOut, exit.status == 0, let data = try? Data(contentsOf: resultFile),
-            let result = try? JSONDecoder().decode(ChildResult.self, from: data)
-        {
+        let (exit, result) = try await runMeasuringProcess(workload, arguments: arguments, mallocConf: mallocConf)
+        if let result {
             if case .configurationError(let message) = result { throw ConfigurationError(description: message) }
             return .result(result)
         }

@@ -57,20 +57,9 @@ public struct SoakReport: Sendable, Equatable, Codable {
         guard let header = try? decoder.decode(Header.self, from: data), header.kind == "soak" else {
             throw ReportReadError(path: path, reason: "is not a SoakGate soak report")
         }
-        guard header.schemaVersion <= currentSchemaVersion else {
-            throw ReportReadError(
-                path: path,
-                reason:
-                    "has schemaVersion \(header.schemaVersion), newer than this soakgate reads (\(currentSchemaVersion)); update soakgate"
-            )
-        }
-        let report: SoakReport
-        do {
-            report = try decoder.decode(SoakReport.self, from: data)
-        } catch {
-            throw ReportReadError(
-                path: path, reason: "does not match soak report schemaVersion \(header.schemaVersion): \(error)")
-        }
+        let report = try ReportJSON.decode(
+            SoakReport.self, from: data, schemaVersion: header.schemaVersion, current: currentSchemaVersion,
+            kind: "soak report", path: path)
         // The figures the gate computes with, checked before it does (abs(Int.min) traps).
         do {
             let bytes = Double(SoakLimits.maximumBytes)

@@ -5,7 +5,7 @@ import SoakGate
 
 /// The engines at the scale their users run them, for `soakgate-engines bench`: the figures in
 /// BENCHMARKS.md per file, per issue and per draw. They run only when named: at this scale an
-/// iteration takes tenths of a second, too long for the default leak check's thousands.
+/// iteration takes 50–230 ms, too long for the default leak check's thousands.
 ///
 ///   Engines/.build/release/soakgate-engines bench --workload 'ast2graph.corpus' 'issue-stream.triage-1000' 'loto.generate-sqlite'
 ///

@@ -162,7 +162,9 @@ public final class GitHubClient: Sendable {
                 // request's time bounds the body here.
                 let left = configuration.requestTimeout - Self.seconds(ContinuousClock.now - started)
                 let limit = configuration.maxBodyBytes
-                let buffer = try await Self.within(seconds: left, timeout: configuration.requestTimeout) {
+                let buffer = try await Self.within(
+                    seconds: left, timeout: configuration.requestTimeout, on: http.eventLoopGroup.any()
+                ) {
                     try await response.body.collect(upTo: limit)
                 }
                 bytes = Data(buffer.readableBytesView)
@@ -229,20 +231,40 @@ public final class GitHubClient: Sendable {
 
     /// The result of `body` if it finishes within `seconds`; otherwise `body` is cancelled and
     /// ``RequestTimeout`` thrown.
-    static func within<T: Sendable>(seconds: Double, timeout: Double, _ body: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
+    ///
+    /// The deadline is a task scheduled on `eventLoop`, cancelled (and so freed at once) when
+    /// `body` ends first. A `Task.sleep` raced against `body` would not do: once cancelled it
+    /// still holds its memory until its deadline, so every request of a long run kept a few
+    /// hundred bytes for the whole request timeout and the issue-stream workloads read as leaks.
+    static func within<T: Sendable>(
+        seconds: Double, timeout: Double, on eventLoop: any EventLoop,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         guard seconds > 0 else { throw RequestTimeout(seconds: timeout) }
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(min(seconds, 1e9) * 1000)))
+        let work = Task { try await body() }
+        let deadline = Deadline()
+        let timer = eventLoop.scheduleTask(in: .milliseconds(Int64(min(seconds, 1e9) * 1000))) {
+            deadline.passed.store(true, ordering: .releasing)
+            work.cancel()
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
+            }
+        } catch {
+            if deadline.passed.load(ordering: .acquiring) && !Task.isCancelled {
                 throw RequestTimeout(seconds: timeout)
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw RequestTimeout(seconds: timeout) }
-            return first
+            throw error
         }
+    }
+
+    /// Whether a request's deadline has passed; set on the event loop, read by the request.
+    private final class Deadline: Sendable {
+        let passed = Atomic<Bool>(false)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -19,6 +19,10 @@ public struct LeakReport: Sendable, Equatable, Codable {
     /// The timed runs' plan, when the check ran with `--bench`; nil otherwise.
     public var bench: BenchPlan?
     public var workloads: [WorkloadResult]
+    /// Which share of the selection this run measured (`check --shard I/N`); nil otherwise.
+    public var shard: ShardStamp?
+    /// The shards a merged report joins (`soakgate merge`); nil for a report of one run.
+    public var shards: [ShardRun]?
 
     public struct Tool: Sendable, Equatable, Codable {
         public var name: String

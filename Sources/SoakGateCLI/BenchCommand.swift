@@ -91,6 +91,8 @@ struct BenchCommand: RunnableCommand {
 
     @OptionGroup var gateOptions: GateOptions
 
+    @OptionGroup var shardOptions: ShardOptions
+
     func validate() throws {
         if !gate && (gateOptions.policy != nil || gateOptions.baseline != nil) {
             throw ValidationError(
@@ -102,7 +104,7 @@ struct BenchCommand: RunnableCommand {
         ScratchSpace.sweepStale()
         let signals = CheckCommand.cleanUpOnSignals()
         defer { for signal in signals { signal.cancel() } }
-        let selected = try context.selectWorkloads(workloads)
+        let (selected, stamp) = try shardOptions.apply(try context.selectWorkloads(workloads))
         let gateInputs = gate ? try gateOptions.load() : nil
         do {
             try OutputDirectory.ensureWritable(out)
@@ -113,6 +115,7 @@ struct BenchCommand: RunnableCommand {
                     "cannot write to --out '\(out)': \(error.reason); choose a directory you can write, e.g. --out reports"
             )
         }
+        if let stamp { Terminal.status(ShardOptions.banner(stamp)) }
         let plan = benchOptions.plan
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let environment = ProcessInfo.processInfo.environment
@@ -121,12 +124,13 @@ struct BenchCommand: RunnableCommand {
             timeoutSeconds: BenchOptions.timeoutSeconds(plan), baseEnvironment: environment)
         let results = try await BenchOptions.run(selected, runner: runner, plan: plan)
         let info = ProcessInfo.processInfo
-        let report = BenchReport(
+        var report = BenchReport(
             tool: .init(name: "soakgate", version: SoakGateVersion.current), startedAt: startedAt,
             host: .init(
                 operatingSystem: info.operatingSystemVersionString, processorCount: info.processorCount,
                 physicalMemoryBytes: Int(info.physicalMemory)),
             mallocConf: environment["MALLOC_CONF"] ?? "", plan: plan, workloads: results)
+        report.shard = stamp
         let decisions = gateInputs.map { policy, baseline in
             Gate.evaluateBench(results, baseline: baseline?.bench ?? [], rule: policy.bench ?? BenchRule())
         }

@@ -87,6 +87,8 @@ struct CheckCommand: RunnableCommand {
 
     @OptionGroup var gateOptions: GateOptions
 
+    @OptionGroup var shardOptions: ShardOptions
+
     func validate() throws {
         do {
             // Every number through one checked range before any arithmetic or conversion sees it.
@@ -146,7 +148,7 @@ struct CheckCommand: RunnableCommand {
         let plan = try MeasurementPlan(
             ladder: iterations.counts, warmupIterations: warmup, budgetSeconds: budgetSeconds,
             policy: GrowthPolicy(toleratedBytesPerIteration: tolerate))
-        let selected = try context.selectWorkloads(workloads)
+        let (selected, stamp) = try shardOptions.apply(try context.selectWorkloads(workloads))
         // Read the gate's files before measuring or creating --out, so a bad policy costs nothing.
         let gateInputs = gate ? try gateOptions.load() : nil
         do {
@@ -159,6 +161,7 @@ struct CheckCommand: RunnableCommand {
             )
         }
 
+        if let stamp { Terminal.status(ShardOptions.banner(stamp)) }
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let runner = IsolatedMeasurement(
             executable: context.executablePath, plan: plan, timeoutSeconds: timeoutSeconds,
@@ -206,6 +209,7 @@ struct CheckCommand: RunnableCommand {
                 physicalMemoryBytes: Int(info.physicalMemory)),
             mallocConf: runner.mallocConf, plan: plan, workloads: results)
         report.bench = bench ? benchOptions.plan : nil
+        report.shard = stamp
         let decisions = gateInputs.map { policy, baseline in
             GateOptions.evaluate(report, policy: policy, baseline: baseline)
         }

@@ -52,6 +52,8 @@ struct SoakCommand: RunnableCommand {
     @OptionGroup(title: "Settings of a new soak (kept in its soak.json)")
     var settings: SoakSettingsOptions
 
+    @OptionGroup var shardOptions: ShardOptions
+
     @Option(
         help: ArgumentHelp(
             "Serve a live page and Prometheus /metrics at HOST:PORT (port 0 picks one); loopback only unless --listen-publicly.",
@@ -67,7 +69,9 @@ struct SoakCommand: RunnableCommand {
 
     func validate() throws {
         if resume != nil {
-            if let flag = ((out == nil ? [] : ["--out"]) + settings.given).first {
+            let shardFlags =
+                (shardOptions.shard == nil ? [] : ["--shard"]) + (shardOptions.balance == nil ? [] : ["--balance"])
+            if let flag = ((out == nil ? [] : ["--out"]) + settings.given + shardFlags).first {
                 throw ValidationError(
                     "\(flag) cannot be changed on --resume: the soak keeps the settings in its soak.json; drop \(flag)")
             }
@@ -167,7 +171,8 @@ struct SoakCommand: RunnableCommand {
 
     /// Creates `out` with its manifest, refusing a directory that holds anything.
     private func createSoak(in out: String, _ context: CommandContext) throws -> (SoakDirectory, SoakManifest) {
-        let selected = try context.selectWorkloads(workloads)
+        let (selected, stamp) = try shardOptions.apply(try context.selectWorkloads(workloads), sorted: true)
+        if let stamp { Terminal.status(ShardOptions.banner(stamp)) }
         let checked = try settings.settings()
         let directory = SoakDirectory(path: out)
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {
@@ -188,9 +193,10 @@ struct SoakCommand: RunnableCommand {
         }
         let classes = (try? HeapProbe(requireExactFigures: false).sizeClasses) ?? []
         let inherited = ProcessInfo.processInfo.environment["MALLOC_CONF"].map { $0 + "," } ?? ""
-        let manifest = checked.manifest(
+        var manifest = checked.manifest(
             workloads: selected.map(\.name), mallocConf: inherited + "tcache:false",
             startedAt: ISO8601DateFormatter().string(from: Date()), sizeClasses: classes)
+        manifest.shard = stamp
         do {
             try manifest.validate(naming: SoakSettingsOptions.flag)
         } catch {

@@ -71,7 +71,8 @@ public enum SoakGateMain {
             || error is FileError || error is IsolatedMeasurement.ConfigurationError
             || error is ReportReadError || error is GatePolicy.PolicyError || error is CheckedNumber.RangeError
             || error is RegularFile.ReadError || error is SoakManifest.Problem || error is SoakDuration.ParseError
-            || error is ByteCount.ParseError || error is SoakDirectory.SoakDirectoryError
+            || error is ByteCount.ParseError || error is SoakDirectory.SoakDirectoryError || error is ShardError
+            || error is ShardSpec.ParseError
     }
 }
 
@@ -145,7 +146,7 @@ struct SoakGateCommand: ParsableCommand {
         version: SoakGateVersion.current,
         subcommands: [
             ListCommand.self, CheckCommand.self, BenchCommand.self, SoakCommand.self, ReportCommand.self,
-            GateCommand.self,
+            GateCommand.self, MergeCommand.self,
             MeasureCommand.self,
             SoakProcessCommand.self,
         ]

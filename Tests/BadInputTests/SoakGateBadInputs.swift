@@ -105,6 +105,24 @@ final class SoakGateBadInputTests: XCTestCase {
 
     private static var cases: [BadInput] {
         [
+            // --shard and --balance (check, bench, soak), and merge.
+            check(["--shard", "0/3"], names: "--shard"),
+            check(["--shard", "2/1"], names: "--shard"),
+            check(["--shard", "1/99999999999"], names: "--shard"),
+            check(["--shard", "1/nan"], names: "--shard"),
+            check(["--shard", "1/1", "--balance", "{dir}/none.json"], names: "{dir}/none.json"),
+            BadInput(
+                product, ["check", "--shard", "1/1", "--balance", "{dir}/b.json", "--out", "{dir}/reports"],
+                names: "{dir}/b.json", timeout: 20
+            ) { try Plant.file($0, "b.json", "{\"schemaVersion\": 2, \"workloads\": [{\"name\": 1}]}") },
+            soak(["--shard", "3/2"], names: "--shard"),
+            BadInput(
+                product, ["bench", "--workload", "fixture.clean", "--shard", "-1/2", "--out", "{dir}/reports"],
+                names: "--shard", timeout: 20),
+            BadInput(product, ["merge", "{dir}/missing.json", "--out", "{dir}/m"], names: "{dir}/missing.json", timeout: 20),
+            BadInput(
+                product, ["merge", "{dir}/l.json", "--out", "{dir}/m"], names: "{dir}/l.json", timeout: 20
+            ) { try Plant.file($0, "l.json", "{\"schemaVersion\": 2, \"kind\": \"other\"}") },
             // check: every numeric flag, huge / negative / NaN / infinite / fractional.
             check(["--timeout", "1e11"], names: "--timeout"),
             check(["--timeout", "-1"], names: "--timeout"),

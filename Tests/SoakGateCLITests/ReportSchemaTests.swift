@@ -84,6 +84,29 @@ final class ReportSchemaTests: XCTestCase {
         XCTAssertNotEqual(try validate(broken, schema: Self.soakSchema).status, 0)
     }
 
+    /// A shard's report and the merged report keep to the leak schema; so do sharded soaks.
+    func testShardAndMergedReportsMatchTheSchema() throws {
+        let root = try Command.temporaryDirectory(self)
+        var paths: [String] = []
+        for index in 1...2 {
+            let out = root + "/shard-\(index)"
+            let check = try Command.run(
+                "soakgate",
+                [
+                    "check", "--workload", "planted.clean.one-off-init", "planted.clean.thread-once", "--budget", "5",
+                    "--shard", "\(index)/2", "--out", out,
+                ])
+            XCTAssertEqual(check.status, 0, check.standardError)
+            paths.append(out + "/leak-report.json")
+        }
+        let shard = try validate(paths[0])
+        XCTAssertEqual(shard.status, 0, shard.standardOutput)
+        let merge = try Command.run("soakgate", ["merge"] + paths + ["--out", root + "/merged"])
+        XCTAssertEqual(merge.status, 0, merge.standardError)
+        let merged = try validate(root + "/merged/leak-report.json")
+        XCTAssertEqual(merged.status, 0, merged.standardOutput)
+    }
+
     func testBenchReportMatchesItsSchema() throws {
         let out = try Command.temporaryDirectory(self)
         let bench = try Command.run(

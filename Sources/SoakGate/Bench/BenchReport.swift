@@ -16,6 +16,10 @@ public struct BenchReport: Sendable, Equatable, Codable {
     public var mallocConf: String
     public var plan: BenchPlan
     public var workloads: [BenchResult]
+    /// Which share of the selection this run timed (`bench --shard I/N`); nil otherwise.
+    public var shard: ShardStamp?
+    /// The shards a merged report joins (`soakgate merge`); nil for a report of one run.
+    public var shards: [ShardRun]?
 
     public init(
         tool: LeakReport.Tool, startedAt: String, host: LeakReport.Host, mallocConf: String, plan: BenchPlan,

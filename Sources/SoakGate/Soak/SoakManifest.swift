@@ -28,6 +28,8 @@ public struct SoakManifest: Sendable, Equatable, Codable {
     public var startedAt: String
     /// jemalloc's size classes, which the samples' `sizeClassCounts` index.
     public var sizeClasses: [SizeClass]
+    /// Which share of the selection this soak runs (`soak --shard I/N`); nil otherwise.
+    public var shard: ShardStamp?
 
     public init(
         workloads: [String], durationSeconds: Double, intervalSeconds: Double, checkpointSeconds: Double,

@@ -19,6 +19,8 @@ public struct SoakReport: Sendable, Equatable, Codable {
     public var unreadableLines: [String]
     public var events: [SoakEvent]
     public var workloads: [SoakWorkloadResult]
+    /// The shards a merged report joins (`soakgate merge`); nil for the report of one soak.
+    public var shards: [ShardRun]?
 
     public init(
         tool: LeakReport.Tool, manifest: SoakManifest, state: String, unreadableLines: [String], events: [SoakEvent],

@@ -109,6 +109,43 @@ struct LotoBatchesIntoPostgres: Workload {
     }
 }
 
+/// One `generate --worker` over two series: the work table emptied, the series enqueued,
+/// claimed one at a time under a lease, computed, and written and marked done in one
+/// transaction each, over the one connection a worker keeps.
+struct LotoWorkerIntoPostgres: Workload {
+    static let name = "loto.worker-postgres"
+    static let schema = "soakgate_loto_worker_workload"
+    var store: PostgresFeatureStore?
+    var series: [DrawSeries] = []
+
+    mutating func setUp() async throws {
+        guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
+            throw LotoFeaturesError.usage(
+                "\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'"
+            )
+        }
+        try PostgresSchema.create(Self.schema, at: base)
+        store = try PostgresFeatureStore(
+            connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
+        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
+    }
+
+    mutating func run() async throws {
+        guard let store else { return }
+        try PostgresWorkQueue(store: store, worker: "soakgate-workload").clear()
+        let done = try await FeatureWorker(generator: FeatureGenerator(workers: 2), leaseSeconds: 60, claimSize: 1).run(
+            series, into: store, worker: "soakgate-workload")
+        precondition(done.seriesDone == series.count, "the worker computes every series of an emptied work table")
+    }
+
+    mutating func tearDown() async throws {
+        store = nil
+        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] {
+            try? PostgresSchema.drop(Self.schema, at: base)
+        }
+    }
+}
+
 /// A governed run and its `--resume`, as `generate` does them, under one governor for the whole
 /// measurement (as a long-lived process would keep one): write two series into a fresh
 /// in-memory database, then resume over three, which asks the store which series it holds whole
@@ -186,6 +223,14 @@ enum LotoFeaturesWorkloads {
                     unit: WorkloadUnit("draws", perIteration: 120)
                 ) {
                     LotoBatchesIntoPostgres()
-                }
+                },
+                WorkloadDefinition(
+                    LotoWorkerIntoPostgres.name,
+                    summary:
+                        "loto-features: generate --worker over 2 series × 60 draws: work table emptied, each series claimed under a lease, computed, written and marked done in one transaction",
+                    unit: WorkloadUnit("draws", perIteration: 120)
+                ) {
+                    LotoWorkerIntoPostgres()
+                },
             ] : [])
 }

@@ -254,6 +254,14 @@ public struct FeatureGenerator: Sendable {
         await compute(batch, workers: workers, contexts: Self.contexts(batch, draws: pipelines.contains(.p13)))
     }
 
+    /// The features of `batch` with the games' contexts taken from `all` (every series of the
+    /// run), as a whole run computes them: P13 reads every position of a game.
+    public func compute(_ batch: [DrawSeries], within all: [DrawSeries]) async -> FeatureBatch {
+        let games = Set(batch.map(\.loto))
+        let context = Self.contexts(all.filter { games.contains($0.loto) }, draws: pipelines.contains(.p13))
+        return await compute(batch, workers: workers, contexts: context)
+    }
+
     /// The features of one batch computed by up to `workers` tasks (one in light mode). A
     /// cancelled computation (a run that stops while it is under way) starts no further series
     /// and returns an empty batch.

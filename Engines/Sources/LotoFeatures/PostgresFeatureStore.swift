@@ -6,7 +6,9 @@ import SoakGateBasics
 ///
 /// The upsert rewrites only rows whose values differ, so a rerun changes nothing (0 rows).
 public final class PostgresFeatureStore: FeatureStore {
-    private let connection: PostgresConnection
+    /// The store's one connection; the work queue (``PostgresWorkQueue``) shares it so that a
+    /// series is marked done in the transaction that writes its rows.
+    let connection: PostgresConnection
     public var target: String { "postgresql://\(connection.target)" }
 
     /// Connects; errors name the server, never the password.
@@ -143,6 +145,12 @@ public final class PostgresFeatureStore: FeatureStore {
     }
 
     public func write(_ batch: FeatureBatch) throws -> Int {
+        try write(batch, beforeCommit: nil)
+    }
+
+    /// Writes `batch` in one transaction and runs `beforeCommit` inside it, last: what it
+    /// throws rolls the whole batch back.
+    func write(_ batch: FeatureBatch, beforeCommit: ((PostgresConnection) throws -> Void)?) throws -> Int {
         try guarded {
             try connection.execute("BEGIN")
             do {
@@ -161,6 +169,7 @@ public final class PostgresFeatureStore: FeatureStore {
                     }
                     changed += try connection.execute(Self.upsertSQL(layout)).affectedRows
                 }
+                try beforeCommit?(connection)
                 try connection.execute("COMMIT")
                 return changed
             } catch {
@@ -261,7 +270,7 @@ public final class PostgresFeatureStore: FeatureStore {
         }
     }
 
-    private func guarded<T>(_ body: () throws -> T) throws -> T {
+    func guarded<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as PostgresError {

@@ -24,6 +24,11 @@ struct GenerateCommand: AsyncParsableCommand {
               loto-features generate --input draws.csv --store sqlite:features.db --tables hist,stat
               loto-features generate --input draws.csv --store postgresql://me@localhost/loto --workers 4
               loto-features generate --input draws.csv --memory-budget 512 --governor-report governor.json
+            With --worker, any number of processes on any number of machines share the series through
+            a work table in the PostgreSQL store: each claims a few series at a time under a lease,
+            computes them, and upserts their rows and marks them done in one transaction; a worker
+            that dies loses only its lease. 'loto-features status --store URL' shows how it stands.
+              loto-features generate --input postgresql://me@db/loto --store postgresql://me@db/loto --worker
             """
     )
 
@@ -81,6 +86,20 @@ struct GenerateCommand: AsyncParsableCommand {
     )
     var resume = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Share the series with other workers through the PostgreSQL store's work table (needs a postgresql:// --store); run the same command on every machine.",
+            discussion:
+                "Every worker must be given the same input, tables and pipelines. A worker ends when no series is pending or held by another worker's live lease."
+        ))
+    var worker = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --worker: seconds a claim holds before another worker may take its series over, 5 to 86400; longer than a claim takes to compute (default 300).",
+            valueName: "seconds"))
+    var lease: Double = 300
+
     /// The most MiB a budget may name: the machine's memory (the governor refuses more), which
     /// also keeps the conversion to bytes far from overflowing.
     static var budgetMibRange: ClosedRange<Int> {
@@ -90,6 +109,7 @@ struct GenerateCommand: AsyncParsableCommand {
     func validate() throws {
         do {
             try CheckedNumber.checked(workers, in: 1...256, source: "--workers")
+            try CheckedNumber.checked(lease, in: 5...86_400, source: "--lease", unit: "seconds")
             if let memoryBudget {
                 try CheckedNumber.checked(memoryBudget, in: Self.budgetMibRange, source: "--memory-budget", unit: "MiB")
             }
@@ -108,6 +128,21 @@ struct GenerateCommand: AsyncParsableCommand {
             )
         }
         if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
+        if worker {
+            guard case .postgres = store else {
+                throw ValidationError(
+                    "--worker shares work through a PostgreSQL store; give --store postgresql://user@host/db")
+            }
+            if resume {
+                throw ValidationError(
+                    "--resume goes without --worker: workers skip the series marked done by themselves")
+            }
+            if summary != nil {
+                throw ValidationError(
+                    "--summary goes without --worker: a worker's share is not the run; see loto-features status --store URL"
+                )
+            }
+        }
         if let problem = DrawSource.problem(input) {
             throw ValidationError("--input \(Redaction.url(input)): \(problem)")
         }
@@ -136,6 +171,58 @@ struct GenerateCommand: AsyncParsableCommand {
         // Only on a terminal: elsewhere standard error holds the run's outcome line alone.
         let bar = ProgressBar(unit: "series", plainLines: .none)
         var failure: Error?
+        if worker, case .postgres(let url) = store {
+            do {
+                try await runWorker(series, url: url, governor: governor, bar: bar)
+            } catch {
+                bar.finish()
+                failure = error
+            }
+        } else {
+            failure = await runAlone(series, governor: governor, bar: bar)
+        }
+        // On every path once the governor exists: finished, stopped or failed. When the run
+        // failed, its error is the news and a report that cannot be written is not.
+        if let governorReport {
+            do {
+                try governor.report().write(to: governorReport)
+            } catch {
+                if failure == nil {
+                    throw LotoFeaturesError.output(
+                        path: governorReport,
+                        problem: "the run finished but its governor report could not be written: \(error)")
+                }
+            }
+        }
+        // The entry point prints the one line and picks the exit code.
+        if let failure { throw failure }
+    }
+
+    /// One worker of many: claims, computes and completes series until none is left.
+    private func runWorker(_ series: [DrawSeries], url: String, governor: MemoryGovernor, bar: ProgressBar) async throws
+    {
+        let opened = try PostgresFeatureStore(connectionString: url)
+        let generator = FeatureGenerator(tables: tables, pipelines: pipelines, workers: workers, governor: governor)
+        let name =
+            "\(ProcessInfo.processInfo.hostName):\(getpid()):\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        let done = try await FeatureWorker(generator: generator, leaseSeconds: lease, claimSize: max(workers, 1)).run(
+            series, into: opened, worker: name
+        ) { summary, left in
+            bar.update(
+                done: summary.seriesDone, total: summary.seriesDone + left,
+                detail: "\(summary.rowsChanged) rows written by this worker, \(left) series left to all")
+        }
+        bar.finish()
+        let lost =
+            done.leasesLost > 0 ? "; \(done.leasesLost) claims lost to another worker after their lease ran out" : ""
+        StandardError.printLine(
+            "worker \(name): \(done.seriesDone) series in \(done.claims) claims, \(done.rowsChanged) rows inserted or changed in \(opened.target)\(lost); no series left",
+            redactingArguments: false)
+    }
+
+    /// The whole input in this process; the error, if the run failed or stopped.
+    private func runAlone(_ series: [DrawSeries], governor: MemoryGovernor, bar: ProgressBar) async -> Error? {
+        var failure: Error?
         do {
             let opened = try store.open()
             let generator = FeatureGenerator(tables: tables, pipelines: pipelines, workers: workers, governor: governor)
@@ -163,21 +250,7 @@ struct GenerateCommand: AsyncParsableCommand {
             bar.finish()
             failure = error
         }
-        // On every path once the governor exists: finished, stopped or failed. When the run
-        // failed, its error is the news and a report that cannot be written is not.
-        if let governorReport {
-            do {
-                try governor.report().write(to: governorReport)
-            } catch {
-                if failure == nil {
-                    throw LotoFeaturesError.output(
-                        path: governorReport,
-                        problem: "the run finished but its governor report could not be written: \(error)")
-                }
-            }
-        }
-        // The entry point prints the one line and picks the exit code.
-        if let failure { throw failure }
+        return failure
     }
 }
 

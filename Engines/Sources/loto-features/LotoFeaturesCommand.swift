@@ -23,7 +23,7 @@ struct LotoFeaturesCommand: AsyncParsableCommand {
         version: SoakGateVersion.current,
         subcommands: [
             SampleCommand.self, GenerateCommand.self, MigrateCommand.self, ShowCommand.self, InfoCommand.self,
-            PipelinesCommand.self,
+            PipelinesCommand.self, StatusCommand.self,
         ]
     )
 

@@ -204,3 +204,50 @@ struct PipelinesCommand: ParsableCommand {
         }
     }
 }
+
+/// `loto-features status`: how the series shared by `generate --worker` stand.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the work table of 'generate --worker' runs: series pending, claimed, expired, done and failed.",
+        discussion: """
+            Claimed series are held by a live lease; expired ones were claimed by a worker that died
+            or ran past --lease, and the next worker to look claims them again. A series whose
+            lease expired three times is failed. Exit codes: 0 nothing failed or outstanding; 1 a
+            series failed; 3 series are still pending or claimed; 2 bad input.
+            Example: loto-features status --store postgresql://me@localhost/loto
+            """
+    )
+
+    @Option(
+        help: "The PostgreSQL store the workers write to.",
+        transform: OptionValue.parser(StoreLocation.init(option:)))
+    var store: StoreLocation
+
+    func validate() throws {
+        guard case .postgres = store else {
+            throw ValidationError(
+                "--store \(store.shown): workers share work only through PostgreSQL; give a postgresql:// URL")
+        }
+        if let problem = store.problem { throw ValidationError("--store \(store.shown): \(problem)") }
+    }
+
+    func run() throws {
+        guard case .postgres(let url) = store else { return }
+        let opened = try PostgresFeatureStore(connectionString: url)
+        guard let status = try PostgresWorkQueue.status(of: opened) else {
+            throw LotoFeaturesError.usage(
+                "\(opened.target) has no work table yet; start workers with loto-features generate --input … --store \(store.shown) --worker"
+            )
+        }
+        print("pending  \(status.pending)")
+        print("claimed  \(status.claimed)")
+        print("expired  \(status.expired)")
+        print("done     \(status.done)")
+        print("failed   \(status.failed)")
+        for (worker, count) in status.workers { print("  \(worker) holds \(count)") }
+        for (key, error) in status.failures { print("  failed \(key): \(error)") }
+        if status.failed > 0 { throw ExitCode(1) }
+        if status.pending + status.claimed + status.expired > 0 { throw ExitCode(3) }
+    }
+}

@@ -40,8 +40,15 @@ struct AST2GraphCommand: AsyncParsableCommand {
             input, an output, summary or checkpoint that cannot be used, a database that cannot \
             be reached).
 
+            Sharded: --shard I/N processes only the files whose path hashes to shard I (FNV-1a \
+            of the path as given or found, modulo N): the same files on every machine, whatever \
+            --workers. 'ast2graph merge SHARD.jsonl… --out FILE' joins JSON Lines shards into \
+            the bytes one run over all the files writes.
+
             Examples:
               ast2graph Sources --out graph.jsonl --summary summary.json
+              ast2graph Sources --shard 2/4 --out graph-2.jsonl
+              ast2graph merge graph-1.jsonl graph-2.jsonl graph-3.jsonl graph-4.jsonl --out graph.jsonl
               ast2graph Sources --format neo4j-csv --out neo4j-import
               ast2graph Sources --format postgres://me@localhost/db --out ast
               ast2graph Sources --out graph.jsonl --memory-budget 512 --governor-report memory.json
@@ -81,6 +88,13 @@ struct AST2GraphCommand: AsyncParsableCommand {
             "Continue an interrupted or stopped run from its checkpoint (OUT.checkpoint.json; with postgres, table PREFIX_loading_checkpoint) instead of starting again."
     )
     var resume = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Process only shard I of N (1/4 … 4/4) of the files: those whose path hashes to I; 'ast2graph merge' joins JSON Lines shards.",
+            valueName: "I/N"),
+        transform: OptionValue.parser(ShardSpec.init(parsing:)))
+    var shard: ShardSpec?
 
     @Flag(help: "Leave token nodes (the leaves) out of the graph.")
     var skipTokens = false
@@ -135,6 +149,13 @@ struct AST2GraphCommand: AsyncParsableCommand {
         // The memory governor's log lines (level changes, dropped caches, stop requests) would
         // break that, and are all in --governor-report's `actions`.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        // `ast2graph merge …`; a directory named merge is given as ./merge.
+        if CommandLine.arguments.dropFirst().first == "merge" {
+            let code = await EngineCommandLine.exitCode(
+                AST2GraphMergeCommand.self, arguments: Array(CommandLine.arguments.dropFirst(2)))
+            fflush(nil)
+            Glibc.exit(code)
+        }
         await EngineCommandLine.run(Self.self)
     }
 
@@ -142,11 +163,20 @@ struct AST2GraphCommand: AsyncParsableCommand {
         let options = GraphBuildOptions(
             includeTokens: !skipTokens, includeTokenText: !noTokenText, collapseCollections: collapseCollections,
             maximumFileBytes: maxFileBytes)
-        let files: [String]
+        var files: [String]
         do {
             files = try SourceInputs.discover(paths)
         } catch {
             throw CommandFailure.usage(error.description)
+        }
+        if let shard {
+            let all = files.count
+            files = files.filter(shard.owns)
+            guard !files.isEmpty else {
+                throw CommandFailure.usage(
+                    "--shard \(shard): none of the \(all) files falls to this shard; use fewer shards (each needs at least one file)"
+                )
+            }
         }
         let checkpointPath: String? = if case .postgres = format { nil } else { out + ".checkpoint.json" }
         try OutputPaths.check(

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
 # The code follows .swift-format (seconds; before the long builds, so it fails early).
 bash ci/format.sh
+# The CI and Kubernetes templates users copy (seconds).
+bash ci/validate-templates.sh
 # Build everything first: the command tests run the packages' executables.
 swift build --build-tests --traits LivePage
 swift build --build-tests --package-path Engines

@@ -119,7 +119,8 @@ final class SoakGateBadInputTests: XCTestCase {
             BadInput(
                 product, ["bench", "--workload", "fixture.clean", "--shard", "-1/2", "--out", "{dir}/reports"],
                 names: "--shard", timeout: 20),
-            BadInput(product, ["merge", "{dir}/missing.json", "--out", "{dir}/m"], names: "{dir}/missing.json", timeout: 20),
+            BadInput(
+                product, ["merge", "{dir}/missing.json", "--out", "{dir}/m"], names: "{dir}/missing.json", timeout: 20),
             BadInput(
                 product, ["merge", "{dir}/l.json", "--out", "{dir}/m"], names: "{dir}/l.json", timeout: 20
             ) { try Plant.file($0, "l.json", "{\"schemaVersion\": 2, \"kind\": \"other\"}") },

@@ -42,8 +42,8 @@ struct AST2GraphCommand: AsyncParsableCommand {
 
             Sharded: --shard I/N processes only the files whose path hashes to shard I (FNV-1a \
             of the path as given or found, modulo N): the same files on every machine, whatever \
-            --workers. 'ast2graph merge SHARD.jsonl… --out FILE' joins JSON Lines shards into \
-            the bytes one run over all the files writes.
+            --workers. 'ast2graph merge SHARD… --out OUT' joins JSON Lines, GraphML or Neo4j CSV \
+            shards into the bytes one run over all the files writes.
 
             Examples:
               ast2graph Sources --out graph.jsonl --summary summary.json
@@ -91,7 +91,7 @@ struct AST2GraphCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Process only shard I of N (1/4 … 4/4) of the files: those whose path hashes to I; 'ast2graph merge' joins JSON Lines shards.",
+            "Process only shard I of N (1/4 … 4/4) of the files: those whose path hashes to I; 'ast2graph merge' joins the shards' outputs.",
             valueName: "I/N"),
         transform: OptionValue.parser(ShardSpec.init(parsing:)))
     var shard: ShardSpec?

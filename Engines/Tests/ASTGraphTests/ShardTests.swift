@@ -60,6 +60,39 @@ final class ShardTests: XCTestCase {
         XCTAssertTrue(outcome.standardError.contains("cut short"), outcome.standardError)
     }
 
+    /// GraphML and Neo4j CSV shards merge into one run's bytes too.
+    func testGraphMLAndNeo4jShardsMergeIntoTheBytesOfOneRun() throws {
+        let out = try Command.temporaryDirectory(self)
+        for (format, suffix, files) in [
+            ("graphml", ".graphml", [""]), ("neo4j-csv", "", ["/nodes.csv", "/relationships.csv"]),
+        ] {
+            let whole = out + "/whole-\(format)\(suffix)"
+            let run = try Command.run("ast2graph", sources + ["--format", format, "--out", whole])
+            XCTAssertEqual(run.status, 0, run.standardError)
+            var shards: [String] = []
+            for index in 1...3 {
+                let path = out + "/\(format)-\(index)\(suffix)"
+                let outcome = try Command.run(
+                    "ast2graph", sources + ["--format", format, "--shard", "\(index)/3", "--out", path])
+                XCTAssertEqual(outcome.status, 0, outcome.standardError)
+                shards.append(path)
+            }
+            let merged = out + "/merged-\(format)\(suffix)"
+            let outcome = try Command.run("ast2graph", ["merge"] + shards.shuffled() + ["--out", merged])
+            XCTAssertEqual(outcome.status, 0, outcome.standardError)
+            for file in files {
+                XCTAssertEqual(
+                    try Data(contentsOf: URL(fileURLWithPath: merged + file)),
+                    try Data(contentsOf: URL(fileURLWithPath: whole + file)), "\(format)\(file): byte for byte")
+            }
+        }
+        // Outputs of two formats do not merge.
+        let mixed = try Command.run(
+            "ast2graph", ["merge", out + "/graphml-1.graphml", out + "/neo4j-csv-2", "--out", out + "/mixed"])
+        XCTAssertEqual(mixed.status, 1, mixed.standardError)
+        XCTAssertTrue(mixed.standardError.contains("merge outputs of one format"), mixed.standardError)
+    }
+
     func testBadShardsAreOneLineAndExitTwo() throws {
         let out = try Command.temporaryDirectory(self)
         for (spec, text) in [("0/3", "I must be 1 to 3"), ("4/3", "I must be 1 to 3"), ("a/b", "expected I/N")] {

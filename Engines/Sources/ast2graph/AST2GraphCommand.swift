@@ -413,7 +413,9 @@ struct AST2GraphCommand: AsyncParsableCommand {
         case .jsonl: try JSONLinesExporter(path: out, resumeLengths: resumeLengths)
         case .graphml: try GraphMLExporter(path: out, resumeLengths: resumeLengths)
         case .neo4jCSV: try Neo4jCSVExporter(directory: out, resumeLengths: resumeLengths)
-        case .postgres(let url): try PostgresExporter(connectionString: url, tablePrefix: out, resume: resume)
+        case .postgres(let url):
+            try PostgresExporter(
+                connectionString: url, tablePrefix: out, resume: resume, shard: shard.map { ($0.index, $0.count) })
         }
     }
 }

@@ -16,7 +16,8 @@ struct AST2GraphMergeCommand: AsyncParsableCommand {
             same options and format; the format is read from the inputs: Neo4j CSV outputs are \
             directories, and so is --out then). A file in two outputs, an output out of order or \
             cut short, or outputs of two formats are refused and nothing is written. The merge \
-            cannot tell that a shard is missing: give all N. A sharded PostgreSQL export is not built.
+            cannot tell that a shard is missing: give all N. PostgreSQL shards need no merge: each \
+            publishes its rows into the shared tables when it ends.
             Exit codes: 0 merged; 1 the outputs do not join, or the output cannot be written; 2 a bad flag.
             Example: ast2graph merge graph-1.jsonl graph-2.jsonl graph-3.jsonl --out graph.jsonl
             """)

@@ -1,5 +1,6 @@
 import CommandTestSupport
 import Foundation
+import LibPQ
 import XCTest
 
 /// `ast2graph --shard I/N` and `ast2graph merge`: shards of this repository's own sources
@@ -91,6 +92,65 @@ final class ShardTests: XCTestCase {
             "ast2graph", ["merge", out + "/graphml-1.graphml", out + "/neo4j-csv-2", "--out", out + "/mixed"])
         XCTAssertEqual(mixed.status, 1, mixed.standardError)
         XCTAssertTrue(mixed.standardError.contains("merge outputs of one format"), mixed.standardError)
+    }
+
+    /// Shards load the PostgreSQL tables side by side: together they equal one run's tables,
+    /// and a rerun of one shard replaces only its rows.
+    func testPostgresShardsPublishIntoSharedTables() throws {
+        let base = try TestDatabase.url()
+        let schema = "ast_shards_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try PostgresConnection(connectionString: base)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        addTeardownBlock {
+            _ = try? PostgresConnection(connectionString: base).execute("DROP SCHEMA \(schema) CASCADE")
+        }
+        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        let whole = try Command.run("ast2graph", sources + ["--format", url, "--out", "whole"])
+        XCTAssertEqual(whole.status, 0, whole.standardError)
+        for index in 1...3 {
+            let outcome = try Command.run(
+                "ast2graph", sources + ["--format", url, "--shard", "\(index)/3", "--out", "sharded"])
+            XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        }
+        let connection = try PostgresConnection(connectionString: url)
+        func count(_ sql: String, _ parameters: [String?] = []) throws -> Int {
+            Int(try connection.execute(sql, parameters).value(row: 0, column: 0) ?? "") ?? -1
+        }
+        func assertEqualTables(_ message: String) throws {
+            let files = "path, bytes, nodes, edges, syntax_errors"
+            for (table, columns) in [("files", files), ("nodes", "*"), ("edges", "*")] {
+                let rows = try count("SELECT count(*) FROM whole_\(table)")
+                XCTAssertGreaterThan(rows, 0)
+                XCTAssertEqual(try count("SELECT count(*) FROM sharded_\(table)"), rows, "\(message): \(table)")
+                for (a, b) in [("whole", "sharded"), ("sharded", "whole")] {
+                    XCTAssertEqual(
+                        try count(
+                            "SELECT count(*) FROM (SELECT \(columns) FROM \(a)_\(table) EXCEPT ALL SELECT \(columns) FROM \(b)_\(table)) d"
+                        ), 0, "\(message): \(table) rows of \(a) not in \(b)")
+                }
+            }
+        }
+        try assertEqualTables("three shards")
+        XCTAssertEqual(try count("SELECT count(DISTINCT shard) FROM sharded_files"), 3)
+        // A rerun of shard 2 replaces its rows and leaves the others'.
+        let rerun = try Command.run("ast2graph", sources + ["--format", url, "--shard", "2/3", "--out", "sharded"])
+        XCTAssertEqual(rerun.status, 0, rerun.standardError)
+        try assertEqualTables("shard 2 again")
+        XCTAssertEqual(
+            try count("SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename LIKE '%loading%'", [schema]),
+            0,
+            "no loading tables left")
+        // Shards of another N, and a shard into an unsharded run's tables: one line, refused.
+        for (arguments, text) in [
+            (["--shard", "1/2", "--out", "sharded"], "not of 2 shards"),
+            (["--shard", "1/3", "--out", "whole"], "was made by a run without --shard"),
+        ] {
+            let outcome = try Command.run("ast2graph", sources + ["--format", url] + arguments)
+            XCTAssertNotEqual(outcome.status, 0, outcome.standardError)
+            XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1, outcome.standardError)
+            XCTAssertTrue(outcome.standardError.contains(text), "\(arguments): \(outcome.standardError)")
+        }
+        try assertEqualTables("after the refusals")
     }
 
     func testBadShardsAreOneLineAndExitTwo() throws {

@@ -18,32 +18,13 @@ public enum ReportMerge {
     }
 
     /// Leak reports of `soakgate check --shard`.
-    public static func merge(_ shards: [Shard<LeakReport>]) throws -> LeakReport {
-        let stamped = try stamps(shards) { $0.shard }
-        try samePlan(shards) { report in
-            var plan = report
-            plan.startedAt = ""
-            plan.host = .init(operatingSystem: "", processorCount: 0, physicalMemoryBytes: 0)
-            plan.workloads = []
-            plan.shard?.index = 0
-            plan.shard?.workloads = []
-            return plan
-        }
-        let ordered = try joined(stamped, results: { $0.workloads }, name: \.name)
-        var merged = stamped[0].report
-        merged.workloads = ordered
-        merged.startedAt = stamped.map(\.report.startedAt).min() ?? merged.startedAt
-        merged.shard = nil
-        merged.shards = stamped.map {
-            ShardRun(
-                index: $0.stamp.index, startedAt: $0.report.startedAt, host: $0.report.host,
-                workloads: $0.stamp.workloads)
-        }
-        return merged
-    }
+    public static func merge(_ shards: [Shard<LeakReport>]) throws -> LeakReport { try mergeRuns(shards) }
 
     /// Bench reports of `soakgate bench --shard`.
-    public static func merge(_ shards: [Shard<BenchReport>]) throws -> BenchReport {
+    public static func merge(_ shards: [Shard<BenchReport>]) throws -> BenchReport { try mergeRuns(shards) }
+
+    /// A leak or bench report: one run on one host, its results by workload.
+    static func mergeRuns<Report: ShardedRunReport>(_ shards: [Shard<Report>]) throws -> Report {
         let stamped = try stamps(shards) { $0.shard }
         try samePlan(shards) { report in
             var plan = report
@@ -55,7 +36,7 @@ public enum ReportMerge {
             return plan
         }
         var merged = stamped[0].report
-        merged.workloads = try joined(stamped, results: { $0.workloads }, name: \.name)
+        merged.workloads = try joined(stamped, results: { $0.workloads }, name: Report.name(of:))
         merged.startedAt = stamped.map(\.report.startedAt).min() ?? merged.startedAt
         merged.shard = nil
         merged.shards = stamped.map {
@@ -227,4 +208,23 @@ enum JSONDifference {
         if value is [Any] || value is [String: Any] { return "a structure" }
         return "\(value)"
     }
+}
+
+/// What ``ReportMerge`` needs of a leak or bench report.
+protocol ShardedRunReport: Sendable, Encodable {
+    associatedtype Result
+    var startedAt: String { get set }
+    var host: LeakReport.Host { get set }
+    var workloads: [Result] { get set }
+    var shard: ShardStamp? { get set }
+    var shards: [ShardRun]? { get set }
+    static func name(of result: Result) -> String
+}
+
+extension LeakReport: ShardedRunReport {
+    static func name(of result: WorkloadResult) -> String { result.name }
+}
+
+extension BenchReport: ShardedRunReport {
+    static func name(of result: BenchResult) -> String { result.name }
 }

@@ -69,6 +69,34 @@ struct LotoOnePipeline: Workload {
     }
 }
 
+/// The PostgreSQL the database workloads measure against: a schema of their own in the
+/// database of SOAKGATE_TEST_DATABASE_URL, dropped after.
+enum WorkloadDatabase {
+    /// Two miniloto series of 60 draws.
+    static var series: [DrawSeries] {
+        SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
+    }
+
+    /// A store whose tables live in `schema`, made afresh; `workload` names the workload in the
+    /// error when there is no database.
+    static func store(schema: String, for workload: String) throws -> PostgresFeatureStore {
+        guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
+            throw LotoFeaturesError.usage(
+                "\(workload) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(workload)'"
+            )
+        }
+        try PostgresSchema.create(schema, at: base)
+        return try PostgresFeatureStore(
+            connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)")
+    }
+
+    static func drop(schema: String) {
+        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] {
+            try? PostgresSchema.drop(schema, at: base)
+        }
+    }
+}
+
 /// Batches into PostgreSQL over one connection kept for the whole measurement, as
 /// `loto-features generate` keeps one for a whole run: each iteration prepares the tables
 /// (as every run does) and writes one batch (COPY into the session's staging tables, upsert,
@@ -85,15 +113,8 @@ struct LotoBatchesIntoPostgres: Workload {
     var series: [DrawSeries] = []
 
     mutating func setUp() async throws {
-        guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
-            throw LotoFeaturesError.usage(
-                "\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'"
-            )
-        }
-        try PostgresSchema.create(Self.schema, at: base)
-        store = try PostgresFeatureStore(
-            connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
-        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
+        store = try WorkloadDatabase.store(schema: Self.schema, for: Self.name)
+        series = WorkloadDatabase.series
     }
 
     mutating func run() async throws {
@@ -103,9 +124,7 @@ struct LotoBatchesIntoPostgres: Workload {
 
     mutating func tearDown() async throws {
         store = nil
-        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] {
-            try? PostgresSchema.drop(Self.schema, at: base)
-        }
+        WorkloadDatabase.drop(schema: Self.schema)
     }
 }
 
@@ -119,15 +138,8 @@ struct LotoWorkerIntoPostgres: Workload {
     var series: [DrawSeries] = []
 
     mutating func setUp() async throws {
-        guard let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"], !base.isEmpty else {
-            throw LotoFeaturesError.usage(
-                "\(Self.name) needs a database: run it through 'bash ci/with-postgres.sh Engines/.build/debug/soakgate-engines check --workload \(Self.name)'"
-            )
-        }
-        try PostgresSchema.create(Self.schema, at: base)
-        store = try PostgresFeatureStore(
-            connectionString: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(Self.schema)")
-        series = SampleDraws.series(game: LotoGame.named("miniloto")!, draws: 60, seed: 5).prefix(2).map { $0 }
+        store = try WorkloadDatabase.store(schema: Self.schema, for: Self.name)
+        series = WorkloadDatabase.series
     }
 
     mutating func run() async throws {
@@ -140,9 +152,7 @@ struct LotoWorkerIntoPostgres: Workload {
 
     mutating func tearDown() async throws {
         store = nil
-        if let base = ProcessInfo.processInfo.environment["SOAKGATE_TEST_DATABASE_URL"] {
-            try? PostgresSchema.drop(Self.schema, at: base)
-        }
+        WorkloadDatabase.drop(schema: Self.schema)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LibPQ
+import MemoryGovernor
 
 /// Series shared out among `loto-features generate --worker` processes through a work table in
 /// the PostgreSQL store, `loto_features_work`: one row per series, claimed with
@@ -299,9 +300,20 @@ public struct FeatureWorker {
         }
         let byKey = Dictionary(uniqueKeysWithValues: series.map { ($0.key, $0) })
         var summary = Summary()
+        // Under the generator's governor a claim shrinks as memory nears the budget, and at
+        // the cap the worker stops after a completed claim; the other workers go on.
+        let job = try generator.governor?.admit(
+            job: "loto-features worker", batch: AdaptiveBatchSize(initial: claimSize, ceiling: claimSize))
+        defer { job?.finish() }
         while true {
             try Task.checkCancellation()
-            let keys = try queue.claim(limit: claimSize, leaseSeconds: leaseSeconds)
+            if job?.shouldStop == true {
+                throw LotoFeaturesError.interrupted(
+                    "stopped by the memory governor after \(summary.seriesDone) series of this worker's (all written); the series left are for the other workers, or for this command run again"
+                )
+            }
+            let size = job?.nextBatchSize() ?? claimSize
+            let keys = try queue.claim(limit: size, leaseSeconds: leaseSeconds)
             if keys.isEmpty {
                 let (left, nextExpiry) = try queue.outstanding()
                 if left == 0 { break }

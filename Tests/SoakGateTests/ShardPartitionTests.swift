@@ -91,6 +91,30 @@ final class ShardPartitionTests: XCTestCase {
         }
     }
 
+    /// Bench reports merge by the same rules: in selection order, a missing shard named.
+    func testBenchReportsMerge() throws {
+        func report(_ index: Int, bench budget: Double = 10) throws -> ReportMerge.Shard<BenchReport> {
+            let stamp = ShardPartition.stamp(try ShardSpec(parsing: "\(index)/2"), selection: names, durations: nil)
+            var report = BenchReport(
+                tool: .init(name: "soakgate", version: "1"), startedAt: "2026-12-0\(index)T00:00:00Z",
+                host: .init(operatingSystem: "host \(index)", processorCount: 2, physicalMemoryBytes: 1),
+                mallocConf: "", plan: BenchPlan(budgetSeconds: budget),
+                workloads: stamp.workloads.map { BenchResult(name: $0, summary: "", figures: nil, failure: nil) })
+            report.shard = stamp
+            return .init(path: "b\(index).json", report: report)
+        }
+        let merged = try ReportMerge.merge([try report(2), try report(1)])
+        XCTAssertEqual(merged.workloads.map(\.name), names)
+        XCTAssertEqual(merged.shards?.map(\.index), [1, 2])
+        XCTAssertNil(merged.shard)
+        XCTAssertThrowsError(try ReportMerge.merge([try report(2)])) { error in
+            XCTAssertTrue("\(error)".contains("shard 1/2 is missing"), "\(error)")
+        }
+        XCTAssertThrowsError(try ReportMerge.merge([try report(1), try report(2, bench: 5)])) { error in
+            XCTAssertTrue("\(error)".contains("plan.budgetSeconds is 10 in one and 5 in the other"), "\(error)")
+        }
+    }
+
     private static func result(_ name: String) -> WorkloadResult {
         WorkloadResult(
             name: name, summary: "", verdict: .pass, growth: .none, bytesPerIteration: 0,

@@ -51,12 +51,26 @@ final class WorkerTests: XCTestCase {
         }
         let victim = workers[0]
         let pid = String(victim.process.processIdentifier)
-        // Under way (a series done) and the victim holding a claim: kill it there.
-        let caught = victim.waitUntil(seconds: 120) {
-            count("SELECT count(*) FROM loto_features_work WHERE state = 'done'") > 0
-                && count(
-                    "SELECT count(*) FROM loto_features_work WHERE state = 'claimed' AND split_part(worker, ':', 2) = $1",
-                    [pid]) > 0
+        // Under way (a series done) and the victim holding a claim: kill it there. The victim
+        // is frozen first and its claim checked again, so it cannot finish the claim between
+        // the look and the kill.
+        func holdsClaim() -> Bool {
+            count(
+                "SELECT count(*) FROM loto_features_work WHERE state = 'claimed' AND split_part(worker, ':', 2) = $1",
+                [pid]) > 0
+        }
+        var caught = false
+        let deadline = Date().addingTimeInterval(120)
+        while !caught && Date() < deadline && victim.process.isRunning {
+            _ = victim.waitUntil(seconds: 1) {
+                count("SELECT count(*) FROM loto_features_work WHERE state = 'done'") > 0 && holdsClaim()
+            }
+            victim.signal(SIGSTOP)
+            if count("SELECT count(*) FROM loto_features_work WHERE state = 'done'") > 0 && holdsClaim() {
+                caught = true
+            } else {
+                victim.signal(SIGCONT)
+            }
         }
         XCTAssertTrue(
             caught, "the first worker never held a claim while others were done: \(victim.standardErrorSoFar)")

@@ -1,4 +1,5 @@
 import Foundation
+import SoakGateBasics
 
 /// Joins the reports of `--shard I/N` runs into the report one unsharded run would have
 /// written: the workloads in selection order, the plan once, and where each shard ran.
@@ -106,6 +107,12 @@ public enum ReportMerge {
             guard let found = stamp(shard.report) else {
                 throw ShardError.notJoinable(
                     "'\(shard.path)' is not a shard's report (it ran without --shard): there is nothing to merge it with"
+                )
+            }
+            // From a file: range-checked before a loop or an index uses them.
+            guard (1...ShardSpec.maximumCount).contains(found.count), (1...found.count).contains(found.index) else {
+                throw ShardError.notJoinable(
+                    "'\(shard.path)' says it is shard \(found.index)/\(found.count), which is not a shard (I from 1 to N, N from 1 to \(ShardSpec.maximumCount))"
                 )
             }
             if let first = byIndex.values.first, first.stamp.count != found.count {

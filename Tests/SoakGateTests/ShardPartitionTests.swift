@@ -84,6 +84,14 @@ final class ShardPartitionTests: XCTestCase {
         XCTAssertThrowsError(try ReportMerge.merge([try report(1, of: 2), lacking])) { error in
             XCTAssertTrue("\(error)".contains("has no result for w10"), "\(error)")
         }
+        for (index, count) in [(0, 2), (3, 2), (1, 0), (1, -5), (1, Int.max)] {
+            var hostile = try report(1, of: 2)
+            hostile.report.shard?.index = index
+            hostile.report.shard?.count = count
+            XCTAssertThrowsError(try ReportMerge.merge([hostile])) { error in
+                XCTAssertTrue("\(error)".contains("which is not a shard"), "\(index)/\(count): \(error)")
+            }
+        }
         var foreign = try report(2, of: 2)
         foreign.report.workloads.append(Self.result("w01"))
         XCTAssertThrowsError(try ReportMerge.merge([try report(1, of: 2), foreign])) { error in

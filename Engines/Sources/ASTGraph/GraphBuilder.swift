@@ -260,7 +260,7 @@ private struct GraphWalkState {
         if let parent = openNodes.last {
             graph.parents.append(parent.node)
             addEdge(.child, parent.node, index)
-            if parent.lastChild >= 0 { addEdge(.next, parent.lastChild, index) }
+            if parent.lastChild >= 0 && options.includeNextEdges { addEdge(.next, parent.lastChild, index) }
             openNodes[openNodes.count - 1].lastChild = index
         } else {
             graph.parents.append(-1)

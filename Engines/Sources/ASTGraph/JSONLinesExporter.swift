@@ -15,13 +15,38 @@ typealias SyntaxKindKey = SyntaxKind
 /// `start` and `end` are `[byteOffset, line, column]` (lines and byte columns from 1; `end`
 /// is just past the node). `name` appears on declarations, `text` on tokens when token text
 /// is kept. Keys always come in this order; no timestamps, so equal inputs give equal bytes.
+///
+/// The lean layout (``Layout/lean``, `--format jsonl-lean`) holds the same information in
+/// about a tenth of the bytes: the file line gains `"layout":"lean"`, and node and edge lines
+/// become arrays with nothing a reader can derive:
+///
+/// ```
+/// {"type":"file","path":"Sources/A.swift","bytes":120,"nodes":57,"edges":60,"syntaxErrors":false,"layout":"lean"}
+/// ["sourceFile",0,1,1,119,9,2]
+/// ["structDecl",0,1,1,40,3,2,"A"]
+/// ["token",7,1,8,8,1,9,"A"]
+/// [0,0,1]
+/// ```
+///
+/// A node line is `[kind, startOffset, startLine, startColumn, endOffset, endLine, endColumn]`,
+/// with the name of a declaration or the text of a token as an eighth element; the `k`-th node
+/// line after a file line is node `k` (id `path#k`). An edge line is `[kind, source, target]`
+/// with the kind as a number (0 child, 1 next, 2 declares, 3 references, 4 imports) and nodes
+/// by index. The file line's `nodes` and `edges` say how many lines of each follow.
 public final class JSONLinesExporter: GraphSink {
+    /// Keys and ids in every line, or arrays with nothing derivable.
+    public enum Layout: Sendable { case full, lean }
+
     private let file: PartialFile
+    private let layout: Layout
 
     /// Writes to `path` (through `path.partial`); `resumeLengths` continues a checkpoint.
     /// `syncOnCommit: false` skips the `fsync` before the final rename.
-    public init(path: String, resumeLengths: [Int]? = nil, syncOnCommit: Bool = true) throws(OutputError) {
+    public init(path: String, layout: Layout = .full, resumeLengths: [Int]? = nil, syncOnCommit: Bool = true)
+        throws(OutputError)
+    {
         file = try PartialFile(path: path, resumeLength: resumeLengths?.first, syncOnCommit: syncOnCommit)
+        self.layout = layout
     }
 
     // Written byte by byte rather than through String interpolation: a million nodes per run
@@ -38,7 +63,8 @@ public final class JSONLinesExporter: GraphSink {
         file.append(decimal: graph.nodeCount)
         file.append(",\"edges\":")
         file.append(decimal: graph.edgeCount)
-        file.append(graph.hasSyntaxErrors ? ",\"syntaxErrors\":true}\n" : ",\"syntaxErrors\":false}\n")
+        file.append(graph.hasSyntaxErrors ? ",\"syntaxErrors\":true" : ",\"syntaxErrors\":false")
+        file.append(layout == .lean ? ",\"layout\":\"lean\"}\n" : "}\n")
         try file.flushIfFull()
         try path.withUnsafeBufferPointer { path in
             let emptySource: [UInt8] = []
@@ -60,6 +86,7 @@ public final class JSONLinesExporter: GraphSink {
         throws
     {
         var kinds = KindNames()
+        let lean = layout == .lean
         var nextName = 0
         var index = 0
         let nodeCount = graph.nodeCount
@@ -83,31 +110,40 @@ public final class JSONLinesExporter: GraphSink {
                     let kind = graph.kinds[index]
                     let kindBytes = kinds.bytes(kind)
                     if limit - out.pointer < bound(index, kind: kindBytes) { break }
-                    out.put("{\"type\":\"node\",\"id\":\"")
-                    out.put(path)
-                    out.put("#")
-                    out.put(decimal: UInt(index))
-                    out.put("\",\"kind\":\"")
-                    out.put(kindBytes)
-                    out.put("\",\"start\":")
-                    out.put(position: graph.startOffsets[index], graph.startLines[index], graph.startColumns[index])
-                    out.put(",\"end\":")
-                    out.put(position: graph.endOffsets[index], graph.endLines[index], graph.endColumns[index])
+                    if lean {
+                        out.put("[\"")
+                        out.put(kindBytes)
+                        out.put("\",")
+                        out.put(triple: graph.startOffsets[index], graph.startLines[index], graph.startColumns[index])
+                        out.put(",")
+                        out.put(triple: graph.endOffsets[index], graph.endLines[index], graph.endColumns[index])
+                    } else {
+                        out.put("{\"type\":\"node\",\"id\":\"")
+                        out.put(path)
+                        out.put("#")
+                        out.put(decimal: UInt(index))
+                        out.put("\",\"kind\":\"")
+                        out.put(kindBytes)
+                        out.put("\",\"start\":")
+                        out.put(position: graph.startOffsets[index], graph.startLines[index], graph.startColumns[index])
+                        out.put(",\"end\":")
+                        out.put(position: graph.endOffsets[index], graph.endLines[index], graph.endColumns[index])
+                    }
                     if nextName < graph.namedNodes.count, graph.namedNodes[nextName] == index {
-                        out.put(",\"name\":\"")
+                        out.put(lean ? ",\"" : ",\"name\":\"")
                         var name = graph.names[nextName]
                         name.withUTF8 { out.put(jsonEscaped: $0) }
                         out.put("\"")
                         nextName += 1
                     }
                     if let source, kind == .token {
-                        out.put(",\"text\":\"")
+                        out.put(lean ? ",\"" : ",\"text\":\"")
                         let start = Int(graph.startOffsets[index])
                         out.put(
                             jsonEscaped: UnsafeBufferPointer(rebasing: source[start..<Int(graph.endOffsets[index])]))
                         out.put("\"")
                     }
-                    out.put("}\n")
+                    out.put(lean ? "]\n" : "}\n")
                     index += 1
                 }
                 count = out.pointer - buffer.baseAddress!
@@ -121,13 +157,24 @@ public final class JSONLinesExporter: GraphSink {
         let bound = Self.edgeLineFixedBytes + 2 * path.count
         let capacity = Swift.max(Self.chunkBytes, bound)
         let names = EdgeKind.allCases.map(\.nameBytes)
+        let lean = layout == .lean
         var edge = 0
         let edgeCount = graph.edgeCount
         while edge < edgeCount {
             let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 var out = ByteCursor(buffer.baseAddress!)
                 let last = buffer.baseAddress! + (capacity - bound)
-                while edge < edgeCount && out.pointer <= last {
+                while edge < edgeCount && out.pointer <= last && lean {
+                    out.put("[")
+                    out.put(decimal: UInt(graph.edgeKinds[edge].rawValue))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.edgeSources[edge]))
+                    out.put(",")
+                    out.put(decimal: UInt(graph.edgeTargets[edge]))
+                    out.put("]\n")
+                    edge += 1
+                }
+                while edge < edgeCount && out.pointer <= last && !lean {
                     out.put("{\"type\":\"edge\",\"kind\":\"")
                     out.put(names[Int(graph.edgeKinds[edge].rawValue)])
                     out.put("\",\"source\":\"")
@@ -211,12 +258,17 @@ struct ByteCursor {
     /// `[offset,line,column]`.
     mutating func put(position offset: UInt32, _ line: UInt32, _ column: UInt32) {
         put("[")
+        put(triple: offset, line, column)
+        put("]")
+    }
+
+    /// `offset,line,column`.
+    mutating func put(triple offset: UInt32, _ line: UInt32, _ column: UInt32) {
         put(decimal: UInt(offset))
         put(",")
         put(decimal: UInt(line))
         put(",")
         put(decimal: UInt(column))
-        put("]")
     }
 
     /// The decimal digits of `value`.

@@ -169,6 +169,27 @@ final class PartialFile {
 
     func append(_ bytes: [UInt8]) { buffer.withBytes { $0.append(contentsOf: bytes) } }
 
+    /// Appends raw bytes (a column of a binary format).
+    func append(raw bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        bytes.withMemoryRebound(to: UInt8.self) { typed in buffer.withBytes { $0.append(contentsOf: typed) } }
+    }
+
+    /// Appends `count` zero bytes.
+    func append(zeros count: Int) {
+        guard count > 0 else { return }
+        buffer.withBytes { $0.append(contentsOf: repeatElement(0, count: count)) }
+    }
+
+    /// Appends `value` as `width` little-endian bytes.
+    func append(unsigned value: UInt64, width: Int) {
+        buffer.withBytes { bytes in
+            for shift in stride(from: 0, to: 8 * width, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            }
+        }
+    }
+
     /// Appends the decimal digits of `value` without making a String.
     func append(decimal value: Int) {
         if value < 0 {

@@ -42,6 +42,20 @@ public enum ShardOutputMerge {
             return try mergeNeo4j(inputs, into: output)
         }
         let readers = try inputs.map { try LineReader(path: $0) }
+        let isBinary = try readers.map { try $0.startsWith(BinaryGraphExporter.header) }
+        if isBinary.contains(true) {
+            guard let other = isBinary.firstIndex(of: false) else {
+                let file = try PartialFile(path: output)
+                return try write(file, format: "binary") {
+                    file.append(BinaryGraphExporter.header)
+                    let (blocks, _) = try mergeBlocks(readers.map(BinaryBlocks.init), names: inputs, into: file)
+                    return (blocks, file.length)
+                }
+            }
+            let binary = inputs[isBinary.firstIndex(of: true)!]
+            throw MergeError(
+                description: "'\(binary)' is a binary graph but '\(inputs[other])' is not; merge outputs of one format")
+        }
         let isGraphML = try readers.map { try $0.startsWith(GraphMLExporter.header) }
         guard Set(isGraphML).count == 1 else {
             let graphML = inputs[isGraphML.firstIndex(of: true)!]
@@ -111,6 +125,12 @@ public enum ShardOutputMerge {
     static func mergeBlocks(_ sources: [any BlockSource], names: [String], into file: PartialFile) throws -> (Int, Int)
     {
         var heads = try sources.map { try $0.next() }
+        if let first = sources.first, let other = sources.firstIndex(where: { $0.layout != first.layout }) {
+            throw MergeError(
+                description:
+                    "'\(names[0])' has the \(first.layout ?? "default") layout but '\(names[other])' the \(sources[other].layout ?? "default"); merge outputs of one format"
+            )
+        }
         var lastPath: String?
         var blocks = 0
         var bytes = 0
@@ -152,6 +172,12 @@ public enum ShardOutputMerge {
 /// A shard output's per-file blocks, in the order written.
 protocol BlockSource: AnyObject {
     func next() throws -> (path: String, bytes: [UInt8])?
+    /// The layout of the blocks read so far (JSON Lines: nil for the default, `lean`).
+    var layout: String? { get }
+}
+
+extension BlockSource {
+    var layout: String? { nil }
 }
 
 /// A file read a line (with its line break) at a time, a MiB at a time.
@@ -183,13 +209,28 @@ final class LineReader {
     deinit { try? handle.close() }
 
     /// Whether the file starts with `prefix`; if so, the prefix is consumed.
-    func startsWith(_ prefix: String) throws -> Bool {
-        let bytes = Array(prefix.utf8)
+    func startsWith(_ prefix: String) throws -> Bool { try startsWith(Array(prefix.utf8)) }
+
+    /// Whether the file starts with `bytes`; if so, they are consumed.
+    func startsWith(_ bytes: [UInt8]) throws -> Bool {
         while buffer.count - position < bytes.count, !ended { try fill() }
         guard buffer[position...].starts(with: bytes) else { return false }
         position += bytes.count
         lineNumber += bytes.filter { $0 == 0x0A }.count
         return true
+    }
+
+    /// The next `count` bytes; nil at the end of the file; an end inside them is refused (a
+    /// cut file).
+    func bytes(_ count: Int) throws -> [UInt8]? {
+        while buffer.count - position < count, !ended { try fill() }
+        if buffer.count == position && ended { return nil }
+        guard buffer.count - position >= count else {
+            throw ShardOutputMerge.MergeError(
+                description: "'\(path)' ends inside a block: the file is cut short (was its run interrupted?)")
+        }
+        defer { position += count }
+        return Array(buffer[position..<position + count])
     }
 
     /// The next line with its line break; nil at the end; a last line without one is refused
@@ -227,20 +268,34 @@ final class JSONLinesBlocks: BlockSource {
     private var pending: [UInt8]?
     static let filePrefix = Array(#"{"type":"file","path":""#.utf8)
 
+    private(set) var layout: String?
+    private var blocks = 0
+
     init(_ reader: LineReader) { self.reader = reader }
 
     func next() throws -> (path: String, bytes: [UInt8])? {
         guard let first = try pending ?? reader.line() else { return nil }
         pending = nil
-        struct FileLine: Decodable { var path: String }
+        struct FileLine: Decodable {
+            var path: String
+            var layout: String?
+        }
         guard first.starts(with: Self.filePrefix),
-            let path = try? JSONDecoder().decode(FileLine.self, from: Data(first)).path
+            let fileLine = try? JSONDecoder().decode(FileLine.self, from: Data(first))
         else {
             throw ShardOutputMerge.MergeError(
                 description:
                     "'\(reader.path)' line \(reader.lineNumber) is not a file line; give the JSON Lines output of ast2graph --shard"
             )
         }
+        let path = fileLine.path
+        if blocks > 0, fileLine.layout != layout {
+            throw ShardOutputMerge.MergeError(
+                description:
+                    "'\(reader.path)' line \(reader.lineNumber) changes layout; give one ast2graph output per shard")
+        }
+        layout = fileLine.layout
+        blocks += 1
         var bytes = first
         while let line = try reader.line() {
             if line.starts(with: Self.filePrefix) {
@@ -250,6 +305,38 @@ final class JSONLinesBlocks: BlockSource {
             bytes += line
         }
         return (path, bytes)
+    }
+}
+
+/// The binary format below its header (consumed already): blocks that say their own length,
+/// with the file's path at byte 48 (see ``BinaryGraphExporter``).
+final class BinaryBlocks: BlockSource {
+    private let reader: LineReader
+
+    init(_ reader: LineReader) { self.reader = reader }
+
+    func next() throws -> (path: String, bytes: [UInt8])? {
+        guard let head = try reader.bytes(48) else { return nil }
+        func number(_ at: Int, _ width: Int) -> Int {
+            (0..<width).reduce(0) { $0 | Int(head[at + $1]) << (8 * $1) }
+        }
+        let length = number(0, 8)
+        let pathBytes = number(8, 4)
+        // A length no block can have (or one past what Int holds) is a damaged or foreign file.
+        guard length >= 48 + pathBytes, length < 1 << 40, length % 8 == 0 else {
+            throw ShardOutputMerge.MergeError(
+                description:
+                    "'\(reader.path)' has a block that says it is \(length) bytes long; not an ast2graph binary output"
+            )
+        }
+        guard let rest = try reader.bytes(length - 48) else {
+            throw ShardOutputMerge.MergeError(
+                description: "'\(reader.path)' ends inside a block: the file is cut short (was its run interrupted?)")
+        }
+        guard let path = String(validating: rest[0..<pathBytes], as: UTF8.self) else {
+            throw ShardOutputMerge.MergeError(description: "'\(reader.path)' has a block whose path is not UTF-8")
+        }
+        return (path, head + rest)
     }
 }
 

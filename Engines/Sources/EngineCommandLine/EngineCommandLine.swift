@@ -74,7 +74,17 @@ public enum EngineCommandLine {
             command.exit(withError: error)
         case .validationFailure:
             // ArgumentParser's messages end in a usage block; its first line says what is wrong.
-            let firstLine = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+            // With more than a few allowed values the first line ends in "one of the following:"
+            // and the values follow as "- value" lines: they are joined onto it.
+            let lines = message.split(whereSeparator: \.isNewline).map(String.init)
+            var firstLine = lines.first ?? message
+            let values = lines.dropFirst().prefix { $0.trimmingPrefix(while: \.isWhitespace).hasPrefix("- ") }
+            if firstLine.hasSuffix(":"), !values.isEmpty {
+                firstLine +=
+                    " "
+                    + values.map { "'\($0.trimmingPrefix(while: \.isWhitespace).dropFirst(2))'" }.joined(
+                        separator: ", ")
+            }
             let line = refusals.refusal(endingMessage: message) ?? firstLine
             let help = commandPath(command, arguments: arguments) + " --help"
             // ArgumentParser echoes the arguments as typed: a database URL's password with them.

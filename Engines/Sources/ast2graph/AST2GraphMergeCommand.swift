@@ -3,13 +3,13 @@ import ArgumentParser
 import EngineCommandLine
 import Foundation
 
-/// `ast2graph merge SHARD… --out OUT`: shard outputs (JSON Lines, GraphML or Neo4j CSV
-/// directories) joined in path order.
+/// `ast2graph merge SHARD… --out OUT`: shard outputs (JSON Lines of either layout, binary,
+/// GraphML or Neo4j CSV directories) joined in path order.
 struct AST2GraphMergeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ast2graph merge",
         abstract:
-            "Join the outputs of 'ast2graph --shard I/N' runs (JSON Lines, GraphML or Neo4j CSV) into the output of one run.",
+            "Join the outputs of 'ast2graph --shard I/N' runs (JSON Lines, lean JSON Lines, binary, GraphML or Neo4j CSV) into the output of one run.",
         discussion: """
             Each shard's output holds its files in path order; the merge takes them all in that \
             order, so the result is byte for byte what one run over every file writes (with the \
@@ -24,7 +24,8 @@ struct AST2GraphMergeCommand: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The shards' outputs: files (jsonl, graphml) or directories (neo4j-csv).", valueName: "SHARD"))
+            "The shards' outputs: files (jsonl, jsonl-lean, binary, graphml) or directories (neo4j-csv).",
+            valueName: "SHARD"))
     var shards: [String] = []
 
     @Option(

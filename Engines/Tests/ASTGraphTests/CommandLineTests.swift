@@ -136,7 +136,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(format.status, 2)
         XCTAssertTrue(
             format.standardError.contains(
-                "The value 'xml' is invalid for '--format <FORMAT>'. Please provide one of 'jsonl', 'graphml', 'neo4j-csv' or 'postgres://USER@HOST/DB'"
+                "The value 'xml' is invalid for '--format <FORMAT>'. Please provide one of the following: 'jsonl', 'jsonl-lean', 'binary', 'graphml', 'neo4j-csv', 'postgres://USER@HOST/DB'"
             ),
             format.standardError)
         let workers = try ast2graph([root, "--out", "x", "--workers", "0"])

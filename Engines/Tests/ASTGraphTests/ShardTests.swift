@@ -61,10 +61,11 @@ final class ShardTests: XCTestCase {
         XCTAssertTrue(outcome.standardError.contains("cut short"), outcome.standardError)
     }
 
-    /// GraphML and Neo4j CSV shards merge into one run's bytes too.
+    /// Lean JSON Lines, binary, GraphML and Neo4j CSV shards merge into one run's bytes too.
     func testGraphMLAndNeo4jShardsMergeIntoTheBytesOfOneRun() throws {
         let out = try Command.temporaryDirectory(self)
         for (format, suffix, files) in [
+            ("jsonl-lean", ".lean", [""]), ("binary", ".a2g", [""]),
             ("graphml", ".graphml", [""]), ("neo4j-csv", "", ["/nodes.csv", "/relationships.csv"]),
         ] {
             let whole = out + "/whole-\(format)\(suffix)"
@@ -92,6 +93,23 @@ final class ShardTests: XCTestCase {
             "ast2graph", ["merge", out + "/graphml-1.graphml", out + "/neo4j-csv-2", "--out", out + "/mixed"])
         XCTAssertEqual(mixed.status, 1, mixed.standardError)
         XCTAssertTrue(mixed.standardError.contains("merge outputs of one format"), mixed.standardError)
+        let jsonl = out + "/plain-2.jsonl"
+        XCTAssertEqual(try Command.run("ast2graph", sources + ["--shard", "2/3", "--out", jsonl]).status, 0)
+        for pair in [
+            [out + "/jsonl-lean-1.lean", jsonl], [out + "/binary-1.a2g", jsonl], [jsonl, out + "/binary-1.a2g"],
+        ] {
+            let outcome = try Command.run("ast2graph", ["merge"] + pair + ["--out", out + "/mixed.out"])
+            XCTAssertEqual(outcome.status, 1, outcome.standardError)
+            XCTAssertTrue(
+                outcome.standardError.contains("merge outputs of one format"), "\(pair): \(outcome.standardError)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/mixed.out"))
+        }
+        // A binary output cut inside a block.
+        let binary = try Data(contentsOf: URL(fileURLWithPath: out + "/whole-binary.a2g"))
+        try binary.prefix(binary.count - 12).write(to: URL(fileURLWithPath: out + "/cut.a2g"))
+        let cut = try Command.run("ast2graph", ["merge", out + "/cut.a2g", "--out", out + "/cut-merged.a2g"])
+        XCTAssertEqual(cut.status, 1, cut.standardError)
+        XCTAssertTrue(cut.standardError.contains("cut short"), cut.standardError)
     }
 
     /// Shards load the PostgreSQL tables side by side: together they equal one run's tables,

@@ -239,7 +239,7 @@ final class ASTGraphBadInputTests: XCTestCase {
     /// planted here passes the "same run" check and reaches the checks behind it.
     private static func runKey(_ files: [String]) -> String {
         let settings =
-            "jsonl GraphBuildOptions(includeTokens: true, includeTokenText: true, collapseCollections: false, maximumFileBytes: 16777216)"
+            "jsonl GraphBuildOptions(includeTokens: true, includeTokenText: true, collapseCollections: false, includeNextEdges: true, maximumFileBytes: 16777216)"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in (files.joined(separator: "\n") + "\n--\n" + settings).utf8 {
             hash ^= UInt64(byte)

@@ -4,6 +4,10 @@
 //
 //   swift build --package-path Benchmarks -c release --product issue-stream-benchmarks
 //   Benchmarks/.build/release/issue-stream-benchmarks
+//
+// `issue-stream-benchmarks cores [ISSUES] [STORY_WORDS]` (default 20,000 issues, 600 made-up
+// words a body: about 4 KB) runs list+triage with 1 and with 2 analysis workers alternately,
+// three rounds, beside the list-only peer, and checks that both write the same bytes.
 import Foundation
 import GitHubTestServer
 import IssueStream
@@ -17,10 +21,12 @@ func peakRSSMiB() -> Double {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Child mode: serve a seeded repository until standard input closes.
-func serve(issues: Int) async throws {
-    let server = try await GitHubTestServer.start(
-        GitHubServerConfiguration(
-            repositories: [SeededRepository(owner: "bench", name: "big", issueCount: issues)], requestLogLimit: 0))
+func serve(issues: Int, storyWords: Int, keepsPages: Bool) async throws {
+    var repository = SeededRepository(owner: "bench", name: "big", issueCount: issues)
+    repository.storyWords = storyWords
+    var configuration = GitHubServerConfiguration(repositories: [repository], requestLogLimit: 0)
+    configuration.keepsPageBodies = keepsPages
+    let server = try await GitHubTestServer.start(configuration)
     FileHandle.standardOutput.write(Data("\(server.port)\n".utf8))
     // Wait for the parent to close our input on a thread of its own, not a cooperative one.
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -37,10 +43,10 @@ struct ChildServer {
     let input: Pipe
     let port: Int
 
-    static func start(issues: Int) throws -> ChildServer {
+    static func start(issues: Int, storyWords: Int = 48, keepsPages: Bool = false) throws -> ChildServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["serve", "\(issues)"]
+        process.arguments = ["serve", "\(issues)", "\(storyWords)", keepsPages ? "kept" : "made"]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -84,11 +90,14 @@ func listOnly(port: Int) async throws -> (seconds: Double, issues: Int) {
     return (seconds, count)
 }
 
-func triage(port: Int, out: String) async throws -> (seconds: Double, summary: TriageSummary) {
+func triage(port: Int, out: String, workers: Int = TriageOptions.defaultWorkers) async throws -> (
+    seconds: Double, summary: TriageSummary
+) {
     let client = try client(port: port)
     let start = Date()
     let summary = try await TriageRun.run(
-        client: client, options: TriageOptions(repo: "bench/big", includePullRequests: true, outputPath: out))
+        client: client,
+        options: TriageOptions(repo: "bench/big", includePullRequests: true, outputPath: out, workers: workers))
     let seconds = Date().timeIntervalSince(start)
     try await client.shutdown()
     if let stopped = summary.stoppedBy { fatalError("triage stopped: \(stopped)") }
@@ -168,9 +177,59 @@ func budget() async throws {
             summary.stoppedBy.map { "stopped: \($0)" } ?? "completed"))
 }
 
+/// One worker against two, alternately, on bodies of `storyWords` words, against the test
+/// server as it is (each page's JSON made per request) and with its pages kept (served as fast
+/// as loopback allows, after the first list-only pass).
+func cores(issues: Int, storyWords: Int) async throws {
+    let only = ProcessInfo.processInfo.environment["ISSUE_STREAM_BENCH_SERVER"]
+    for keepsPages in [false, true] where only == nil || only == (keepsPages ? "kept" : "made") {
+        print(
+            keepsPages ? "server: pages kept in memory (as fast as loopback allows)" : "server: pages made per request")
+        try await cores(issues: issues, storyWords: storyWords, keepsPages: keepsPages)
+    }
+}
+
+func cores(issues: Int, storyWords: Int, keepsPages: Bool) async throws {
+    let server = try ChildServer.start(issues: issues, storyWords: storyWords, keepsPages: keepsPages)
+    defer { server.stop() }
+    let directory = FileManager.default.temporaryDirectory.path
+    let outputs = [1, 2].map { "\(directory)/issue-stream-cores-\(getpid())-\($0).jsonl" }
+    defer { for out in outputs { try? FileManager.default.removeItem(atPath: out) } }
+    var rates: [Int: [Double]] = [:]
+    var p95s: [Int: [Double]] = [:]
+    var listRates: [Double] = []
+    for round in 1...3 {
+        let listed = try await listOnly(port: server.port)
+        listRates.append(Double(listed.issues) / listed.seconds)
+        for workers in round % 2 == 1 ? [1, 2] : [2, 1] {
+            let run = try await triage(port: server.port, out: outputs[workers - 1], workers: workers)
+            let items = run.summary.triaged + run.summary.skipped + run.summary.failed
+            rates[workers, default: []].append(Double(items) / run.seconds)
+            p95s[workers, default: []].append(run.summary.latency.percentile(95) * 1000)
+            print(
+                String(
+                    format: "round %d, %d worker(s): %.0f issues/s (%d items), p95 %.2f ms; list only %.0f issues/s",
+                    round, workers, rates[workers]!.last!, items, p95s[workers]!.last!, listRates.last!))
+        }
+        let same = FileManager.default.contentsEqual(atPath: outputs[0], andPath: outputs[1])
+        print("round \(round): the two outputs are \(same ? "byte-identical" : "DIFFERENT")")
+        if !same { exit(1) }
+    }
+    print(
+        String(
+            format:
+                "%d issues, bodies of %d story words, median of 3: 1 worker %.0f issues/s (p95 %.2f ms); 2 workers %.0f issues/s (p95 %.2f ms); list only %.0f issues/s; peak RSS %.1f MiB",
+            issues, storyWords, median(rates[1]!), median(p95s[1]!), median(rates[2]!), median(p95s[2]!),
+            median(listRates), peakRSSMiB()))
+}
+
 let arguments = CommandLine.arguments
-if arguments.count == 3, arguments[1] == "serve", let issues = Int(arguments[2]) {
-    try await serve(issues: issues)
+if arguments.count == 5, arguments[1] == "serve", let issues = Int(arguments[2]), let words = Int(arguments[3]) {
+    try await serve(issues: issues, storyWords: words, keepsPages: arguments[4] == "kept")
+} else if arguments.count >= 2, arguments[1] == "cores" {
+    let issues = arguments.count > 2 ? Int(arguments[2]) ?? 20_000 : 20_000
+    let words = arguments.count > 3 ? Int(arguments[3]) ?? 600 : 600
+    try await cores(issues: issues, storyWords: words)
 } else {
     try await throughput()
     try await budget()

@@ -20,6 +20,10 @@ public struct GitHubServerConfiguration: Sendable {
     /// The clock the rate-limit buckets read, in seconds; a test injects a virtual one so an
     /// "hour" of rate limit passes in seconds.
     public var now: @Sendable () -> Double
+    /// Keeps each issue-list page's JSON once made, until the repository changes (at most
+    /// 1 GiB of it), so pages are served about as fast as loopback allows: a peer for
+    /// benchmarks, where building the issues' JSON would otherwise set the pace.
+    public var keepsPageBodies = false
 
     /// A server with the given repositories and defaults: no limits, no faults.
     public init(

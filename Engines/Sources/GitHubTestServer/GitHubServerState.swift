@@ -38,6 +38,9 @@ actor GitHubServerState {
     private var nextCommentID = 1
     private(set) var log: [LoggedRequest] = []
     var filteredLists: [String: [Int]] = [:]
+    /// List pages' JSON by repository version and page (``GitHubServerConfiguration/keepsPageBodies``).
+    var pageBodies: [String: Data] = [:]
+    var pageBodyBytes = 0
     private var logDropped = 0
 
     init(configuration: GitHubServerConfiguration, baseURL: String) {

@@ -65,7 +65,22 @@ extension GitHubServerState {
             links.append("\(url(1)); rel=\"first\"")
             links.append("\(url(page - 1)); rel=\"prev\"")
         }
-        return spend(key, json(repository, numbers), request, key: key, link: links.joined(separator: ", "))
+        return spend(key, pageBody(repository, numbers), request, key: key, link: links.joined(separator: ", "))
+    }
+
+    /// The page's JSON; kept for the repository's current version with `keepsPageBodies`.
+    private func pageBody(_ repository: SeededRepository, _ numbers: [Int]) -> Data {
+        guard configuration.keepsPageBodies else { return json(repository, numbers) }
+        let key = "\(repository.fullName)|\(versions[repository.fullName, default: 0])|\(numbers)"
+        if let body = pageBodies[key] { return body }
+        let body = json(repository, numbers)
+        if pageBodyBytes + body.count > 1 << 30 {
+            pageBodies.removeAll()
+            pageBodyBytes = 0
+        }
+        pageBodies[key] = body
+        pageBodyBytes += body.count
+        return body
     }
 
     /// The JSON array GitHub would send for these issue numbers.

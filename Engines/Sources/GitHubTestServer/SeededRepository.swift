@@ -19,6 +19,8 @@ public struct SeededRepository: Sendable {
     public var seed: UInt64
     /// Answers the issue list with a JSON object instead of an array (a server that is not GitHub).
     public var listAnswersObject = false
+    /// Made-up words in each body's story (48: bodies of about 400 bytes; 600: about 4 KB).
+    public var storyWords = 48
 
     /// A repository of `issueCount` generated issues.
     public init(
@@ -83,7 +85,7 @@ public struct SeededRepository: Sendable {
             "ka", "lo", "mi", "tre", "su", "van", "dor", "pel", "qui", "zen", "ro", "fa", "ne", "bix", "tor", "al",
         ]
         var story: [String] = []
-        for _ in 0..<48 {
+        for _ in 0..<max(0, storyWords) {
             let count = 2 + Int(textRng.next() % 2)
             story.append((0..<count).map { _ in syllables[Int(textRng.next() % UInt64(syllables.count))] }.joined())
         }

@@ -13,6 +13,7 @@ final class DecisionWriter {
     /// Text that must never reach the output (the token), should a server have echoed it into
     /// something a line carries.
     private let hidden: [String]
+    private let hiddenBytes: [[UInt8]]
     /// Item lines written by this run (not the kept lines it started with, not `run_error`).
     private(set) var itemLines = 0
 
@@ -21,6 +22,7 @@ final class DecisionWriter {
     init(path: String?, hiding secrets: [String] = [], startingWith kept: [UInt8] = []) throws(IssueStreamError) {
         self.path = path
         hidden = secrets.filter { !$0.isEmpty }
+        hiddenBytes = hidden.map { Array($0.utf8) }
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let path {
@@ -41,12 +43,20 @@ final class DecisionWriter {
     }
 
     func write(_ line: TriageLine) throws {
-        var encoded = try encoder.encode(line)
-        if !hidden.isEmpty, var text = String(data: encoded, encoding: .utf8) {
-            for secret in hidden where text.contains(secret) { text = text.replacing(secret, with: Redaction.mask) }
-            encoded = Data(text.utf8)
+        if let bytes = TriageLineEncoding.encode(line),
+            !hiddenBytes.contains(where: { TriageLineEncoding.contains(bytes, $0) })
+        {
+            buffer.append(contentsOf: bytes)
+        } else {
+            var encoded = try encoder.encode(line)
+            if !hidden.isEmpty, var text = String(data: encoded, encoding: .utf8) {
+                for secret in hidden where text.contains(secret) {
+                    text = text.replacing(secret, with: Redaction.mask)
+                }
+                encoded = Data(text.utf8)
+            }
+            buffer.append(encoded)
         }
-        buffer.append(encoded)
         buffer.append(0x0A)
         if line.runError == nil { itemLines += 1 }
         if buffer.count >= 64 << 10 { try flush() }

@@ -1,7 +1,7 @@
 /// Near-duplicate search over open issues by word-shingle MinHash with banded LSH. It remembers
 /// at most `capacity` issues (a ring; the oldest are forgotten), so memory is bounded however
 /// many issues stream through.
-struct DuplicateIndex {
+struct DuplicateIndex: Sendable {
     static let hashCount = 64
     static let bands = 16
     static let rows = hashCount / bands

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lower-cased UTF-8 bytes of a text and its words, computed once per issue: the triage's rules
 /// and the duplicate index read these instead of re-walking `Character`s (which dominated the
 /// triage's cost in the benchmark).
@@ -36,19 +44,76 @@ struct TextScan {
         return set
     }
 
+    /// Which of `vocabulary`'s words are among the text's words, by the vocabulary's ids: the
+    /// same as testing each in ``wordSet()``, without a `String` per word of the text.
+    func presence(of vocabulary: WordVocabulary) -> [Bool] {
+        var present = [Bool](repeating: false, count: vocabulary.words.count)
+        bytes.withUnsafeBufferPointer { text in
+            for range in words where range.count <= vocabulary.longest {
+                let hash = WordVocabulary.hash(UnsafeBufferPointer(rebasing: text[range]))
+                if let id = vocabulary.ids[hash], vocabulary.words[id].elementsEqual(text[range]) { present[id] = true }
+            }
+        }
+        return present
+    }
+
     /// Whether the lower-cased text contains `needle` (already lower case).
     func contains(_ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= bytes.count else { return needle.isEmpty }
-        let last = bytes.count - needle.count
-        var i = 0
-        while i <= last {
-            if bytes[i] == first {
-                var j = 1
-                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { text in needle.withUnsafeBytes { Self.find($0, in: text) != nil } }
+    }
+
+    /// The offset of the first `needle` in `text`: `memchr` for its first byte (vectorised in
+    /// the C library), `memcmp` for the rest.
+    static func find(_ needle: UnsafeRawBufferPointer, in text: UnsafeRawBufferPointer) -> Int? {
+        guard let needleStart = needle.baseAddress, !needle.isEmpty else { return 0 }
+        guard let textStart = text.baseAddress, needle.count <= text.count else { return nil }
+        let first = Int32(needle[0])
+        var offset = 0
+        let last = text.count - needle.count
+        while offset <= last {
+            guard let hit = memchr(textStart + offset, first, last - offset + 1) else { return nil }
+            let at = UnsafeRawPointer(hit) - textStart
+            if memcmp(textStart + at, needleStart, needle.count) == 0 { return at }
+            offset = at + 1
         }
-        return false
+        return nil
+    }
+}
+
+/// Words looked up by their bytes: every word is printable ASCII, so byte equality is `String`
+/// equality (no canonical equivalence can make another byte sequence equal to an ASCII word of
+/// letters and digits).
+struct WordVocabulary: Sendable {
+    /// Each word's bytes, by id.
+    let words: [[UInt8]]
+    /// Ids by FNV-1a of the bytes (a hit is confirmed against `words`).
+    let ids: [UInt64: Int]
+    /// The longest word's length: longer words of a text are not looked up.
+    let longest: Int
+
+    /// A vocabulary of `words` (ids in this order), or nil when one is not ASCII or two
+    /// share a hash.
+    init?(_ words: [String]) {
+        var ids: [UInt64: Int] = [:]
+        var bytes: [[UInt8]] = []
+        for word in words {
+            let utf8 = Array(word.utf8)
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let hash = utf8.withUnsafeBufferPointer { Self.hash($0) }
+            guard ids[hash] == nil else { return nil }
+            ids[hash] = bytes.count
+            bytes.append(utf8)
+        }
+        self.words = bytes
+        self.ids = ids
+        longest = bytes.map(\.count).max() ?? 0
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 }

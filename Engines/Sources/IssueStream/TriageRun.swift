@@ -31,13 +31,17 @@ public struct TriageOptions: Sendable {
     /// that keeps nothing, whose stop no rerun could complete, sets this to false; it still goes
     /// light under pressure.
     public var stopsForMemory: Bool
+    /// Threads that analyse a page's issues at once (1 analyses them one by one on the run's
+    /// own task). The decisions, duplicates included, are the same for any number: the
+    /// duplicate index is filled in list order after the analyses.
+    public var workers: Int
 
     /// Options for triaging `repo` with the default rules.
     public init(
         repo: String, includePullRequests: Bool = false, apply: Bool = false, since: String? = nil,
         state: String = "all",
         perPage: Int = 100, rules: TriageRules = .defaults, outputPath: String? = nil, resume: Bool = false,
-        reapplyKept: Bool = false, stopsForMemory: Bool = true
+        reapplyKept: Bool = false, stopsForMemory: Bool = true, workers: Int = TriageOptions.defaultWorkers
     ) {
         self.repo = repo
         self.includePullRequests = includePullRequests
@@ -50,7 +54,11 @@ public struct TriageOptions: Sendable {
         self.resume = resume
         self.reapplyKept = reapplyKept
         self.stopsForMemory = stopsForMemory
+        self.workers = min(64, max(1, workers))
     }
+
+    /// The cores this process may use (at most 64).
+    public static var defaultWorkers: Int { min(64, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 }
 
 /// What a run did.
@@ -174,6 +182,9 @@ public enum TriageRun {
                     light = job?.lightMode ?? false
                     client.cache.isMemoryTierPaused = light
                     let end = min(items.count, done + max(1, size))
+                    var analyses = await analyze(
+                        items[done..<end], triager: triager, options: options,
+                        skipping: resume.map { max(0, $0.lineCount - listed) } ?? 0)
                     for index in done..<end {
                         guard let item = items[index] else { continue }
                         items[index] = nil
@@ -184,8 +195,8 @@ public enum TriageRun {
                             continue
                         }
                         let line = try await process(
-                            item, page: page, options: options, triager: &triager, applier: applier, client: client,
-                            summary: &summary)
+                            item, analysis: analyses.removeValue(forKey: index), page: page, options: options,
+                            triager: &triager, applier: applier, client: client, summary: &summary)
                         try writer.write(line)
                         listed += 1
                         wroteOnPage = true
@@ -238,9 +249,38 @@ public enum TriageRun {
         }
     }
 
+    /// The analyses of the issues among `items` that will be triaged, by index, computed by
+    /// `options.workers` tasks over contiguous slices; empty with one worker or few issues
+    /// (``process`` then decides each itself). The first `skipping` items are covered by kept
+    /// lines and only replayed.
+    private static func analyze(
+        _ items: ArraySlice<PageItem?>, triager: Triager, options: TriageOptions, skipping: Int
+    ) async -> [Int: Triager.Analysis] {
+        var work: [(index: Int, issue: GitHubIssue)] = []
+        for (index, item) in zip(items.indices, items).dropFirst(skipping) {
+            guard case .issue(let issue)? = item, !issue.isPullRequest || options.includePullRequests else { continue }
+            work.append((index, issue))
+        }
+        let workers = min(options.workers, work.count / 4)
+        guard workers > 1 else { return [:] }
+        let slice = (work.count + workers - 1) / workers
+        return await withTaskGroup(of: [(Int, Triager.Analysis)].self) { group in
+            for start in stride(from: 0, to: work.count, by: slice) {
+                let part = work[start..<min(work.count, start + slice)]
+                group.addTask { part.map { ($0.index, triager.analyze($0.issue)) } }
+            }
+            var analyses: [Int: Triager.Analysis] = [:]
+            analyses.reserveCapacity(work.count)
+            for await part in group {
+                for (index, analysis) in part { analyses[index] = analysis }
+            }
+            return analyses
+        }
+    }
+
     private static func process(
-        _ item: PageItem, page: IssuePage, options: TriageOptions, triager: inout Triager, applier: IssueApplier,
-        client: GitHubClient, summary: inout TriageSummary
+        _ item: PageItem, analysis: Triager.Analysis?, page: IssuePage, options: TriageOptions,
+        triager: inout Triager, applier: IssueApplier, client: GitHubClient, summary: inout TriageSummary
     ) async throws -> TriageLine {
         switch item {
         case .unreadable(let number, let id, let position, let reason):
@@ -257,7 +297,7 @@ public enum TriageRun {
                     number: issue.number, state: issue.state,
                     skipped: "pull request (pass --include-pull-requests to triage it)")
             }
-            var line = triager.decide(issue)
+            var line = analysis.map { triager.complete($0) } ?? triager.decide(issue)
             guard line.error == nil else {
                 summary.failed += 1
                 client.metrics.issueProcessed(outcome: "failed")

@@ -77,6 +77,12 @@ struct TriageCommand: AsyncParsableCommand {
     @Flag(help: "Let --metrics-listen bind an address that is not loopback (every interface with 0.0.0.0).")
     var metricsPublicly = false
 
+    @Option(
+        help:
+            "Threads that analyse a page's issues at once (1...64; default: the cores this process may use). Decisions are the same for any number."
+    )
+    var workers = TriageOptions.defaultWorkers
+
     @Option(help: "Connections in the pool (1...256).")
     var connections = 4
 
@@ -124,6 +130,7 @@ struct TriageCommand: AsyncParsableCommand {
             try CheckedNumber.checked(
                 requestTimeout, in: Limits.timeoutRange, source: "--request-timeout", unit: "seconds")
             try CheckedNumber.checked(retries, in: Limits.retriesRange, source: "--retries")
+            try CheckedNumber.checked(workers, in: 1...64, source: "--workers")
             try CheckedNumber.checked(
                 requestsPerMinute, in: Limits.requestsPerMinuteRange, source: "--requests-per-minute")
             try CheckedNumber.checked(
@@ -169,7 +176,7 @@ struct TriageCommand: AsyncParsableCommand {
             maxBodyBytes: maxBodyBytes, requestsPerMinute: requestsPerMinute, maxWait: maxWait)
         let options = TriageOptions(
             repo: repo, includePullRequests: includePullRequests, apply: apply, since: since, rules: rules,
-            outputPath: out, resume: resume)
+            outputPath: out, resume: resume, workers: workers)
         let code = try await governed.reporting {
             try await TriageSession.run(
                 configuration: configuration, options: options, cacheDirectory: cacheDir, cacheTTL: cacheTTL,

@@ -1,5 +1,8 @@
-import IssueStream
+import Foundation
+import GitHubTestServer
 import XCTest
+
+@testable import IssueStream
 
 final class TriagerTests: XCTestCase {
     func issue(
@@ -84,5 +87,101 @@ final class TriagerTests: XCTestCase {
         for i in 1...100 { histogram.record(seconds: Double(i) / 1000) }
         XCTAssertEqual(histogram.percentile(95), 0.095, accuracy: 0.006)
         XCTAssertEqual(histogram.percentile(50), 0.050, accuracy: 0.003)
+    }
+}
+
+/// Issues analysed on several threads get the decisions, duplicates included, that one
+/// thread gives: the duplicate index is filled in list order after the analyses.
+final class ParallelTriageTests: XCTestCase {
+    func testAnyNumberOfWorkersWritesTheBytesOfOne() async throws {
+        var repository = SeededRepository(owner: "o", name: "r", issueCount: 600, hugeBodies: [78: 2_000_000])
+        repository.storyWords = 200
+        let github = try await LocalGitHub.start([repository])
+        for includePullRequests in [false, true] {
+            var outputs: [Int: Data] = [:]
+            for workers in [1, 2, 5] {
+                let path = github.directory.appendingPathComponent("out-\(includePullRequests)-\(workers).jsonl").path
+                let summary = try await TriageRun.run(
+                    client: github.client,
+                    options: TriageOptions(
+                        repo: "o/r", includePullRequests: includePullRequests, outputPath: path, workers: workers))
+                XCTAssertNil(summary.stoppedBy)
+                XCTAssertEqual(summary.triaged + summary.skipped + summary.failed, 600)
+                outputs[workers] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+            let text = String(decoding: try XCTUnwrap(outputs[1]), as: UTF8.self)
+            XCTAssertTrue(text.contains(#/"duplicates":\[\d/#), "the seeded restatements are found")
+            XCTAssertTrue(text.contains("over the"), "the huge body is refused")
+            XCTAssertEqual(outputs[2], outputs[1], "2 workers against 1, pull requests \(includePullRequests)")
+            XCTAssertEqual(outputs[5], outputs[1], "5 workers against 1, pull requests \(includePullRequests)")
+        }
+        try await github.stop()
+    }
+}
+
+/// The hand-written line encoder writes what `JSONEncoder` (sorted keys, slashes unescaped)
+/// writes, and hands anything that needs escaping back to it.
+final class TriageLineEncodingTests: XCTestCase {
+    func testEveryFieldAndEveryPlainStringEncodeAsJSONEncoderDoes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let plain = (0x20..<0x7F).map { Character(UnicodeScalar(UInt8($0))) }.filter { $0 != "\"" && $0 != "\\" }
+        let texts = ["", "bug", "area/parser", String(plain), "http://127.0.0.1:8080/repos/o/r/issues?page=2&x=<y>"]
+        var lines: [TriageLine] = [TriageLine()]
+        for (index, text) in texts.enumerated() {
+            lines.append(
+                TriageLine(
+                    number: index, id: index == 0 ? nil : -index, kind: text, priority: 100 - index, area: text,
+                    labels: index == 0 ? [] : [text, "kind/bug"], duplicates: Array(0..<index), state: text,
+                    skipped: text, error: text, page: text, labelsAdded: [text], commented: index % 2 == 0,
+                    applyError: text, runError: text))
+            lines.append(TriageLine(number: Int.max - index, labels: [text], duplicates: []))
+        }
+        for line in lines {
+            let expected = [UInt8](try encoder.encode(line))
+            XCTAssertEqual(TriageLineEncoding.encode(line), expected, String(decoding: expected, as: UTF8.self))
+        }
+        for needsEscaping in ["a\"b", "a\\b", "tab\t", "é", "\u{7F}", "line\nbreak"] {
+            XCTAssertNil(TriageLineEncoding.encode(TriageLine(kind: needsEscaping)), needsEscaping)
+            XCTAssertNil(TriageLineEncoding.encode(TriageLine(labels: ["ok", needsEscaping])), needsEscaping)
+        }
+    }
+}
+
+/// The byte-level lookups the triage uses agree with the plain definitions they replace.
+final class TextScanTests: XCTestCase {
+    func testFindAndPresenceAgreeWithNaiveSearchAndTheWordSet() throws {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "ab", "crash", " ", "data loss", "?", "é", "x-y", "Sources/", "\n", "error", "errors"]
+        let vocabulary = try XCTUnwrap(WordVocabulary(["crash", "error", "ab", "a"]))
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
+            let scan = TextScan(text)
+            for needle in pieces + ["", "crash crash", "zzz"] {
+                let bytes = Array(needle.lowercased().utf8)
+                let naive =
+                    bytes.isEmpty
+                    || stride(from: 0, through: scan.bytes.count - bytes.count, by: 1).contains {
+                        Array(scan.bytes[$0..<$0 + bytes.count]) == bytes
+                    }
+                XCTAssertEqual(scan.contains(bytes), naive, "\(needle) in \(text)")
+            }
+            let words = scan.wordSet()
+            XCTAssertEqual(
+                scan.presence(of: vocabulary),
+                vocabulary.words.map { words.contains(String(decoding: $0, as: UTF8.self)) }, text)
+        }
+        XCTAssertNil(WordVocabulary(["crash", "échec"]), "a word that is not ASCII keeps the String path")
+    }
+
+    func testAKindWordThatIsNotASCIIStillCounts() {
+        var rules = TriageRules.defaults
+        rules.kinds["bug"]?.words.append("échec")
+        var triager = Triager(rules: rules)
+        let line = triager.decide(
+            GitHubIssue(
+                number: 1, title: "échec échec", body: "", state: "open", labels: [], comments: 0, pull_request: nil))
+        XCTAssertEqual(line.kind, "bug")
     }
 }

@@ -48,6 +48,9 @@ let package = Package(
         .target(name: "CSoakGateTCacheOff"),
         // The soaked child's signal handlers and parent-death signal: what Swift cannot write safely.
         .target(name: "CSoakGateProcess"),
+        // A profiled run's live-block table (jemalloc's allocation hooks), the loaded images'
+        // writable segments and dladdr: what the retention walk needs and Swift cannot reach.
+        .target(name: "CSoakGateHeapWalk"),
 
         // Below harness and engines alike: the one atomic file writer, regular-file reads,
         // credential redaction, checked numbers, byte counts and the command to type.
@@ -67,7 +70,8 @@ let package = Package(
 
         // The harness.
         .target(name: "HeapProbe", dependencies: ["CJemalloc"]),
-        .target(name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess", "SoakGateBasics"]),
+        .target(
+            name: "SoakGate", dependencies: ["HeapProbe", "CSoakGateProcess", "CSoakGateHeapWalk", "SoakGateBasics"]),
         .target(
             name: "SoakGateReports",
             dependencies: ["SoakGate", "SoakGateBasics", .product(name: "Mustache", package: "swift-mustache")]

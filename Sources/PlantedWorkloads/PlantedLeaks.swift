@@ -1,4 +1,5 @@
 import SoakGate
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -60,5 +61,106 @@ struct QuadraticLeak: Workload {
     private var kept: [[UInt8]] = []
     mutating func run() async throws {
         kept.append([UInt8](repeating: UInt8(truncatingIfNeeded: kept.count), count: kept.count + 1))
+    }
+}
+
+// MARK: Leaks that "who holds it" must explain: the object is allocated in one place and kept
+// alive by something elsewhere (issue #20). Each has one expected growing type and root.
+
+/// A notification centre that keeps every observer ever registered with it.
+final class PlantedNotificationCenter: @unchecked Sendable {
+    // @unchecked Sendable: only the one measuring task of planted.leak.observer-list touches it.
+    static let shared = PlantedNotificationCenter()
+    var observers: [PlantedObserver] = []
+}
+
+final class PlantedObserver {
+    let id: Int
+    var notifications = 0
+    init(id: Int) { self.id = id }
+}
+
+/// Registers a new observer per iteration and never removes one.
+struct ObserverListLeak: Workload {
+    private var count = 0
+    mutating func run() async throws {
+        count += 1
+        PlantedNotificationCenter.shared.observers.append(PlantedObserver(id: count))
+    }
+}
+
+/// A download whose completion handler captures the download itself.
+final class PlantedDownload {
+    var onFinish: (() -> Void)?
+    var received = 0
+    func start() {
+        onFinish = { self.received += 1 }
+    }
+}
+
+/// Starts one download per iteration and drops it: the closure keeps its owner, and the owner
+/// the closure.
+struct ClosureCapturesOwnerLeak: Workload {
+    mutating func run() async throws {
+        let download = PlantedDownload()
+        download.start()
+        download.onFinish?()
+    }
+}
+
+/// A response cache keyed by request, where no request repeats: it only grows.
+final class PlantedResponseCache: @unchecked Sendable {
+    // @unchecked Sendable: only the one measuring task of planted.leak.ever-new-keys-cache touches it.
+    static let shared = PlantedResponseCache()
+    var entries: [String: PlantedCachedResponse] = [:]
+}
+
+final class PlantedCachedResponse {
+    let body: [UInt8]
+    init(body: [UInt8]) { self.body = body }
+}
+
+/// Caches one response per iteration under a key that is never asked for again.
+struct EverNewKeysCacheLeak: Workload {
+    private var count = 0
+    mutating func run() async throws {
+        count += 1
+        PlantedResponseCache.shared.entries["req-\(count)"] = PlantedCachedResponse(
+            body: [UInt8](repeating: UInt8(truncatingIfNeeded: count), count: 24))
+    }
+}
+
+final class PlantedParent {
+    var children: [PlantedChild] = []
+}
+
+final class PlantedChild {
+    var parent: PlantedParent?
+}
+
+/// A parent and a child that point at each other strongly, one pair per iteration.
+struct ParentChildCycleLeak: Workload {
+    mutating func run() async throws {
+        let parent = PlantedParent()
+        let child = PlantedChild()
+        child.parent = parent
+        parent.children.append(child)
+    }
+}
+
+/// A wait list nobody ever signals.
+final class PlantedWaitList: Sendable {
+    static let shared = PlantedWaitList()
+    let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
+}
+
+/// Starts one unstructured task per iteration that parks itself on the wait list forever.
+struct ParkedTaskLeak: Workload {
+    mutating func run() async throws {
+        Task {
+            await withCheckedContinuation { continuation in
+                PlantedWaitList.shared.waiting.withLock { $0.append(continuation) }
+            }
+        }
     }
 }

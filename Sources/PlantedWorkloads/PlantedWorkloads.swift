@@ -18,6 +18,26 @@ public enum PlantedWorkloads {
         WorkloadDefinition("planted.leak.quadratic", summary: "iteration n keeps n more bytes", runsByDefault: false) {
             QuadraticLeak()
         },
+        WorkloadDefinition(
+            "planted.leak.observer-list", summary: "an observer per iteration kept by a global notification centre",
+            runsByDefault: false
+        ) { ObserverListLeak() },
+        WorkloadDefinition(
+            "planted.leak.closure-captures-owner",
+            summary: "an object per iteration whose stored closure captures it", runsByDefault: false
+        ) { ClosureCapturesOwnerLeak() },
+        WorkloadDefinition(
+            "planted.leak.ever-new-keys-cache", summary: "a global cache keyed by a request that never repeats",
+            runsByDefault: false
+        ) { EverNewKeysCacheLeak() },
+        WorkloadDefinition(
+            "planted.leak.parent-child-cycle", summary: "a parent and child holding each other strongly per iteration",
+            runsByDefault: false
+        ) { ParentChildCycleLeak() },
+        WorkloadDefinition(
+            "planted.leak.parked-task", summary: "an unstructured task per iteration parked on a list never signalled",
+            runsByDefault: false
+        ) { ParkedTaskLeak() },
     ]
 
     /// Not leaks, though each grows at first.

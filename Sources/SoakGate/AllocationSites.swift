@@ -19,6 +19,9 @@ public struct AllocationAttribution: Sendable, Equatable, Codable {
     public var sites: [AllocationSite]
     /// Set when attribution failed or was partial (no addr2line, no swift-demangle, a crash).
     public var note: String?
+    /// Which types grew and who holds them (the profiled run's heap walks); nil in reports
+    /// written before it existed, or with `--no-retention`.
+    public var retention: RetentionReport?
 }
 
 /// Turns two heap profiles into the allocation sites that grew between them.
@@ -36,7 +39,8 @@ enum AllocationSiteFinder {
     {
         let growth = first.growth(to: second)
         guard !growth.isEmpty else {
-            return AllocationAttribution(sites: [], note: "no allocation stack grew between the two profiles")
+            return AllocationAttribution(
+                sites: [], note: "no allocation stack grew between the two profiles", retention: nil)
         }
         let mappings = second.mappings
         func mapping(of address: UInt64) -> HeapProfile.Mapping? {
@@ -77,7 +81,8 @@ enum AllocationSiteFinder {
         bySite = bySite.filter { !$0.key.contains("HeapProbe.dumpProfile") }
         let sites = bySite.values.sorted { ($0.bytes, $1.frames.joined()) > ($1.bytes, $0.frames.joined()) }
         return AllocationAttribution(
-            sites: Array(sites.prefix(limit)), note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+            sites: Array(sites.prefix(limit)), note: notes.isEmpty ? nil : notes.joined(separator: "; "), retention: nil
+        )
     }
 
     /// Function names (demangled) and `file:line` per address, through `addr2line` and

@@ -137,6 +137,8 @@ public struct IsolatedMeasurement: Sendable {
         let resultFile = directory.appendingPathComponent("result.json")
         var environment = baseEnvironment
         environment["MALLOC_CONF"] = profilingMallocConf
+        // The child records every live block from its first moments (CSoakGateHeapWalk).
+        environment["SOAKGATE_HEAP_WALK"] = "1"
         do {
             let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             let exit = try await ChildProcess.run(
@@ -154,7 +156,10 @@ public struct IsolatedMeasurement: Sendable {
             }
             let first = try HeapProfile.parse(try String(contentsOfFile: record.firstDump, encoding: .utf8))
             let second = try HeapProfile.parse(try String(contentsOfFile: record.secondDump, encoding: .utf8))
-            return AllocationSiteFinder.find(first: first, second: second, iterations: record.iterationsBetween)
+            var attribution = AllocationSiteFinder.find(
+                first: first, second: second, iterations: record.iterationsBetween)
+            attribution.retention = record.retention
+            return attribution
         } catch {
             return AllocationAttribution(sites: [], note: "the heap profiles could not be read: \(error)")
         }

@@ -370,6 +370,9 @@ public struct ProfileRecord: Sendable, Equatable, Codable {
     /// Heap profile after `iterationsBetween` more iterations.
     public var secondDump: String
     public var iterationsBetween: Int
+    /// The heap walks' answer: which types grew between the two profiles and who holds them.
+    /// Nil from a process started without the live-block table.
+    public var retention: RetentionReport?
 }
 
 extension InProcessMeasurement {
@@ -385,12 +388,32 @@ extension InProcessMeasurement {
         for _ in 0..<(plan.warmupIterations + plan.ladderTop) { try await workload.run() }
         let first = directory + "/first.heap"
         let second = directory + "/second.heap"
+        // The heap walks bracket the same iterations as the profiles (see HeapWalker). The first
+        // census is taken before the first profile, so its buffers are in both profiles and
+        // never read as the workload's growth; the second after the second profile.
+        let walker = try? HeapWalker()
+        let before = walker?.census()
         try probe.dumpProfile(to: first)
         let between = 2 * plan.ladderTop
         for _ in 0..<between { try await workload.run() }
         try probe.dumpProfile(to: second)
+        var retention: RetentionReport?
+        if let walker, let before {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let after = walker.census()
+            let task = withUnsafeCurrentTask { task in task.map { unsafeBitCast($0, to: UInt.self) } }
+            retention = walker.retention(
+                from: before, to: after, iterations: between, seconds: 0, measuringTask: task)
+            let elapsed = clock.now - started
+            retention?.seconds =
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        } else {
+            retention = .unavailable(HeapWalker.unavailableReason ?? "the heap walk could not start")
+        }
         try await workload.tearDown()
         return ProfileRecord(
-            workload: definition.name, firstDump: first, secondDump: second, iterationsBetween: between)
+            workload: definition.name, firstDump: first, secondDump: second, iterationsBetween: between,
+            retention: retention)
     }
 }

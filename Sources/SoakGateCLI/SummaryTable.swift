@@ -16,6 +16,9 @@ enum SummaryTable {
         let counts = [Verdict.pass, .leak, .inconclusive, .crashed].map { verdict in
             "\(report.workloads.filter { $0.verdict == verdict }.count) \(verdict.rawValue)"
         }
+        for workload in report.workloads where workload.verdict == .leak {
+            lines += whoHolds(workload)
+        }
         lines.append("")
         lines.append(counts.joined(separator: ", "))
         let bench = report.workloads.compactMap(\.bench)
@@ -25,6 +28,26 @@ enum SummaryTable {
             lines += aligned(benchRows(bench, throughput: false))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A leak's allocation site, the types that grew and who holds them, under the table.
+    static func whoHolds(_ workload: WorkloadResult) -> [String] {
+        guard let attribution = workload.allocationSites else { return [] }
+        var lines = ["", workload.name]
+        if let site = attribution.sites.first {
+            lines.append("  allocated at  \(site.frames.first ?? "?")\(site.location.map { " (\($0))" } ?? "")")
+        }
+        if let retention = attribution.retention {
+            for type in retention.types.prefix(3) {
+                let objects = String(format: "%+.2f", type.objectsPerIteration)
+                lines.append(
+                    "  grows         \(type.name): \(objects) objects and \(ByteCount.rate(type.bytesPerIteration))")
+                if let path = type.path { lines.append("    held by     \(path.description)") }
+            }
+            if retention.types.isEmpty { lines.append("  grows         no type grew between the heap walks") }
+            if let note = retention.note { lines.append("  note          \(note)") }
+        }
+        return lines
     }
 
     /// `soakgate bench`'s table: per workload its median wall and CPU time, allocations and

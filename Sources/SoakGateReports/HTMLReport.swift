@@ -144,6 +144,24 @@ public enum HTMLReport {
                 ]
             }
             if let note = attribution.note { view["sitesNote"] = note }
+            if let retention = attribution.retention {
+                view["hasRetention"] = !retention.types.isEmpty
+                view["retentionIterations"] = "\(retention.iterations)"
+                view["retentionWalk"] =
+                    "\(retention.blocks) live blocks, \(ByteCount.format(retention.bytes)), walked in \(String(format: "%.2f", retention.seconds)) s"
+                view["retention"] = retention.types.map { type -> [String: Any] in
+                    var row: [String: Any] = [
+                        "type": type.name, "kind": type.kind.rawValue,
+                        "objects": "\(type.objectsBefore) → \(type.objectsAfter)",
+                        "objectRate": String(format: "%+.2f", type.objectsPerIteration),
+                        "byteRate": ByteCount.rate(type.bytesPerIteration),
+                        "path": type.path?.description ?? "no new object to follow",
+                    ]
+                    if let path = type.path { row["drawing"] = RetentionDrawing.svg(path) }
+                    return row
+                }
+                if let note = retention.note { view["retentionNote"] = note }
+            }
         }
         if let section = workload.section {
             view["section"] =

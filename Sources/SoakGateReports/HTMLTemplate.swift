@@ -1,5 +1,6 @@
 /// The HTML report's template (Mustache). `{{x}}` escapes HTML; only the charts, which
-/// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`, and the
+/// ``SVGChart`` builds from numbers and fixed labels, go in unescaped as `{{{chart}}}`, the
+/// retention drawings, which ``RetentionDrawing`` escapes itself, as `{{{drawing}}}`, and the
 /// benchmark fragment, which ``BenchHTML/section(for:)`` escapes itself, as `{{{benchSection}}}`.
 /// No scripts, fonts or other files: the page is complete on its own.
 enum HTMLTemplate {
@@ -35,6 +36,8 @@ enum HTMLTemplate {
         .crashed { background: #fff0c2; color: #7a5300; }
         .evidence { color: #3a4253; }
         .chart .plot { fill: #fbfcfe; stroke: #c9ced8; }
+        figure.retention-path { margin: 8px 0 16px; }
+        figure.retention-path figcaption { font-weight: 600; margin-bottom: 4px; }
         .chart .grid { stroke: #e3e7ee; stroke-width: 1; }
         .chart .marker { stroke: #9aa3b5; stroke-dasharray: 3 3; }
         .chart .series { fill: none; stroke: #2f6fd6; stroke-width: 1.5; }
@@ -124,6 +127,16 @@ enum HTMLTemplate {
         {{/sites}}</table>
         {{/hasSites}}
         {{#sitesNote}}<p class="meta">Allocation sites: {{sitesNote}}</p>{{/sitesNote}}
+        {{#hasRetention}}
+        <h3>Which type grows, and who holds it</h3>
+        <p class="meta">From the same profiled run: live objects by Swift type in two heap walks {{retentionIterations}} iterations apart ({{retentionWalk}}), and the shortest chain of references found from a root to a new object. The scan is conservative: see docs/method.md for its limits.</p>
+        <table><tr><th>type</th><th>kind</th><th>objects</th><th>objects per iteration</th><th>bytes per iteration</th><th>held by</th></tr>
+        {{#retention}}<tr><td>{{type}}</td><td>{{kind}}</td><td class="num">{{objects}}</td><td class="num">{{objectRate}}</td><td class="num">{{byteRate}}</td><td>{{path}}</td></tr>
+        {{/retention}}</table>
+        {{#retention}}{{#drawing}}<figure class="retention-path"><figcaption>{{type}}</figcaption>{{{drawing}}}</figure>
+        {{/drawing}}{{/retention}}
+        {{/hasRetention}}
+        {{#retentionNote}}<p class="meta">Heap walk: {{retentionNote}}</p>{{/retentionNote}}
         {{#section}}
         <h3>{{title}}</h3>
         <table><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr>

@@ -32,6 +32,10 @@ public enum JUnitReport {
                     text +=
                         "\n  \(ByteCount.rate(site.bytesPerIteration)) allocated by \(site.frames.joined(separator: " <- "))"
                 }
+                for type in workload.allocationSites?.retention?.types.prefix(3) ?? [] {
+                    text += "\n  grows: \(type.name), \(ByteCount.rate(type.bytesPerIteration))"
+                    if let path = type.path { text += "; held by \(path.description)" }
+                }
                 xml +=
                     ">\n" + properties
                     + "      <failure message=\"\(escape(message))\" type=\"leak\">\(escape(text))</failure>\n    </testcase>\n"

@@ -39,6 +39,10 @@ public enum MarkdownSummary {
             if let site = workload.allocationSites?.sites.first {
                 evidence += "; allocated by " + site.frames.joined(separator: " ← ")
             }
+            if let grown = workload.allocationSites?.retention?.types.first {
+                evidence += "; grows: \(grown.name) (\(ByteCount.rate(grown.bytesPerIteration)))"
+                if let path = grown.path { evidence += ", held by " + path.description }
+            }
             lines.append(
                 "| \(escape(workload.name)) | **\(workload.verdict.rawValue)** | \(workload.growth.rawValue) | \(escape(rate)) | \(escape(evidence)) |"
             )

@@ -46,6 +46,7 @@ final class ReportSchemaTests: XCTestCase {
             "soakgate",
             [
                 "check", "--workload", "planted.leak.c-heap", "planted.leak.quadratic", "planted.leak.sublinear",
+                "planted.leak.observer-list", "planted.leak.parent-child-cycle",
                 "planted.clean.*", "--budget", "20", "--jobs", "2", "--out", out,
             ])
         let outcome = try validate(out + "/leak-report.json")

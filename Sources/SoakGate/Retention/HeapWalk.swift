@@ -109,7 +109,7 @@ public final class HeapWalker {
                 ? Array(after.types.indices.filter { after.types[$0] == entry.key }.suffix(1))
                 : stride(from: 0, to: fresh.count, by: max(1, fresh.count / 8)).prefix(8).map { fresh[$0] }
             let paths = candidates.map { graph.path(to: $0) }
-            let preference: [RetentionPath.Root] = [.global, .cycle, .unreferenced, .stack]
+            let preference: [RetentionPath.Root] = [.global, .workload, .cycle, .unreferenced, .stack]
             let votes = Dictionary(grouping: paths, by: \.root)
             let winner = preference.max { lhs, rhs in
                 let (left, right) = (votes[lhs]?.count ?? 0, votes[rhs]?.count ?? 0)
@@ -151,9 +151,11 @@ public final class HeapWalker {
         key >= 0 ? typeKinds[Int(key)] : .untyped
     }
 
-    private static func isPlainData(_ type: Any.Type) -> Bool {
-        func plain<T>(_: T.Type) -> Bool { _isPOD(T.self) }
-        return plain(type)
+    /// A number field holds no reference, however much its value looks like an address (a
+    /// dictionary's hash seed is its own address). Pointers are not numbers here: a raw pointer
+    /// field is what keeps a C block.
+    private static func isNumber(_ type: Any.Type) -> Bool {
+        type is any BinaryInteger.Type || type is any BinaryFloatingPoint.Type
     }
 
     /// Whether blocks of this key are ones a short loop may pass through.
@@ -173,11 +175,12 @@ public final class HeapWalker {
             let count = UnsafeRawPointer(bitPattern: holderAddress)!.load(fromByteOffset: 16, as: Int.self)
             return name == "[AnyObject] buffer" && offset >= 32 && (offset - 32) / 8 < count
         }
-        return field(ofKey: holder, at: offset) != nil
+        guard let field = storedField(ofKey: holder, at: offset) else { return false }
+        return !field.isNumber
     }
 
     /// The stored properties of a class key, by byte offset in the instance.
-    private var fieldsOfKey: [Int32: [(offset: Int, name: String?)]] = [:]
+    private var fieldsOfKey: [Int32: [(offset: Int, name: String, isNumber: Bool)]] = [:]
 
     func field(ofKey key: Int32, at offset: Int) -> String? {
         guard key >= 0 else { return nil }
@@ -187,24 +190,26 @@ public final class HeapWalker {
             // Class references are one word each; other elements' size is not known here.
             return offset >= 32 ? (name == "[AnyObject] buffer" ? "[\((offset - 32) / 8)]" : "elements") : nil
         }
-        guard typeKinds[Int(key)] == .object, let metadata = classOfKey[key] else { return nil }
-        // Past the instance's stored properties is tail-allocated storage (a dictionary's
-        // buckets): no property names it.
+        return storedField(ofKey: key, at: offset)?.name
+    }
+
+    /// The stored property that starts at or before `offset` in an instance of a class key; nil
+    /// past the instance's stored properties, where tail-allocated storage (a dictionary's
+    /// buckets) starts, and for anything but a class instance.
+    private func storedField(ofKey key: Int32, at offset: Int) -> (offset: Int, name: String, isNumber: Bool)? {
+        guard key >= 0, typeKinds[Int(key)] == .object, let metadata = classOfKey[key] else { return nil }
         guard offset < Int(metadata.load(fromByteOffset: 24, as: UInt32.self)) else { return nil }
         if fieldsOfKey[key] == nil {
-            var fields: [(offset: Int, name: String?)] = []
+            var fields: [(offset: Int, name: String, isNumber: Bool)] = []
             let type = unsafeBitCast(metadata, to: Any.Type.self)
             // `.classType` is a static var of the runtime's option set: spelt by value here.
             _ = _forEachField(of: type, options: _EachFieldOptions(rawValue: 1 << 0)) { name, offset, fieldType, _ in
-                // A field of plain data (an Int, a Double) holds no reference, however much its
-                // value looks like an address: a dictionary's hash seed is its own address.
-                fields.append((offset, Self.isPlainData(fieldType) ? nil : String(cString: name)))
+                fields.append((offset, String(cString: name), Self.isNumber(fieldType)))
                 return true
             }
             fieldsOfKey[key] = fields.sorted { $0.offset < $1.offset }
         }
-        // The field that starts at or before the offset; nil when that field is plain data.
-        return fieldsOfKey[key]?.last { $0.offset <= offset }?.name ?? nil
+        return fieldsOfKey[key]?.last { $0.offset <= offset }
     }
 
     /// The type key of the block at `address`: a Swift heap object's metadata, validated before

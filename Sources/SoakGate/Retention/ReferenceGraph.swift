@@ -47,11 +47,25 @@ struct ReferenceGraph {
         var measuring: Int?
         if let measuringTask, let index = census.addresses.firstIndex(of: measuringTask) { measuring = index }
         self.measuringTask = measuring
-        // Globals first, then stacks: the breadth-first order makes every path a shortest one
-        // from the first kind of root that reaches it.
-        for kind in [RetentionPath.Root.global, .stack] {
+        // Globals first, then the workload's own task, then stacks: the breadth-first order
+        // makes every path a shortest one from the first kind of root that reaches it. The
+        // measuring task is kept out of the globals' search: it is alive because it runs the
+        // workload, and an old word in some runtime cache must not explain the workload's state.
+        if let measuring {
+            parent[measuring] = -3
+            roots.append(
+                Root(
+                    kind: .workload, start: census.addresses[measuring],
+                    end: census.addresses[measuring] + UInt(census.sizes[measuring]), image: "", bias: 0))
+        }
+        for kind in [RetentionPath.Root.global, .workload, .stack] {
             var queue: [Int32] = []
-            for (index, root) in roots.enumerated() where root.kind == kind {
+            if kind == .workload, let measuring {
+                parent[measuring] = -1 - Int32(roots.count - 1)
+                parentOffset[measuring] = 0
+                queue.append(Int32(measuring))
+            }
+            for (index, root) in roots.enumerated() where root.kind == kind && kind != .workload {
                 scan(from: root.start, to: root.end) { offset, target in
                     if parent[target] == -2 {
                         parent[target] = -1 - Int32(index)
@@ -201,8 +215,15 @@ struct ReferenceGraph {
         chain.reverse()
         let rootIndex = Int(-1 - parent[chain[0]])
         let root = roots[rootIndex]
+        if root.kind == .workload {
+            // The task itself is the root, not a step: the path starts at what its frames hold.
+            chain.removeFirst()
+            if chain.isEmpty {
+                return RetentionPath(root: .workload, rootName: nil, steps: [], cycle: false)
+            }
+        }
         var steps: [RetentionStep] = []
-        var rootName = root.image
+        var rootName: String? = root.kind == .workload ? nil : root.image
         var firstOffset = parentOffset[chain[0]]
         if root.kind == .global {
             let (name, offset) = Self.globalName(at: root.start + UInt(parentOffset[chain[0]]), in: root)

@@ -78,6 +78,9 @@ public struct RetentionPath: Sendable, Equatable, Codable {
     public enum Root: String, Sendable, Equatable, Codable {
         /// A global or static variable: a word in a loaded image's .data or .bss.
         case global
+        /// The async task that runs the workload: its frames hold the workload's own state (the
+        /// stored properties of the `Workload` value, its locals).
+        case workload
         /// A word on a thread's stack (a local variable, or an async task's context the thread runs).
         case stack
         /// Nothing outside the chain points at it: the first step is held by the last (a cycle).
@@ -107,6 +110,7 @@ public struct RetentionPath: Sendable, Equatable, Codable {
         var parts: [String] = []
         switch root {
         case .global: parts.append("global \(rootName ?? "?")")
+        case .workload: parts.append("the workload's state")
         case .stack: parts.append(rootName ?? "a thread's stack")
         case .cycle: parts.append("cycle")
         case .unreferenced: parts.append("nothing points at it")

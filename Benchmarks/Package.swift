@@ -47,6 +47,11 @@ let package = Package(
             ],
             path: "ASTGraphBenchmarks"
         ),
+        .executableTarget(
+            name: "heap-walk-benchmarks",
+            dependencies: [.product(name: "SoakGate", package: "soakgate")],
+            path: "HeapWalkBenchmarks"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

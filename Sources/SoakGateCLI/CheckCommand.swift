@@ -71,7 +71,10 @@ struct CheckCommand: RunnableCommand {
     @Option(help: ArgumentHelp("Workloads measured at once, each in its own process.", valueName: "n"))
     var jobs = 1
 
-    @Flag(help: "Skip the profiled run that names the allocation sites of a leak.")
+    @Flag(
+        help:
+            "Skip the profiled run that names the allocation sites of a leak, the types that grow and who holds them."
+    )
     var noSites = false
 
     @Flag(

@@ -24,8 +24,6 @@ enum RetentionDrawing {
         let width = left + boxWidth + 90
         var svg =
             "<svg class=\"retention\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"retention path\">"
-        svg +=
-            "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#5b6475\"/></marker></defs>"
         func top(_ index: Int) -> Int { 8 + index * (boxHeight + gap) }
         for (index, label) in labels.enumerated() {
             let y = top(index)
@@ -37,8 +35,12 @@ enum RetentionDrawing {
                 "<text x=\"\(left + 10)\" y=\"\(y + 17)\" font-size=\"12\" font-family=\"ui-monospace, monospace\">\(escape(clip(label.text)))</text>"
             if index > 0 {
                 let fromY = top(index - 1) + boxHeight
+                // Arrowheads are drawn, not referenced as markers: the page holds many drawings and
+                // no ids or url() references.
                 svg +=
-                    "<line x1=\"\(left + 30)\" y1=\"\(fromY)\" x2=\"\(left + 30)\" y2=\"\(y - 1)\" stroke=\"#5b6475\" marker-end=\"url(#arrow)\"/>"
+                    "<line x1=\"\(left + 30)\" y1=\"\(fromY)\" x2=\"\(left + 30)\" y2=\"\(y - 6)\" stroke=\"#5b6475\"/>"
+                svg +=
+                    "<path d=\"M\(left + 26),\(y - 7) L\(left + 34),\(y - 7) L\(left + 30),\(y - 1) z\" fill=\"#5b6475\"/>"
                 if let field = path.steps[index - 1].field {
                     svg +=
                         "<text x=\"\(left + 38)\" y=\"\(fromY + 16)\" font-size=\"11\" fill=\"#5b6475\" font-family=\"ui-monospace, monospace\">\(escape(field.hasPrefix("[") ? field : "." + field))</text>"
@@ -54,7 +56,8 @@ enum RetentionDrawing {
             let toY = top(first + 1) + boxHeight / 2
             let x = left + boxWidth
             svg +=
-                "<path d=\"M\(x),\(fromY) C\(x + 70),\(fromY) \(x + 70),\(toY) \(x + 2),\(toY)\" fill=\"none\" stroke=\"#b3261e\" stroke-dasharray=\"4 3\" marker-end=\"url(#arrow)\"/>"
+                "<path d=\"M\(x),\(fromY) C\(x + 70),\(fromY) \(x + 70),\(toY) \(x + 8),\(toY)\" fill=\"none\" stroke=\"#b3261e\" stroke-dasharray=\"4 3\"/>"
+            svg += "<path d=\"M\(x + 8),\(toY - 4) L\(x + 8),\(toY + 4) L\(x + 1),\(toY) z\" fill=\"#b3261e\"/>"
             svg +=
                 "<text x=\"\(x + 44)\" y=\"\((fromY + toY) / 2 + 4)\" font-size=\"11\" fill=\"#b3261e\">cycle</text>"
         }

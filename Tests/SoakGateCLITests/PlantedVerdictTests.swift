@@ -22,6 +22,11 @@ final class PlantedVerdictTests: XCTestCase {
             "planted.leak.retain-cycle": (.leak, .linear),
             "planted.leak.global-array": (.leak, .linear),
             "planted.leak.quadratic": (.leak, .superlinear),
+            "planted.leak.observer-list": (.leak, .linear),
+            "planted.leak.closure-captures-owner": (.leak, .linear),
+            "planted.leak.ever-new-keys-cache": (.leak, .linear),
+            "planted.leak.parent-child-cycle": (.leak, .linear),
+            "planted.leak.parked-task": (.leak, .linear),
             "planted.clean.one-off-init": (.pass, .none),
             "planted.clean.bounded-cache": (.pass, .none),
             "planted.clean.thread-once": (.pass, .none),
@@ -51,7 +56,7 @@ final class PlantedVerdictTests: XCTestCase {
         XCTAssertEqual(cHeap.seedRule?.reading, "leak")
         XCTAssertEqual(report.mallocConf, "tcache:false")
         XCTAssertTrue(
-            outcome.standardOutput.contains("16 pass, 7 leak, 0 inconclusive, 0 crashed"), outcome.standardOutput)
+            outcome.standardOutput.contains("16 pass, 12 leak, 0 inconclusive, 0 crashed"), outcome.standardOutput)
         // Each bounded cache passes because its growth was seen to stop, with the bound named.
         for workload in report.workloads where workload.name.hasPrefix("planted.clean.lru-") {
             XCTAssertNotNil(workload.evidence?.boundBytes, workload.name)
@@ -65,7 +70,9 @@ final class PlantedVerdictTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + name), name)
         }
         let html = try String(contentsOfFile: out + "/leak-report.html", encoding: .utf8)
-        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 23, "a chart per workload")
+        XCTAssertEqual(
+            html.components(separatedBy: "<svg").count - html.components(separatedBy: "<svg class=\"retention\"").count,
+            28, "a chart per workload")
 
         // The profiled run names the planted function as the top allocation site of each leak.
         let planted = [
@@ -79,6 +86,32 @@ final class PlantedVerdictTests: XCTestCase {
             XCTAssertTrue(top.frames.contains(function), "\(name): \(top.frames)")
             XCTAssertTrue(html.contains(function), "the HTML names \(function)")
         }
+        // Which type grows and who holds it (issue #20): for every planted leak the growing type
+        // and the root of its path, printed beside the allocation site and drawn in the HTML.
+        for expected in Self.holders {
+            let workload = try XCTUnwrap(report.workloads.first { $0.name == expected.workload })
+            let retention = try XCTUnwrap(workload.allocationSites?.retention, expected.workload)
+            XCTAssertNil(retention.note, expected.workload)
+            guard let type = retention.types.first(where: { $0.name == expected.type }) else {
+                XCTFail("\(expected.workload): \(expected.type) is not among \(retention.types.map(\.name))")
+                continue
+            }
+            XCTAssertGreaterThan(type.bytesAfter, type.bytesBefore, expected.workload)
+            let path = try XCTUnwrap(type.path, expected.workload)
+            XCTAssertEqual(path.root, expected.root, "\(expected.workload): \(path.description)")
+            XCTAssertEqual(path.rootName, expected.rootName, "\(expected.workload): \(path.description)")
+            for step in expected.through {
+                XCTAssertTrue(
+                    path.steps.contains { $0.type == step }, "\(expected.workload): \(step) in \(path.description)")
+            }
+            XCTAssertEqual(path.cycle, expected.root == .cycle, "\(expected.workload): \(path.description)")
+            XCTAssertTrue(
+                outcome.standardOutput.contains("held by     " + path.description), "\(expected.workload) printed")
+            XCTAssertTrue(
+                html.contains(RetentionDrawingProbe.escaped(expected.type)), "the HTML names \(expected.type)")
+        }
+        XCTAssertTrue(html.contains("<svg class=\"retention\""), "the paths are drawn")
+
         let cHeapSite = try XCTUnwrap(
             report.workloads.first { $0.name == "planted.leak.c-heap" }?.allocationSites?.sites.first)
         XCTAssertEqual(cHeapSite.bytesPerIteration, 16, accuracy: 0.01)
@@ -86,6 +119,36 @@ final class PlantedVerdictTests: XCTestCase {
             report.workloads.first { $0.name == "planted.clean.task-group" }?.allocationSites, "no profiling for a pass"
         )
     }
+
+    /// Per planted leak: the type that must be among the growing ones, the root of its path, and
+    /// types the path must pass through.
+    static let holders:
+        [(workload: String, type: String, root: RetentionPath.Root, rootName: String?, through: [String])] = [
+            ("planted.leak.c-heap", "untyped 16 B block", .unreferenced, nil, []),
+            ("planted.leak.retain-cycle", "PlantedWorkloads.RetainCycleLeak.Node", .cycle, nil, []),
+            ("planted.leak.global-array", "[Int] buffer", .global, "PlantedWorkloads.plantedGrowingArray", []),
+            ("planted.leak.quadratic", "[UInt8] buffer", .workload, nil, ["[[UInt8]] buffer"]),
+            (
+                "planted.leak.observer-list", "PlantedWorkloads.PlantedObserver", .global,
+                "PlantedWorkloads.PlantedNotificationCenter.shared",
+                ["PlantedWorkloads.PlantedNotificationCenter", "[PlantedObserver] buffer"]
+            ),
+            ("planted.leak.closure-captures-owner", "PlantedWorkloads.PlantedDownload", .cycle, nil, []),
+            (
+                "planted.leak.ever-new-keys-cache", "PlantedWorkloads.PlantedCachedResponse", .global,
+                "PlantedWorkloads.PlantedResponseCache.shared",
+                ["[String: PlantedWorkloads.PlantedCachedResponse] storage"]
+            ),
+            (
+                "planted.leak.parent-child-cycle", "PlantedWorkloads.PlantedChild", .cycle, nil,
+                ["PlantedWorkloads.PlantedParent", "[PlantedChild] buffer"]
+            ),
+            (
+                "planted.leak.parked-task", "async task", .global, "PlantedWorkloads.PlantedWaitList.shared",
+                ["CheckedContinuationCanary"]
+            ),
+            ("planted.leak.paced", "untyped 16 B block", .global, "PlantedWorkloads.pacedLeakChain", []),
+        ]
 
     /// The six quick not-a-leak cases (the runtime caches among them), 50 times each in fresh
     /// processes: not one false positive. The slower bounded caches are in BENCHMARKS.md's
@@ -121,5 +184,13 @@ final class PlantedVerdictTests: XCTestCase {
         XCTAssertLessThanOrEqual(undecided.count, 15, undecided.joined(separator: "\n"))
         XCTAssertEqual(verdicts.count, 6)
         XCTAssertTrue(verdicts.values.allSatisfy { $0.count == 50 })
+    }
+}
+
+/// The HTML escapes names as the report's templates do.
+enum RetentionDrawingProbe {
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -122,3 +122,99 @@ final class ReportRenderingTests: XCTestCase {
         XCTAssertTrue(html.contains("<td>job &lt;b&gt;x&lt;/b&gt;</td><td>10 B</td>"))
     }
 }
+
+/// The "which type grows and who holds it" section, from a hand-made walk: escaped everywhere,
+/// drawn without ids or references, and in every format.
+final class RetentionRenderingTests: XCTestCase {
+    static let path = RetentionPath(
+        root: .global, rootName: "App.<registry> & 'co'",
+        steps: [
+            RetentionStep(type: "App.Registry", field: nil, offset: 0),
+            RetentionStep(type: "[Observer] buffer", field: "observers", offset: 16),
+            RetentionStep(type: "App.Observer<Evil & 'x'>", field: "[3]", offset: 56),
+            RetentionStep(type: "closure context", field: "onChange", offset: 24),
+            RetentionStep(type: "App.Observer<Evil & 'x'>", field: nil, offset: 16),
+        ],
+        cycle: true)
+
+    private func report() throws -> LeakReport {
+        var workload = WorkloadResult.crashed(
+            name: "app.observers", summary: "",
+            failure: Failure(reason: "x", exitStatus: 1, signal: nil, timedOut: false, outputTail: [], seconds: 1))
+        workload.verdict = .leak
+        workload.failure = nil
+        workload.allocationSites = AllocationAttribution(
+            sites: [], note: nil,
+            retention: RetentionReport(
+                types: [
+                    GrowingType(
+                        name: "App.Observer<Evil & 'x'>", kind: .object, objectsBefore: 10, objectsAfter: 2010,
+                        bytesBefore: 480, bytesAfter: 96480, objectsPerIteration: 1, bytesPerIteration: 48,
+                        path: Self.path)
+                ], iterations: 2000, blocks: 5000, bytes: 1 << 20, seconds: 0.25))
+        return LeakReport(
+            tool: .init(name: "soakgate", version: "test"), startedAt: "2026-12-03T00:00:00Z",
+            host: .init(operatingSystem: "Linux", processorCount: 2, physicalMemoryBytes: 1 << 34),
+            mallocConf: "tcache:false", plan: try MeasurementPlan(), workloads: [workload])
+    }
+
+    func testPathReadsFromRootToTheCycle() {
+        XCTAssertEqual(
+            Self.path.description,
+            "global App.<registry> & 'co' → Registry → .observers [Observer] buffer → [3] Observer<Evil & 'x'> → .onChange closure context → Observer<Evil & 'x'> (cycle)"
+        )
+    }
+
+    func testHTMLShowsTheTableAndAnEscapedDrawing() throws {
+        let html = try HTMLReport.render(try report())
+        XCTAssertTrue(html.contains("Which type grows, and who holds it"))
+        XCTAssertTrue(html.contains("App.Observer&lt;Evil &amp; &#39;x&#39;&gt;"))
+        XCTAssertFalse(html.contains("<Evil"))
+        XCTAssertTrue(html.contains("<svg class=\"retention\""))
+        XCTAssertTrue(html.contains(">cycle</text>"), "the cycle's closing arrow is labelled")
+        XCTAssertTrue(html.contains("0 → 2010") || html.contains("10 → 2010"))
+        XCTAssertFalse(html.contains("url("), "no references inside the page")
+        let drawing = try XCTUnwrap(html.range(of: "<svg class=\"retention\"")).lowerBound
+        let drawingText = html[drawing...].prefix { $0 != "\n" }
+        XCTAssertFalse(drawingText.contains(" id=\""), "many drawings on a page share no ids")
+    }
+
+    func testMarkdownAndJUnitCarryTheHolder() throws {
+        let report = try report()
+        let markdown = MarkdownSummary.render(report)
+        XCTAssertTrue(
+            markdown.contains("grows: App.Observer\\<Evil & 'x'\\> (48.0 B/iter), held by global App.\\<registry\\>"),
+            markdown)
+        let junit = JUnitReport.render(report)
+        XCTAssertTrue(
+            junit.contains("grows: App.Observer&lt;Evil &amp; &apos;x&apos;&gt;")
+                || junit.contains("grows: App.Observer&lt;Evil &amp; &#39;x&#39;&gt;"), junit)
+    }
+
+    func testLongChainsKeepTheirEnds() {
+        let steps = (0..<40).map { RetentionStep(type: "node \($0)", field: "next", offset: 0) }
+        let elided = ReferenceGraph.elided(steps)
+        XCTAssertEqual(elided.count, 11)
+        XCTAssertEqual(elided.first?.type, "node 0")
+        XCTAssertEqual(elided[4].type, "… 30 more steps …")
+        XCTAssertEqual(elided.last?.type, "node 39")
+        XCTAssertEqual(ReferenceGraph.elided(Array(steps.prefix(12))).count, 12)
+    }
+
+    func testNamesReadAsSwiftSpellsThem() {
+        XCTAssertEqual(HeapWalker.displayName("Swift._ContiguousArrayStorage<Swift.Int>"), "[Int] buffer")
+        XCTAssertEqual(
+            HeapWalker.displayName("Swift._ContiguousArrayStorage<Swift.Array<Swift.UInt8>>"), "[[UInt8]] buffer")
+        XCTAssertEqual(
+            HeapWalker.displayName("Swift._DictionaryStorage<Swift.String, App.Entry>"), "[String: App.Entry] storage")
+        XCTAssertEqual(HeapWalker.displayName("Swift._SetStorage<Swift.Int>"), "Set<Int> storage")
+        XCTAssertEqual(HeapWalker.displayName("Swift.__StringStorage"), "String storage")
+        XCTAssertEqual(
+            HeapWalker.displayName("App.Box<Swift.ContiguousArray<Swift.Int>>"), "App.Box<ContiguousArray<Int>>")
+        XCTAssertEqual(ReferenceGraph.readableGlobal("static App.Center.shared"), "App.Center.shared")
+        XCTAssertEqual(ReferenceGraph.readableGlobal("App.(cache in _0123ABCD)"), "App.cache")
+        XCTAssertEqual(RetentionPath.shortName("App.Outer.Node"), "Outer.Node")
+        XCTAssertEqual(RetentionPath.shortName("[Int] buffer"), "[Int] buffer")
+        XCTAssertEqual(RetentionPath.shortName("closure context"), "closure context")
+    }
+}

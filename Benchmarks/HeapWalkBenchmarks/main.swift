@@ -149,7 +149,7 @@ func heap(_ sizes: [Int]) throws {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         guard report.types.contains(where: { $0.name.hasSuffix("Node") }) else {
             fatalError("the walk did not see the Node objects grow: \(report.types.map(\.name))")
         }

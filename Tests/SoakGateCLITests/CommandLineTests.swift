@@ -62,7 +62,7 @@ final class CommandLineTests: XCTestCase {
         let outcome = try Command.run("soakgate", ["list"])
         XCTAssertEqual(outcome.status, 0)
         let leakLines = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("planted.leak.") }
-        XCTAssertEqual(leakLines.count, 7)
+        XCTAssertEqual(leakLines.count, 12)
         XCTAssertTrue(leakLines.allSatisfy { $0.hasSuffix("(only when named)") })
     }
 

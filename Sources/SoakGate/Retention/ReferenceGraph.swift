@@ -51,6 +51,13 @@ struct ReferenceGraph {
         // makes every path a shortest one from the first kind of root that reaches it. The
         // measuring task is kept out of the globals' search: it is alive because it runs the
         // workload, and an old word in some runtime cache must not explain the workload's state.
+        // The search writes local arrays: `scan` is a method, and writing `self.parent` from its
+        // closure would copy the whole array on every write (it is shared with the `self` the
+        // method holds).
+        var parent = self.parent
+        var parentOffset = self.parentOffset
+        self.parent = []
+        self.parentOffset = []
         if let measuring {
             parent[measuring] = -3
             roots.append(
@@ -88,6 +95,8 @@ struct ReferenceGraph {
                 }
             }
         }
+        self.parent = parent
+        self.parentOffset = parentOffset
     }
 
     // MARK: Roots
@@ -345,7 +354,8 @@ struct ReferenceGraph {
         var symbolStart: UInt = 0
         var mangled: String?
         if soakgate_heap_walk_symbol(address, &buffer, buffer.count, &symbolStart) != 0 {
-            mangled = String(cString: buffer)
+            let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            mangled = String(decoding: bytes, as: UTF8.self)
         } else {
             let fileAddress = address - root.bias
             if symbolTables[root.image] == nil { symbolTables[root.image] = dataSymbols(root.image) }

@@ -21,7 +21,8 @@ public final class HeapWalker {
 
     /// Why the walk cannot run in this process, or nil when it can.
     public static var unavailableReason: String? {
-        soakgate_heap_walk_active() != 0 ? nil : String(cString: soakgate_heap_walk_failure())
+        guard soakgate_heap_walk_active() == 0 else { return nil }
+        return soakgate_heap_walk_failure().map { String(cString: $0) } ?? "the live-block table is off"
     }
 
     /// Per type key (>= 0): its display name and kind. Untyped blocks use the key `-size`.
@@ -91,7 +92,8 @@ public final class HeapWalker {
         grown = Array(grown.prefix(limit))
         guard !grown.isEmpty else {
             return RetentionReport(
-                types: [], iterations: iterations, blocks: after.blockCount, bytes: after.byteCount, seconds: seconds)
+                types: [], iterations: iterations, blocks: after.blockCount, bytes: after.byteCount, seconds: seconds,
+                note: Self.unavailableReason.map { "the live-block table stopped recording: \($0)" })
         }
         var graph = ReferenceGraph(census: after, walker: self, measuringTask: measuringTask)
         let old = Set(before.addresses)
@@ -134,7 +136,7 @@ public final class HeapWalker {
         }
         return RetentionReport(
             types: types, iterations: iterations, blocks: after.blockCount, bytes: after.byteCount, seconds: seconds,
-            note: graph.note)
+            note: Self.unavailableReason.map { "the live-block table stopped recording: \($0)" })
     }
 
     /// The bytes a type must gain between the walks to be named: a byte per iteration, and at
@@ -316,14 +318,33 @@ public final class HeapWalker {
     /// the next step shows it.
     private func refine(_ path: RetentionPath) -> RetentionPath {
         var path = path
+        var firstRefined: String?
         for index in path.steps.indices.dropLast() where path.steps[index].type == "[AnyObject] buffer" {
-            let next = path.steps[index + 1]
-            if !next.type.hasPrefix("untyped"), !next.type.hasPrefix("closure"), !next.type.hasPrefix("async") {
-                path.steps[index].type =
-                    "[\(next.type.split(separator: ".").last.map(String.init) ?? next.type)] buffer"
+            if let element = Self.elementName(of: path.steps[index + 1].type) {
+                path.steps[index].type = "[\(element)] buffer"
+                firstRefined = firstRefined ?? path.steps[index].type
             }
         }
+        // A cycle that closes on an array buffer ends with the same buffer the path began with.
+        if path.cycle, path.steps.last?.type == "[AnyObject] buffer", let firstRefined,
+            path.steps.first?.type == firstRefined
+        {
+            path.steps[path.steps.count - 1].type = firstRefined
+        }
         return path
+    }
+
+    /// The element type an array holds when its element is an object of type `held`: a class by
+    /// its name without the module, an array (release builds store `[[UInt8]]` as `[AnyObject]`)
+    /// as `[UInt8]`, a string as `String`; nil when the runtime's name says nothing (untyped memory,
+    /// a closure, a task).
+    static func elementName(of held: String) -> String? {
+        if held.hasPrefix("untyped") || held.hasPrefix("closure") || held.hasPrefix("async") { return nil }
+        if held == "String storage" { return "String" }
+        if held.hasPrefix("["), held.hasSuffix("] buffer") { return String(held.dropLast(" buffer".count)) }
+        if held.hasPrefix("["), held.hasSuffix("] storage") { return String(held.dropLast(" storage".count)) }
+        if held.hasSuffix(" storage") { return String(held.dropLast(" storage".count)) }
+        return RetentionPath.shortName(held)
     }
 
     // MARK: Memory maps

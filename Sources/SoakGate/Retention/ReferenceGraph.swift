@@ -16,7 +16,6 @@ struct ReferenceGraph {
     private var roots: [Root] = []
     private let low: UInt
     private let high: UInt
-    private(set) var note: String?
     /// Referrers among the blocks no root reaches, built on first use.
     private var unreachedReferrers: [Int32: [(source: Int32, offset: Int)]]?
 
